@@ -1,0 +1,48 @@
+// The Prisma client for the configured database. Both generated clients come from the same schema
+// (scripts/prisma.mjs), so they share one API; `Db` is typed from the SQLite one.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { databaseTarget, type DatabaseTarget } from "./url";
+
+export type Db = SqliteClient;
+export type { DatabaseTarget } from "./url";
+
+export function createDb(target: DatabaseTarget = databaseTarget()): Db {
+  if (target.provider === "postgresql") {
+    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) });
+    return client as unknown as Db;
+  }
+  mkdirSync(dirname(target.url), { recursive: true });
+  return new SqliteClient({ adapter: withForeignKeys(new PrismaBetterSQLite3({ url: target.url, timeout: 5000 })) });
+}
+
+// SQLite leaves foreign keys off per connection unless asked, and the adapter does not ask; the schema's cascades
+// (deleting a workspace removes its members…) depend on them.
+function withForeignKeys(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    await adapter.executeRaw({ sql: "PRAGMA foreign_keys = ON", args: [], argTypes: [] });
+    return adapter;
+  };
+  return factory;
+}
+
+// One client per process: Next.js bundles its own copy of this module beside the one the HTTP entry point loads,
+// so the instance lives on globalThis rather than in module scope.
+const KEY = Symbol.for("toolflow.db");
+type Holder = { [KEY]?: Db };
+
+export function getDb(): Db {
+  const holder = globalThis as Holder;
+  return (holder[KEY] ??= createDb());
+}
+
+/** Replaces the process-wide client (tests, and the HTTP entry point after it migrated). */
+export function setDb(db: Db | undefined): void {
+  (globalThis as Holder)[KEY] = db;
+}
