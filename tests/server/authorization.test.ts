@@ -1,0 +1,116 @@
+// Tries to break tenant isolation and roles through every workspace-scoped procedure of the app router.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../server/auth/roles";
+import { appRouter } from "../../server/trpc/router";
+import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
+import { callerFor } from "../helpers/trpc";
+
+/** Every procedure that takes a workspace, with the minimum role it needs and a valid input besides the workspace. */
+type Fixture = { minimum: Role; input: (ctx: { victimId: string }) => Record<string, unknown> };
+const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
+  "workspace.get": { minimum: "viewer", input: () => ({}) },
+  "workspace.rename": { minimum: "owner", input: () => ({ name: "Hijacked" }) },
+  "members.list": { minimum: "viewer", input: () => ({}) },
+  "members.add": { minimum: "owner", input: () => ({ email: "outsider@example.test", role: "owner" }) },
+  "members.changeRole": { minimum: "owner", input: ({ victimId }) => ({ userId: victimId, role: "viewer" }) },
+  "members.remove": { minimum: "owner", input: ({ victimId }) => ({ userId: victimId }) },
+};
+
+function procedurePaths(): string[] {
+  return Object.keys(appRouter._def.procedures as Record<string, unknown>);
+}
+
+async function call(api: ReturnType<typeof callerFor>, path: string, input: Record<string, unknown>) {
+  const [namespace, name] = path.split(".") as [string, string];
+  const fn = (api as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[namespace]![name]!;
+  return fn(input);
+}
+
+describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
+  let database: TestDatabase;
+  let owner: Awaited<ReturnType<typeof createUser>>;
+  let roles: Record<Role, Awaited<ReturnType<typeof createUser>>>;
+  let outsider: Awaited<ReturnType<typeof createUser>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    owner = await createUser(database.db);
+    outsider = await createUser(database.db, "outsider@example.test");
+    roles = { viewer: await createUser(database.db), editor: await createUser(database.db), owner };
+    const api = callerFor(database.db, owner);
+    await api.workspace.create({ name: "Workspace B", slug: "workspace-b" });
+    for (const role of ["viewer", "editor"] as const) {
+      await api.members.add({ workspace: "workspace-b", email: roles[role].email, role });
+    }
+    // The outsider owns another workspace (A), which gives them no rights on B.
+    await callerFor(database.db, outsider).workspace.create({ name: "Workspace A", slug: "workspace-a" });
+  });
+  afterAll(async () => database?.cleanup());
+
+  async function snapshot() {
+    const ws = await database.db.workspace.findUniqueOrThrow({
+      where: { slug: "workspace-b" },
+      include: { memberships: { orderBy: { userId: "asc" } } },
+    });
+    return { name: ws.name, members: ws.memberships.map((m) => [m.userId, m.role]) };
+  }
+
+  it("covers every workspace procedure of the router", () => {
+    const workspaceScoped = procedurePaths().filter((p) => !["workspace.create", "workspace.listMine"].includes(p));
+    expect(workspaceScoped.sort()).toEqual(Object.keys(WORKSPACE_PROCEDURES).sort());
+  });
+
+  it.each(Object.entries(WORKSPACE_PROCEDURES))("%s: a member of workspace A gets nothing from workspace B", async (path, fixture) => {
+    const before = await snapshot();
+    const error = await call(callerFor(database.db, outsider), path, {
+      workspace: "workspace-b",
+      ...fixture.input({ victimId: roles.editor.id }),
+    }).catch((e: unknown) => e);
+    // The same answer as for a workspace that does not exist: nothing is revealed.
+    expect(error).toMatchObject({ code: "NOT_FOUND", message: 'Workspace "workspace-b" was not found.' });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it.each(Object.entries(WORKSPACE_PROCEDURES))("%s: signed-out callers are refused", async (path, fixture) => {
+    const error = await call(callerFor(database.db, null), path, {
+      workspace: "workspace-b",
+      ...fixture.input({ victimId: roles.editor.id }),
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it.each(Object.entries(WORKSPACE_PROCEDURES).filter(([, f]) => f.minimum !== "viewer"))(
+    "%s: roles below the minimum are refused and change nothing",
+    async (path, fixture) => {
+      const below = (["viewer", "editor"] as const).filter((r) => r !== fixture.minimum && (fixture.minimum === "owner" || r === "viewer"));
+      for (const role of below) {
+        const before = await snapshot();
+        const error = await call(callerFor(database.db, roles[role]), path, {
+          workspace: "workspace-b",
+          ...fixture.input({ victimId: roles.editor.id }),
+        }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: "FORBIDDEN", message: `This needs the ${fixture.minimum} role; you are a ${role} in this workspace.` });
+        expect(await snapshot()).toEqual(before);
+      }
+    },
+  );
+
+  it("viewers can read", async () => {
+    const api = callerFor(database.db, roles.viewer);
+    expect(await api.workspace.get({ workspace: "workspace-b" })).toMatchObject({ role: "viewer" });
+    expect(await api.members.list({ workspace: "workspace-b" })).toHaveLength(3);
+    expect((await api.workspace.listMine()).map((w) => w.slug)).toEqual(["workspace-b"]);
+  });
+
+  it("a member id from another workspace cannot be re-roled or removed through mine", async () => {
+    // The outsider owns A; they try to remove B's editor by naming A (where that user is not a member).
+    const api = callerFor(database.db, outsider);
+    await expect(api.members.remove({ workspace: "workspace-a", userId: roles.editor.id })).rejects.toThrow(
+      "not a member of this workspace",
+    );
+    await expect(
+      api.members.changeRole({ workspace: "workspace-a", userId: roles.editor.id, role: "viewer" }),
+    ).rejects.toThrow("not a member of this workspace");
+    expect((await snapshot()).members).toContainEqual([roles.editor.id, "editor"]);
+  });
+});
