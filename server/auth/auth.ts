@@ -5,8 +5,7 @@ import { nextCookies } from "better-auth/next-js";
 import { getDb } from "../db/client";
 import { databaseTarget } from "../db/url";
 import { publicOrigins } from "../config";
-
-export const MIN_PASSWORD_LENGTH = 8;
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 
 function createAuth() {
   const origins = publicOrigins();
@@ -17,7 +16,7 @@ function createAuth() {
     secret: process.env.BETTER_AUTH_SECRET,
     baseURL: origins[0],
     trustedOrigins: origins,
-    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: 128, autoSignIn: true },
+    emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     telemetry: { enabled: false },
     plugins: [nextCookies()],

@@ -11,7 +11,7 @@ export interface DatabaseTarget {
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.TOOLFLOW_DATA_DIR ?? "data");
+  return resolve(/*turbopackIgnore: true*/ env.TOOLFLOW_DATA_DIR ?? "data");
 }
 
 export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
@@ -20,7 +20,7 @@ export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTa
   if (/^postgres(ql)?:\/\//.test(url)) return { provider: "postgresql", url };
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length).replace(/^\/\/(?=\/)/, "");
-    return { provider: "sqlite", url: isAbsolute(path) ? path : resolve(path) };
+    return { provider: "sqlite", url: isAbsolute(path) ? path : resolve(/*turbopackIgnore: true*/ path) };
   }
   throw new Error(
     `DATABASE_URL must start with postgresql://, postgres:// or file: (got "${url.replace(/:[^:@/]*@/, ":••••@")}")`,

@@ -23,14 +23,17 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // Stack traces never leave the server, in development either.
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
+      // An input that fails its schema reads as its first problem rather than as a JSON dump of all of them.
+      message: cause instanceof ZodError ? (cause.issues[0]?.message ?? shape.message) : shape.message,
       data: {
-        ...shape.data,
+        ...data,
         // Forms show these next to the field they are about.
         field: cause instanceof AppError ? (cause.field ?? null) : null,
         fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
-        stack: undefined,
       },
     };
   },

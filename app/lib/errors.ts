@@ -1,0 +1,12 @@
+import { TRPCClientError } from "@trpc/client";
+
+/** The message and field of a failed call, for showing next to a form field. */
+export function describeError(error: unknown): { message: string; field: string | null } {
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { field?: string | null; fieldErrors?: Record<string, string[]> | null } | undefined;
+    const fieldError = data?.fieldErrors ? Object.entries(data.fieldErrors).find(([, v]) => v?.length) : undefined;
+    if (fieldError) return { message: fieldError[1][0]!, field: fieldError[0] };
+    return { message: error.message, field: data?.field ?? null };
+  }
+  return { message: error instanceof Error ? error.message : "Something went wrong.", field: null };
+}

@@ -1,0 +1,54 @@
+"use client";
+import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { AuthCard } from "../components/AuthCard";
+import { authClient } from "../lib/auth-client";
+import { authErrorMessage } from "../lib/auth-errors";
+
+export default function SignInPage() {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Partial<Record<"email" | "password" | "form", string>>>({});
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    const found: typeof errors = {};
+    if (!email) found.email = "Enter your email address.";
+    if (!password) found.password = "Enter your password.";
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    const { error } = await authClient.signIn.email({ email, password });
+    setBusy(false);
+    if (error) {
+      const { field, message } = authErrorMessage(error);
+      setErrors({ [field ?? "form"]: message });
+      return;
+    }
+    router.push("/");
+    router.refresh();
+  }
+
+  return (
+    <AuthCard
+      title="Sign in"
+      subtitle="Welcome back to Toolflow."
+      footer={{ text: "New to Toolflow?", link: "Create an account", href: "/sign-up" }}
+    >
+      <form onSubmit={onSubmit} noValidate>
+        <Stack>
+          {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
+          <TextInput label="Email" name="email" type="email" autoComplete="email" error={errors.email} required />
+          <PasswordInput label="Password" name="password" autoComplete="current-password" error={errors.password} required />
+          <Button type="submit" loading={busy}>
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
+  );
+}

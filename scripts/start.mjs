@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm start`: builds once if there is no build yet, then runs the HTTP entry point (which migrates and serves).
+// isolated-vm needs --no-node-snapshot on Node 20+, so the server runs in a child process with that flag.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+
+if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+  console.log("No build found: building the app once (this takes a minute or two)…");
+  const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit", env });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const server = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(root, "server", "main.ts")], {
+  cwd: root,
+  stdio: "inherit",
+  env,
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

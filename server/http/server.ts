@@ -1,0 +1,59 @@
+// The one HTTP server of a Toolflow process: `/mcp/*` goes to the MCP handler of the runtime without touching
+// Next.js (the hot path), everything else to Next.js (pages, tRPC, auth).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  /** Next.js' request handler. */
+  app: RequestHandler;
+  /** The MCP endpoint; until it is mounted, `/mcp/*` is an unknown path like any other and the app answers 404. */
+  mcp?: RequestHandler;
+}
+
+export function isMcpPath(url: string | undefined): boolean {
+  return url === "/mcp" || !!url?.startsWith("/mcp/") || !!url?.startsWith("/mcp?");
+}
+
+export interface RunningServer {
+  url: string;
+  server: http.Server;
+  /** Stops accepting connections, lets in-flight requests finish (up to graceMs), then closes idle ones. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const server = http.createServer((req, res) => {
+    const handler = options.mcp && isMcpPath(req.url) ? options.mcp : options.app;
+    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      // Never leak a stack trace to the client; the operator gets it in the log.
+      console.error("unhandled error while serving", req.method, req.url, error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("Internal server error");
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close(graceMs = 10_000) {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
