@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { defineNode, DEFAULT_OUTPUT } from "./types";
+import { orExpression, SecretName, StringMap } from "./common";
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
+
+const params = z.object({
+  method: z.enum(HTTP_METHODS).default("GET"),
+  url: z.string().min(1, "give the URL to call"),
+  query: StringMap.optional(),
+  headers: StringMap.optional(),
+  body: z.unknown().optional(),
+  bodyType: z.enum(["json", "form", "text"]).default("json"),
+  // Kept raw: the host reads the secret by this name; its value never enters the sandbox.
+  auth: z.object({ secret: SecretName, scheme: z.enum(["bearer", "basic", "header", "query"]).default("bearer"), name: z.string().optional() }).optional(),
+  timeoutMs: orExpression(z.number().int().min(1).max(300_000)).default(10_000),
+  retries: orExpression(z.number().int().min(0).max(5)).default(0),
+  responseType: z.enum(["json", "text"]).default("json"),
+  allowErrorStatus: z.boolean().default(false),
+});
+
+export const httpNode = defineNode({
+  type: "http",
+  category: "integration",
+  label: "HTTP request",
+  description: "Calls a web API. Non-2xx statuses are errors unless allowed; 429 and 5xx are retried with backoff.",
+  params,
+  rawParams: ["auth"],
+  form: [
+    { key: "method", kind: "select", label: "Method", default: "GET", options: HTTP_METHODS.map((m) => ({ value: m, label: m })) },
+    { key: "url", kind: "expression", label: "URL", required: true, placeholder: "https://api.example.com/customers/{{ input.id }}" },
+    { key: "query", kind: "keyValue", label: "Query parameters" },
+    { key: "headers", kind: "keyValue", label: "Headers" },
+    { key: "body", kind: "json", label: "Body", showWhen: { key: "method", equals: ["POST", "PUT", "PATCH", "DELETE"] } },
+    {
+      key: "bodyType",
+      kind: "select",
+      label: "Body type",
+      default: "json",
+      options: [
+        { value: "json", label: "JSON" },
+        { value: "form", label: "Form (urlencoded)" },
+        { value: "text", label: "Text" },
+      ],
+    },
+    { key: "auth.secret", kind: "secret", label: "Credential", help: "A workspace secret; its value is added by the server and never shown." },
+    {
+      key: "auth.scheme",
+      kind: "select",
+      label: "Send credential as",
+      default: "bearer",
+      options: [
+        { value: "bearer", label: "Authorization: Bearer" },
+        { value: "basic", label: "Authorization: Basic (user:password)" },
+        { value: "header", label: "Custom header" },
+        { value: "query", label: "Query parameter" },
+      ],
+    },
+    { key: "auth.name", kind: "text", label: "Header / parameter name", showWhen: { key: "auth.scheme", equals: ["header", "query"] } },
+    { key: "timeoutMs", kind: "number", label: "Timeout (ms)", default: 10_000 },
+    { key: "retries", kind: "number", label: "Retries", default: 0, help: "Retries on 429 and 5xx with exponential backoff (0–5)." },
+    {
+      key: "responseType",
+      kind: "select",
+      label: "Response",
+      default: "json",
+      options: [
+        { value: "json", label: "JSON" },
+        { value: "text", label: "Text" },
+      ],
+    },
+    { key: "allowErrorStatus", kind: "boolean", label: "Treat 4xx/5xx as a normal response", default: false },
+  ],
+  handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
+  output: { description: "`{ status, headers, body }`: body parsed as JSON or kept as text." },
+  hostSecrets: (p) => (p.auth ? [p.auth.secret] : []),
+  compile: () => `return await rt.host("http", p);`,
+});

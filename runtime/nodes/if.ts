@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { defineNode } from "./types";
+
+const params = z.object({ condition: z.unknown().refine((v) => v !== undefined, "give a condition, e.g. {{ input.amount > 100 }}") });
+
+export const ifNode = defineNode({
+  type: "if",
+  category: "logic",
+  label: "If",
+  description: "Checks a condition and continues on the `true` or the `false` handle; only the taken branch runs.",
+  params,
+  form: [
+    {
+      key: "condition",
+      kind: "expression",
+      label: "Condition",
+      required: true,
+      placeholder: "{{ input.amount > 100 }}",
+      help: "JavaScript truthiness decides: write it as one {{ }} so the value keeps its type (the text \"false\" is truthy).",
+    },
+  ],
+  handles: {
+    acceptsInput: true,
+    outputs: () => [
+      { handle: "true", label: "true" },
+      { handle: "false", label: "false" },
+    ],
+  },
+  output: { description: "The condition's boolean value." },
+  compile: () => `const v = Boolean(p.condition); rt.route(v ? "true" : "false"); return v;`,
+});

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { Ajv2020 } from "ajv/dist/2020";
+import { defineNode } from "./types";
+import { ParamFieldListSchema, fieldsToSchema, paramBuilderHelp, type JsonSchema } from "./fields";
+
+const params = z
+  .object({
+    fields: ParamFieldListSchema.optional(),
+    // A raw JSON Schema 2020-12 is kept exactly as written ($schema, $defs, additionalProperties…).
+    schema: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.fields && p.schema) ctx.addIssue({ code: "custom", path: ["schema"], message: "use either `fields` or `schema`, not both" });
+    if (p.schema && p.schema.type !== "object") {
+      ctx.addIssue({ code: "custom", path: ["schema", "type"], message: 'an MCP tool input schema must have "type": "object"' });
+    }
+  });
+
+export type InputParams = z.infer<typeof params>;
+
+/** The tool's inputSchema: the raw schema untouched, or the builder's fields as JSON Schema 2020-12. */
+export function inputSchemaOf(p: InputParams): JsonSchema {
+  if (p.schema) return p.schema;
+  return fieldsToSchema(p.fields ?? []);
+}
+
+let schemaChecker: Ajv2020 | undefined;
+function checkSchema(schema: JsonSchema): string | null {
+  schemaChecker ??= new Ajv2020({ strict: false, validateFormats: false });
+  try {
+    schemaChecker.compile(schema);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export const inputNode = defineNode({
+  type: "input",
+  category: "trigger",
+  label: "Tool input",
+  description: "The tool's parameters: what the AI client must send. Exactly one per workflow.",
+  params,
+  rawParams: ["fields", "schema"],
+  form: [
+    { key: "fields", kind: "paramBuilder", label: "Parameters", help: paramBuilderHelp },
+    { key: "schema", kind: "jsonSchema", label: "Raw JSON Schema", help: "Advanced: a JSON Schema 2020-12 object used as written instead of the builder." },
+  ],
+  handles: { acceptsInput: false, outputs: () => [{ handle: null, label: "next" }] },
+  output: { description: "The tool arguments, validated, with defaults filled in. Also available everywhere as `input`." },
+  check(p) {
+    const problem = checkSchema(inputSchemaOf(p));
+    return problem ? [{ path: p.schema ? "schema" : "fields", message: `the input schema is not valid JSON Schema: ${problem}` }] : [];
+  },
+  compile: () => "return scope.input;",
+});
