@@ -1,0 +1,2 @@
+export { compileWorkflow, CompileError, COMPILER_VERSION } from "./compile";
+export type { CompiledWorkflow } from "./compile";
