@@ -1,0 +1,61 @@
+// Starts the real Toolflow server (`server/main.ts`, production build) on a free loopback port with its own database.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database";
+import type { DbProvider } from "../../../server/db/url";
+
+const root = resolve(import.meta.dirname, "../../..");
+
+export interface AppServer {
+  url: string;
+  database: TestDatabase;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startAppServer(provider: DbProvider = "sqlite", extraEnv: Record<string, string> = {}): Promise<AppServer> {
+  const database = await createTestDatabase(provider);
+  const port = await freePort();
+  let log = "";
+  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", resolve(root, "server/main.ts")], {
+    cwd: root,
+    env: { ...process.env, ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+
+  const deadline = Date.now() + 60_000;
+  while (!log.includes("Toolflow ready on")) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${log}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`server did not become ready within 60 s:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    database,
+    output: () => log,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000))]);
+      if (code === "timeout") child.kill("SIGKILL");
+      await database.cleanup();
+    },
+  };
+}
