@@ -19,6 +19,9 @@ function createAuth() {
     emailAndPassword: { enabled: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
     telemetry: { enabled: false },
+    // Explicit, because better-auth turns its origin/CSRF check off whenever TEST or NODE_ENV=test is in the
+    // environment, and an operator's stray variable must never do that.
+    advanced: { disableOriginCheck: false, disableCSRFCheck: false },
     plugins: [nextCookies()],
   });
 }

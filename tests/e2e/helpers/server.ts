@@ -31,7 +31,7 @@ export async function startAppServer(provider: DbProvider = "sqlite", extraEnv: 
   let log = "";
   const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", resolve(root, "server/main.ts")], {
     cwd: root,
-    env: { ...process.env, ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...serverEnv(), ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
@@ -58,4 +58,11 @@ export async function startAppServer(provider: DbProvider = "sqlite", extraEnv: 
       await database.cleanup();
     },
   };
+}
+
+/** This process' environment without what the test runner adds, so the server runs as it would for a user. */
+function serverEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key === "TEST" || key.startsWith("VITEST")) delete env[key];
+  return env;
 }
