@@ -269,7 +269,7 @@ function backoffMs(attempt: number): number {
 }
 
 /** Retry-After as seconds or an HTTP date, capped at {@link MAX_RETRY_AFTER_MS}; undefined when absent or unreadable. */
-function retryAfterMs(value: string | undefined): number | undefined {
+export function retryAfterMs(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
   let ms: number;

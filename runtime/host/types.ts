@@ -51,7 +51,10 @@ export interface SqlRequestSpec {
 
 export interface SqlResultData {
   rows: Array<Record<string, unknown>>;
+  /** Rows the query produced (or changed, for writes) — may exceed rows.length when capped by maxRows. */
   rowCount: number;
+  /** True when rows were cut at maxRows. */
+  truncated?: boolean;
 }
 
 /** The MCP caller, as seen by a run. The MCP endpoint implements it; tests and the CLI use simple versions. */
