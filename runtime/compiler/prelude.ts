@@ -190,7 +190,7 @@ export const PRELUDE = String.raw`const __tf = (function () {
     let resultJson;
     try { resultJson = JSON.stringify(outcome); }
     catch (e) { resultJson = JSON.stringify({ kind: "failed", message: "the result is not JSON data: " + describe(e) }); }
-    return JSON.stringify({ trace: state.trace, busy: state.pending > 0 }) + "\n" + resultJson;
+    return JSON.stringify({ trace: state.trace, busy: state.pending > 0, iterations: state.iterations }) + "\n" + resultJson;
   }
 
   return { main: main, str: str };

@@ -1,0 +1,56 @@
+// Tool arguments are checked against the version's input schema before anything runs (SPEC §6: the error names the field).
+import { Ajv2020, type ValidateFunction, type ErrorObject } from "ajv/dist/2020";
+import addFormatsModule from "ajv-formats";
+
+// ajv-formats is CommonJS; depending on the loader the function is the module or its `default`.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
+
+let ajv: Ajv2020 | undefined;
+const cache = new Map<string, ValidateFunction>();
+const CACHE_MAX = 500;
+
+function validatorFor(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let fn = cache.get(key);
+  if (!fn) {
+    if (!ajv) {
+      ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
+      addFormats(ajv);
+    }
+    fn = ajv.compile(schema);
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+function describe(e: ErrorObject): string {
+  const field = e.instancePath ? `"${e.instancePath.slice(1).replace(/\//g, ".")}"` : "the arguments";
+  if (e.keyword === "required") {
+    const missing = (e.params as { missingProperty: string }).missingProperty;
+    return `"${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, ".")}.` : ""}${missing}" is required`;
+  }
+  if (e.keyword === "enum") return `${field} must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
+  if (e.keyword === "additionalProperties") return `${field} has an unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+  return `${field} ${e.message ?? "is invalid"}`;
+}
+
+export type ArgumentCheck = { ok: true; value: unknown } | { ok: false; message: string; fields: string[] };
+
+/** Validates (a copy of) the arguments, filling schema defaults; the message lists every wrong field. */
+export function checkArguments(schema: object, input: unknown): ArgumentCheck {
+  let validate: ValidateFunction;
+  try {
+    validate = validatorFor(schema);
+  } catch (error) {
+    return { ok: false, message: `the tool's input schema is invalid: ${(error as Error).message}`, fields: [] };
+  }
+  const value = input === undefined ? {} : structuredClone(input);
+  if (validate(value)) return { ok: true, value };
+  const errors = (validate.errors ?? []).slice(0, 10);
+  return {
+    ok: false,
+    message: `Invalid arguments: ${errors.map(describe).join("; ")}`,
+    fields: errors.map((e) => (e.keyword === "required" ? (e.params as { missingProperty: string }).missingProperty : e.instancePath.slice(1))),
+  };
+}

@@ -1,0 +1,188 @@
+// The host side of every capability a program can ask for. Requests arrive as JSON text from the sandbox and are
+// treated as hostile: parsed with zod, checked against limits and the policy, and answered with JSON text.
+import { z } from "zod";
+import { performHttp } from "../host/http";
+import { runSql } from "../host/sql";
+import { HostError, type HttpRequestSpec, type LogLevel } from "../host/types";
+import { limitMessage } from "../sandbox/limits";
+import { LOG_LEVELS } from "../nodes/log";
+import { checkArguments } from "./arguments";
+import { LimitHit, setFatal, type CallState } from "./state";
+import type { RunnableWorkflow } from "./types";
+
+/** One program run (top-level or nested) as the bridges see it. */
+export interface ProgramFrame {
+  compiled: RunnableWorkflow;
+  depth: number;
+  /** Tool names from the top-level workflow down to this one, for call-cycle detection. */
+  chain: string[];
+  /** Set once the program has returned; later requests (from branches still running) are refused. */
+  finished: boolean;
+  /** Runs a called workflow in the same isolate (new context) and returns the call node's output. */
+  runNested(compiled: RunnableWorkflow, args: unknown, chain: string[]): Promise<unknown>;
+}
+
+const Envelope = z.object({ node: z.string().max(200), payload: z.unknown() });
+const SqlPayload = z.object({
+  connection: z.string().min(1),
+  query: z.string(),
+  params: z.array(z.unknown()).default([]),
+  readOnly: z.boolean().default(true),
+  maxRows: z.number().int().min(1).max(100_000).default(1000),
+});
+const CallPayload = z.object({ workflow: z.string().min(1).max(64), args: z.record(z.string(), z.unknown()).default({}) });
+const LogPayload = z.object({ level: z.enum(LOG_LEVELS).default("info"), message: z.string().max(100_000) });
+const ProgressPayload = z.object({ progress: z.number().finite(), total: z.number().finite().optional(), message: z.string().max(10_000).optional() });
+const ElicitPayload = z.object({ message: z.string().max(100_000), schema: z.record(z.string(), z.unknown()) });
+const SamplePayload = z.object({ prompt: z.string().max(1_000_000), system: z.string().max(100_000).optional(), maxTokens: z.number().int().min(1).max(100_000) });
+const WaitPayload = z.object({ ms: z.number().finite().min(0) });
+const ElicitReply = z.object({ action: z.enum(["accept", "decline", "cancel"]), content: z.record(z.string(), z.unknown()).optional() });
+const SampleReply = z.object({ text: z.string(), model: z.string() });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new HostError("invalid_request", `invalid ${what} request: ${r.error.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ")}`);
+  return r.data;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new HostError("cancelled", "the run has ended"));
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new HostError("cancelled", "the run has ended"));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function missingCapability(node: string, what: string, capability: string): HostError {
+  return new HostError(
+    "capability_missing",
+    `node "${node}" needs ${what}, but the MCP client did not declare the "${capability}" capability; use a client that supports it or remove the node`,
+  );
+}
+
+/** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
+export function createDispatcher(state: CallState, frame: ProgramFrame) {
+  const { options, limits, masker } = state;
+  const allowedSecrets = new Set(frame.compiled.secretNames);
+  // Only secrets this program declares can be looked up host-side; anything else reads as unset.
+  const lookup = (name: string) => (allowedSecrets.has(name) ? options.secrets[name] : undefined);
+
+  const handlers: Record<string, (node: string, payload: unknown) => Promise<unknown>> = {
+    async http(node, payload) {
+      const spec = (payload && typeof payload === "object" ? payload : {}) as HttpRequestSpec;
+      return performHttp(spec, {
+        policy: options.policy,
+        secrets: lookup,
+        signal: state.abort.signal,
+        onRequest: () => {
+          state.httpRequests++;
+          if (state.httpRequests > limits.values.maxHttpRequests) {
+            // Recorded here as well as thrown: performHttp rewraps errors, and the limit must end the call regardless.
+            const hit = new LimitHit("maxHttpRequests", limitMessage(limits, "maxHttpRequests", `(at node "${node}")`));
+            setFatal(state, { code: "limit", limit: hit.limit, message: hit.message });
+            throw hit;
+          }
+        },
+      });
+    },
+    async sql(_node, payload) {
+      const p = parse(SqlPayload, payload, "sql");
+      const url = lookup(p.connection);
+      if (!url) throw new HostError("secret_missing", `secret "${p.connection}" is not set in this workspace (add it in Settings → Secrets)`);
+      return runSql({ connectionUrl: url, query: p.query, params: p.params, readOnly: p.readOnly, maxRows: p.maxRows }, { policy: options.policy, signal: state.abort.signal });
+    },
+    async call(node, payload) {
+      const p = parse(CallPayload, payload, "call");
+      const chain = [...frame.chain, frame.compiled.meta.name];
+      if (chain.includes(p.workflow)) throw new HostError("call_cycle", `workflow call cycle: ${[...chain, p.workflow].join(" → ")}; a workflow cannot call itself, directly or through others`);
+      if (frame.depth + 1 > limits.values.maxCallDepth) throw new LimitHit("maxCallDepth", limitMessage(limits, "maxCallDepth", `(at node "${node}" calling "${p.workflow}")`));
+      if (!options.versions) throw new HostError("call_unavailable", `node "${node}" calls "${p.workflow}", but calling other workflows is not available here`);
+      const callee = await options.versions.getLive(options.workspaceId, p.workflow);
+      if (!callee) throw new HostError("call_not_found", `no live workflow named "${p.workflow}" in this workspace; publish it or fix the name`);
+      const args = checkArguments(callee.inputSchema, p.args);
+      if (!args.ok) throw new HostError("call_invalid_arguments", `calling "${p.workflow}": ${args.message}`);
+      return frame.runNested(callee, args.value, chain);
+    },
+    async log(node, payload) {
+      const p = parse(LogPayload, payload, "log");
+      const message = masker.maskText(p.message);
+      state.logs.push({ level: p.level, message, nodeId: node, at: new Date().toISOString() });
+      await options.caller?.log?.(p.level as LogLevel, message);
+      return null;
+    },
+    async progress(_node, payload) {
+      const p = parse(ProgressPayload, payload, "progress");
+      if (!options.caller?.progress) return { sent: false };
+      await options.caller.progress(p.progress, p.total, p.message === undefined ? undefined : masker.maskText(p.message));
+      return { sent: true };
+    },
+    async elicit(node, payload) {
+      const p = parse(ElicitPayload, payload, "ask_user");
+      if (!options.caller?.elicit) throw missingCapability(node, "to ask the user (MCP elicitation)", "elicitation");
+      const reply = parse(ElicitReply, await options.caller.elicit(masker.maskText(p.message), p.schema), "elicitation reply");
+      return reply;
+    },
+    async sample(node, payload) {
+      const p = parse(SamplePayload, payload, "ask_model");
+      if (!options.caller?.sample) throw missingCapability(node, "the client's model (MCP sampling)", "sampling");
+      return parse(SampleReply, await options.caller.sample(p), "sampling reply");
+    },
+    async wait(node, payload) {
+      const p = parse(WaitPayload, payload, "wait");
+      if (p.ms > limits.values.maxWaitMs) throw new LimitHit("maxWaitMs", limitMessage(limits, "maxWaitMs", `(node "${node}" asked for ${p.ms} ms)`));
+      await sleep(p.ms, state.abort.signal);
+      return null;
+    },
+  };
+
+  return async function dispatch(op: unknown, payloadJson: unknown): Promise<string> {
+    try {
+      if (op === "trace") {
+        recordAnnounced(state, frame, payloadJson);
+        return "";
+      }
+      if (typeof op !== "string" || typeof payloadJson !== "string" || !Object.hasOwn(handlers, op)) {
+        throw new HostError("invalid_request", `unknown host operation ${JSON.stringify(String(op)).slice(0, 40)}`);
+      }
+      if (frame.finished || state.abort.signal.aborted) return JSON.stringify({ ok: false, fatal: "ended", error: "the run has already ended" });
+      if (payloadJson.length > 8 * 1024 * 1024) throw new HostError("invalid_request", "the request is too large");
+      const envelope = parse(Envelope, JSON.parse(payloadJson), "host");
+      const value = await handlers[op]!(envelope.node, envelope.payload);
+      return JSON.stringify({ ok: true, value: value === undefined ? null : value });
+    } catch (error) {
+      if (error instanceof LimitHit) {
+        setFatal(state, { code: "limit", limit: error.limit, message: error.message });
+        return JSON.stringify({ ok: false, fatal: "limit", limit: error.limit, error: error.message });
+      }
+      if (state.fatal) return JSON.stringify({ ok: false, fatal: state.fatal.code, error: state.fatal.message });
+      const message = error instanceof HostError || error instanceof Error ? error.message : String(error);
+      return JSON.stringify({ ok: false, error: masker.maskText(message) });
+    }
+  };
+}
+
+const AnnouncedEntry = z.object({ nodeId: z.string(), type: z.string(), startedAt: z.number(), loop: z.object({ id: z.string(), index: z.number() }).optional() });
+
+function recordAnnounced(state: CallState, frame: ProgramFrame, payloadJson: unknown): void {
+  if (typeof payloadJson !== "string" || payloadJson.length > 1_000_000 || state.announced.length > 10_000) return;
+  try {
+    const e = AnnouncedEntry.parse(JSON.parse(payloadJson));
+    state.announced.push({
+      nodeId: e.nodeId,
+      type: e.type,
+      status: "running",
+      startedAt: new Date(e.startedAt).toISOString(),
+      ...(e.loop ? { loop: e.loop } : {}),
+      ...(frame.depth > 0 ? { workflow: frame.compiled.meta.name, depth: frame.depth } : {}),
+    });
+  } catch {
+    // a malformed announcement only costs the trace a line
+  }
+}

@@ -1,0 +1,247 @@
+// The engine entry point the server calls: validate arguments, lease an isolate of the workspace, run the compiled
+// program with host bridges under the call's limits, and return a masked result plus trace.
+import { z } from "zod";
+import { createMasker } from "../secrets/mask";
+import { SandboxManager, SandboxCancelled } from "../sandbox/pool";
+import { executeProgram } from "../sandbox/execute";
+import { resolveLimits, limitMessage } from "../sandbox/limits";
+import { checkArguments } from "./arguments";
+import { createDispatcher, type ProgramFrame } from "./bridges";
+import { setFatal, type CallState } from "./state";
+import {
+  CallToolResultSchema,
+  type CallToolResult,
+  type RunErrorCode,
+  type RunOptions,
+  type RunOutcome,
+  type RunnableWorkflow,
+  type TraceEntry,
+} from "./types";
+
+let defaultSandbox: SandboxManager | undefined;
+/** The process-wide sandbox used when a caller does not bring its own. */
+export function getDefaultSandbox(): SandboxManager {
+  defaultSandbox ??= new SandboxManager();
+  return defaultSandbox;
+}
+
+const DEFAULT_TRACE_CAP = 16 * 1024;
+
+const RawEntry = z.object({
+  nodeId: z.string(),
+  type: z.string(),
+  status: z.enum(["ok", "error", "running"]),
+  startedAt: z.number(),
+  durationMs: z.number().optional(),
+  params: z.string().optional(),
+  output: z.string().optional(),
+  error: z.string().optional(),
+  handle: z.string().nullish(),
+  loop: z.object({ id: z.string(), index: z.number() }).optional(),
+});
+const RawHeader = z.object({ trace: z.array(z.unknown()), busy: z.boolean(), iterations: z.number().optional() });
+const RawOutcome = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("result"), result: z.unknown() }),
+  z.object({ kind: z.literal("noResult") }),
+  z.object({ kind: z.literal("failed"), message: z.string() }),
+  z.object({ kind: z.literal("end"), message: z.string() }),
+  z.object({ kind: z.literal("limit"), message: z.string(), limit: z.string().optional() }),
+  z.object({ kind: z.literal("ended"), message: z.string() }),
+]);
+
+type ProgramResult =
+  | { kind: "result"; result: CallToolResult }
+  | { kind: "error"; code: RunErrorCode; message: string; limit?: string };
+
+function errorResult(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function toTraceEntries(rawTrace: unknown[], frame: { depth: number; name: string }): TraceEntry[] {
+  const entries: TraceEntry[] = [];
+  for (const raw of rawTrace) {
+    const r = RawEntry.safeParse(raw);
+    if (!r.success) continue;
+    const e = r.data;
+    entries.push({
+      nodeId: e.nodeId,
+      type: e.type,
+      status: e.status,
+      startedAt: new Date(e.startedAt).toISOString(),
+      ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),
+      ...(e.params !== undefined ? { params: parseJson(e.params) } : {}),
+      ...(e.output !== undefined ? { output: parseJson(e.output) } : {}),
+      ...(e.error !== undefined ? { error: e.error } : {}),
+      ...(e.handle ? { handle: e.handle } : {}),
+      ...(e.loop ? { loop: e.loop } : {}),
+      ...(frame.depth > 0 ? { workflow: frame.name, depth: frame.depth } : {}),
+    });
+  }
+  return entries;
+}
+
+/** Runs one program (top-level or called) in a fresh context of the call's isolate. */
+async function runProgram(state: CallState, compiled: RunnableWorkflow, input: unknown, depth: number, chain: string[]): Promise<{ program: ProgramResult; trace: TraceEntry[] }> {
+  const { options, limits } = state;
+  const frame: ProgramFrame = {
+    compiled,
+    depth,
+    chain,
+    finished: false,
+    runNested: async (callee, args, calleeChain) => {
+      const nested = await runProgram(state, callee, args, depth + 1, calleeChain);
+      state.nestedTrace.push(...nested.trace);
+      if (nested.program.kind === "error") {
+        if (nested.program.code === "limit") throw new Error(nested.program.message);
+        throw new Error(`workflow "${callee.meta.name}" failed: ${nested.program.message}`);
+      }
+      const r = nested.program.result;
+      if (r.isError) throw new Error(`workflow "${callee.meta.name}" returned an error: ${r.content.map((c) => (c.type === "text" ? c.text : `[${c.type}]`)).join(" ")}`);
+      return r.structuredContent ?? { content: r.content };
+    },
+  };
+  const secrets: Record<string, string> = {};
+  for (const name of compiled.meta.sandboxSecretNames) {
+    const value = options.secrets[name];
+    if (value !== undefined) secrets[name] = value;
+  }
+  const ctxJson = JSON.stringify({
+    run: { id: options.run.id, workspace: options.run.workspace, client: options.run.client ?? options.caller?.client ?? null },
+    secrets,
+    maxLoopIterations: Math.max(0, limits.values.maxLoopIterations - state.loopIterations),
+    traceCap: options.traceCap ?? DEFAULT_TRACE_CAP,
+    trace: true,
+  });
+  let output;
+  try {
+    output = await executeProgram(state.handle, { code: compiled.program, key: compiled.meta.programHash }, JSON.stringify(input ?? {}), ctxJson, createDispatcher(state, frame));
+  } finally {
+    frame.finished = true;
+  }
+  const header = RawHeader.safeParse(parseJson(output.traceJson));
+  const trace = header.success ? toTraceEntries(header.data.trace, { depth, name: compiled.meta.name }) : [];
+  if (header.success) {
+    state.loopIterations += header.data.iterations ?? 0;
+    // A branch still running after the result (e.g. a failed sibling ended the run) could keep the isolate busy.
+    if (header.data.busy) state.handle.dispose();
+  }
+  if (Buffer.byteLength(output.resultJson) > limits.values.maxOutputBytes) {
+    return { program: { kind: "error", code: "limit", limit: "maxOutputBytes", message: limitMessage(limits, "maxOutputBytes") }, trace };
+  }
+  const outcome = RawOutcome.safeParse(parseJson(output.resultJson));
+  if (!outcome.success) return { program: { kind: "error", code: "internal", message: "the workflow program returned an unreadable result" }, trace };
+  const o = outcome.data;
+  switch (o.kind) {
+    case "result": {
+      const result = CallToolResultSchema.safeParse(o.result);
+      if (!result.success) return { program: { kind: "error", code: "node_failed", message: `the output node produced an invalid MCP result: ${result.error.issues[0]?.message ?? ""}` }, trace };
+      return { program: { kind: "result", result: result.data }, trace };
+    }
+    case "noResult":
+      return { program: { kind: "error", code: "no_result", message: "The workflow finished without reaching an output or error node (the branch that ran has none); connect an output node to it" }, trace };
+    case "failed":
+      return { program: { kind: "error", code: "node_failed", message: o.message }, trace };
+    case "end":
+      return { program: { kind: "error", code: "workflow_error", message: o.message }, trace };
+    case "limit":
+      if (o.limit === "maxLoopIterations") return { program: { kind: "error", code: "limit", limit: o.limit, message: limitMessage(limits, "maxLoopIterations") }, trace };
+      return { program: { kind: "error", code: "limit", message: o.message }, trace };
+    case "ended":
+      return { program: { kind: "error", code: "cancelled", message: o.message }, trace };
+  }
+}
+
+export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const masker = createMasker(Object.values(options.secrets ?? {}));
+  const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
+    masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}) });
+
+  const args = checkArguments(options.compiled.inputSchema, options.input);
+  if (!args.ok) return finish("error", errorResult(args.message), [], [], { code: "invalid_arguments", message: args.message });
+
+  const limits = resolveLimits(options.limits, options.callLimits);
+  const cancelledMessage = "Run cancelled by the client";
+  const sandbox = options.sandbox ?? getDefaultSandbox();
+  const pool = sandbox.pool(options.workspaceId);
+  let handle;
+  try {
+    handle = await pool.acquire(limits.values.memoryMb, options.signal);
+  } catch (error) {
+    if (error instanceof SandboxCancelled) return finish("cancelled", errorResult(cancelledMessage), [], [], { code: "cancelled", message: cancelledMessage });
+    throw error;
+  }
+
+  const state: CallState = {
+    options,
+    limits,
+    masker,
+    handle,
+    abort: new AbortController(),
+    httpRequests: 0,
+    loopIterations: 0,
+    logs: [],
+    nestedTrace: [],
+    announced: [],
+  };
+  const timer = setTimeout(() => {
+    setFatal(state, { code: "limit", limit: "timeoutMs", message: limitMessage(limits, "timeoutMs") });
+    handle.kill("timeout");
+  }, limits.values.timeoutMs);
+  const onAbort = () => {
+    setFatal(state, { code: "cancelled", message: cancelledMessage });
+    handle.kill("cancel");
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  let program: ProgramResult | undefined;
+  let trace: TraceEntry[] = [];
+  let crash: unknown;
+  try {
+    const r = await runProgram(state, options.compiled, args.value, options.depth ?? 0, []);
+    program = r.program;
+    trace = r.trace;
+  } catch (error) {
+    crash = error;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    state.abort.abort();
+    pool.release(handle, handle.disposed || state.fatal !== undefined);
+  }
+
+  if (crash !== undefined && !state.fatal && handle.disposed && !handle.killedFor) {
+    // isolated-vm disposes an isolate that outgrows its heap limit.
+    setFatal(state, { code: "limit", limit: "memoryMb", message: limitMessage(limits, "memoryMb") });
+  }
+  if (trace.length === 0 && state.announced.length > 0) trace = state.announced;
+  trace = [...trace, ...state.nestedTrace];
+
+  if (state.fatal) {
+    let message = state.fatal.message;
+    const running = state.announced.filter((a) => !trace.some((t) => t.nodeId === a.nodeId && t.startedAt === a.startedAt && t.status !== "running"));
+    const last = running[running.length - 1];
+    if (crash !== undefined && last && state.fatal.limit === "timeoutMs") message = message.replace(" (", ` while node "${last.nodeId}" was running (`);
+    if (crash !== undefined) for (const t of trace) if (t.status === "running") Object.assign(t, { status: "error", error: message });
+    const status = state.fatal.code === "cancelled" ? "cancelled" : "error";
+    return finish(status, errorResult(message), trace, state.logs, { code: state.fatal.code, message, ...(state.fatal.limit ? { limit: state.fatal.limit } : {}) });
+  }
+  if (crash !== undefined || !program) {
+    const message = `Run failed inside the sandbox: ${crash instanceof Error ? crash.message : String(crash)}`;
+    return finish("error", errorResult(message), trace, state.logs, { code: "internal", message });
+  }
+  if (program.kind === "error") {
+    return finish("error", errorResult(program.message), trace, state.logs, { code: program.code, message: program.message, ...(program.limit ? { limit: program.limit } : {}) });
+  }
+  return finish(program.result.isError ? "error" : "ok", program.result, trace, state.logs);
+}

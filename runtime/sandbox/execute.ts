@@ -1,0 +1,39 @@
+// Runs one compiled program in a fresh context of a leased isolate. The only thing handed in is one `ivm.Reference`
+// to the host dispatcher, which takes and returns strings — no host object ever enters the isolate.
+import ivm from "isolated-vm";
+import type { IsolateHandle } from "./pool";
+
+/** `(op, json) → json`; must never throw (errors are encoded in the reply). */
+export type HostDispatcher = (op: unknown, payloadJson: unknown) => Promise<string>;
+
+export interface ProgramOutput {
+  /** JSON of the in-sandbox trace `{trace, busy}`. */
+  traceJson: string;
+  /** JSON of the outcome (`{kind, result|message…}`); measured for the output limit before parsing. */
+  resultJson: string;
+}
+
+export async function executeProgram(
+  handle: IsolateHandle,
+  program: { code: string; key: string },
+  argsJson: string,
+  ctxJson: string,
+  dispatcher: HostDispatcher,
+): Promise<ProgramOutput> {
+  const context = await handle.isolate.createContext();
+  const host = new ivm.Reference(dispatcher);
+  let main: ivm.Reference | undefined;
+  try {
+    const script = await handle.script(program.key, program.code);
+    // The script body only defines functions; the run itself happens in `main`, bounded by the engine's wall timer.
+    main = (await script.run(context, { reference: true, timeout: 5_000 })) as ivm.Reference;
+    const raw = (await main.apply(undefined, [argsJson, ctxJson, host], { result: { promise: true } })) as unknown;
+    if (typeof raw !== "string") throw new Error("the program returned no output");
+    const cut = raw.indexOf("\n");
+    return { traceJson: raw.slice(0, cut), resultJson: raw.slice(cut + 1) };
+  } finally {
+    main?.release();
+    host.release();
+    if (!handle.disposed) context.release();
+  }
+}

@@ -1,0 +1,6 @@
+export { SandboxManager, WorkspacePool, IsolateHandle, SandboxCancelled } from "./pool";
+export type { SandboxOptions } from "./pool";
+export { executeProgram } from "./execute";
+export type { HostDispatcher, ProgramOutput } from "./execute";
+export { LimitsSchema, PartialLimitsSchema, DEFAULT_LIMITS, resolveLimits, limitMessage } from "./limits";
+export type { Limits, PartialLimits, LimitName, LimitSource, ResolvedLimits } from "./limits";
