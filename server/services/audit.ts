@@ -5,7 +5,11 @@ export type AuditAction =
   | "workspace.rename"
   | "member.add"
   | "member.role"
-  | "member.remove";
+  | "member.remove"
+  | "key.create"
+  | "key.revoke"
+  | "secret.set"
+  | "secret.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

@@ -1,10 +1,14 @@
 import { router } from "./init";
+import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
+import { secretsRouter } from "./routers/secrets";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = router({
   workspace: workspaceRouter,
   members: membersRouter,
+  keys: keysRouter,
+  secrets: secretsRouter,
 });
 
 export type AppRouter = typeof appRouter;

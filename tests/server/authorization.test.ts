@@ -6,7 +6,7 @@ import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } fro
 import { callerFor } from "../helpers/trpc";
 
 /** Every procedure that takes a workspace, with the minimum role it needs and a valid input besides the workspace. */
-type Fixture = { minimum: Role; input: (ctx: { victimId: string }) => Record<string, unknown> };
+type Fixture = { minimum: Role; input: (ctx: { victimId: string; keyId: string }) => Record<string, unknown> };
 const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "workspace.get": { minimum: "viewer", input: () => ({}) },
   "workspace.rename": { minimum: "owner", input: () => ({ name: "Hijacked" }) },
@@ -14,6 +14,12 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "members.add": { minimum: "owner", input: () => ({ email: "outsider@example.test", role: "owner" }) },
   "members.changeRole": { minimum: "owner", input: ({ victimId }) => ({ userId: victimId, role: "viewer" }) },
   "members.remove": { minimum: "owner", input: ({ victimId }) => ({ userId: victimId }) },
+  "keys.list": { minimum: "owner", input: () => ({}) },
+  "keys.create": { minimum: "owner", input: () => ({ name: "stolen" }) },
+  "keys.revoke": { minimum: "owner", input: ({ keyId }) => ({ keyId }) },
+  "secrets.list": { minimum: "viewer", input: () => ({}) },
+  "secrets.set": { minimum: "owner", input: () => ({ name: "CRM_TOKEN", value: "overwritten" }) },
+  "secrets.delete": { minimum: "owner", input: () => ({ name: "CRM_TOKEN" }) },
 };
 
 function procedurePaths(): string[] {
@@ -31,6 +37,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
   let owner: Awaited<ReturnType<typeof createUser>>;
   let roles: Record<Role, Awaited<ReturnType<typeof createUser>>>;
   let outsider: Awaited<ReturnType<typeof createUser>>;
+  let keyId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
@@ -42,6 +49,8 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     for (const role of ["viewer", "editor"] as const) {
       await api.members.add({ workspace: "workspace-b", email: roles[role].email, role });
     }
+    keyId = (await api.keys.create({ workspace: "workspace-b", name: "B's client" })).id;
+    await api.secrets.set({ workspace: "workspace-b", name: "CRM_TOKEN", value: "b-secret-value" });
     // The outsider owns another workspace (A), which gives them no rights on B.
     await callerFor(database.db, outsider).workspace.create({ name: "Workspace A", slug: "workspace-a" });
   });
@@ -52,7 +61,14 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
       where: { slug: "workspace-b" },
       include: { memberships: { orderBy: { userId: "asc" } } },
     });
-    return { name: ws.name, members: ws.memberships.map((m) => [m.userId, m.role]) };
+    const keys = await database.db.apiKey.findMany({ where: { workspaceId: ws.id }, orderBy: { id: "asc" } });
+    const secrets = await database.db.secret.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
+    return {
+      name: ws.name,
+      members: ws.memberships.map((m) => [m.userId, m.role]),
+      keys: keys.map((k) => [k.id, k.revokedAt]),
+      secrets: secrets.map((s) => [s.name, s.ciphertext]),
+    };
   }
 
   it("covers every workspace procedure of the router", () => {
@@ -64,7 +80,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const before = await snapshot();
     const error = await call(callerFor(database.db, outsider), path, {
       workspace: "workspace-b",
-      ...fixture.input({ victimId: roles.editor.id }),
+      ...fixture.input({ victimId: roles.editor.id, keyId }),
     }).catch((e: unknown) => e);
     // The same answer as for a workspace that does not exist: nothing is revealed.
     expect(error).toMatchObject({ code: "NOT_FOUND", message: 'Workspace "workspace-b" was not found.' });
@@ -74,7 +90,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
   it.each(Object.entries(WORKSPACE_PROCEDURES))("%s: signed-out callers are refused", async (path, fixture) => {
     const error = await call(callerFor(database.db, null), path, {
       workspace: "workspace-b",
-      ...fixture.input({ victimId: roles.editor.id }),
+      ...fixture.input({ victimId: roles.editor.id, keyId }),
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "UNAUTHORIZED" });
   });
@@ -87,7 +103,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
         const before = await snapshot();
         const error = await call(callerFor(database.db, roles[role]), path, {
           workspace: "workspace-b",
-          ...fixture.input({ victimId: roles.editor.id }),
+          ...fixture.input({ victimId: roles.editor.id, keyId }),
         }).catch((e: unknown) => e);
         expect(error).toMatchObject({ code: "FORBIDDEN", message: `This needs the ${fixture.minimum} role; you are a ${role} in this workspace.` });
         expect(await snapshot()).toEqual(before);
