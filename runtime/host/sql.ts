@@ -530,7 +530,8 @@ function runSqlite(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): SqlResult
   // interrupted (keep SQLite queries small; the call's wall-time limit still ends the run).
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: spec.readOnly, fileMustExist: true, timeout: timeoutMs });
+    // An in-memory database cannot be opened read-only; query_only and the statement check below still apply.
+    db = new Database(file, { readonly: spec.readOnly && file !== ":memory:", fileMustExist: true, timeout: timeoutMs });
   } catch (error) {
     throw new HostError("sql_connection_failed", `could not open SQLite file: ${(error as Error).message}`);
   }
