@@ -119,7 +119,7 @@ export const PRELUDE = String.raw`const __tf = (function () {
     state.pending++;
     const rt = makeRt(state, graph, id, scope, inStates);
     try {
-      const p = n.params(scope.input, scope.steps, scope.item, scope.index, scope.secrets, scope.run);
+      const p = n.params.call(undefined, scope.input, scope.steps, scope.item, scope.index, scope.secrets, scope.run);
       if (state.ctx.trace) entry.params = snapshot(state, p);
       if (n.announce) state.host.applyIgnored(undefined, ["trace", JSON.stringify(entry)]);
       const output = await n.exec(p, rt, scope);
