@@ -306,7 +306,7 @@ async function sendOnce(out: Outgoing, checked: CheckedAddress, opts: SendOption
       await res.body.dump({ limit: 64 * 1024 });
       return { status: res.statusCode, headers, body: null };
     }
-    const declared = Number(headers["content-length"]);
+    const declared = out.method === "HEAD" ? 0 : Number(headers["content-length"]); // HEAD announces a size it never sends
     if (Number.isFinite(declared) && declared > opts.maxBytes) {
       res.body.destroy();
       throw tooLarge(out, opts.maxBytes);

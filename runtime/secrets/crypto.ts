@@ -87,7 +87,7 @@ const EXPECTED_FORM = `${KEY_BYTES} random bytes written as 64 hex characters or
  * The master key: `TOOLFLOW_SECRET_KEY` if set, else `<dataDir>/secret.key`, created on first use (mode 0600).
  * Losing the key makes every stored secret unreadable, so a malformed key is an error, never a silent regeneration.
  */
-export function loadMasterKey(options: { env?: NodeJS.ProcessEnv; dataDir?: string } = {}): Buffer {
+export function loadMasterKey(options: { env?: Record<string, string | undefined>; dataDir?: string } = {}): Buffer {
   const env = options.env ?? process.env;
   const fromEnv = env[SECRET_KEY_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== "") {

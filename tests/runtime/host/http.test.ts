@@ -361,6 +361,13 @@ describe("timeouts, cancellation and size", () => {
     expect(error.message).toBe(`the response of GET ${server.origin}/big is larger than the 1 MB limit`);
   });
 
+  it("does not count the announced size of a HEAD response", async () => {
+    const res = await performHttp({ method: "HEAD", url: `${server.origin}/big` }, ctx({ maxResponseBytes: 1024 }));
+    expect(res.status).toBe(200);
+    expect(res.headers["content-length"]).toBe(String(2 * 1024 * 1024));
+    expect(res.body).toBe("");
+  });
+
   it("caps the response size while streaming a body without Content-Length", async () => {
     const error = await failure({ method: "GET", url: `${server.origin}/big-chunked` }, ctx({ maxResponseBytes: 1024 * 1024 }));
     expect(error.code).toBe("http_response_too_large");
