@@ -20,7 +20,7 @@ export function hasTemplate(value: string): boolean {
 export function checkExpression(source: string): string | null {
   if (source.trim() === "") return "empty expression";
   try {
-    const node = parseExpressionAt(source, 0, { ecmaVersion: "latest", sourceType: "script" });
+    const node = parseExpressionAt(source, 0, { ecmaVersion: "latest", sourceType: "script", preserveParens: true });
     if (source.slice(node.end).trim() !== "") return `unexpected "${source.slice(node.end).trim().slice(0, 20)}" after the expression`;
     return null;
   } catch (error) {

@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { decryptSecret, encryptSecret, loadMasterKey, SecretCryptoError } from "../../../runtime/secrets/crypto";
 
@@ -110,6 +112,18 @@ describe("loadMasterKey", () => {
     expect(second.equals(first)).toBe(true);
     // A blob written with the first load decrypts with the second.
     expect(decryptSecret(second, encryptSecret(first, "persisted"))).toBe("persisted");
+  });
+
+  it("gives every process the same key when several start at once", async () => {
+    const dataDir = path.join(tmpRoot, "race");
+    const module = path.resolve("runtime/secrets/crypto.ts");
+    const code = `import(${JSON.stringify(module)}).then((m) => console.log(m.loadMasterKey({ env: {}, dataDir: ${JSON.stringify(dataDir)} }).toString("hex")))`;
+    const run = () => promisify(execFile)(process.execPath, ["--import", "tsx", "-e", code], { env: { PATH: process.env.PATH } });
+    const outputs = await Promise.all([run(), run(), run(), run()]);
+    const keys = new Set(outputs.map((o) => o.stdout.trim()));
+    expect(keys.size).toBe(1);
+    expect([...keys][0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(fs.readdirSync(dataDir)).toEqual(["secret.key"]);
   });
 
   it("prefers the environment over the key file", () => {
