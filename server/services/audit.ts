@@ -9,7 +9,14 @@ export type AuditAction =
   | "key.create"
   | "key.revoke"
   | "secret.set"
-  | "secret.delete";
+  | "secret.delete"
+  | "workflow.create"
+  | "workflow.import"
+  | "workflow.archive"
+  | "workflow.publish"
+  | "workflow.rollback"
+  | "workflow.unpublish"
+  | "workflow.restore";
 
 type Tx = Pick<Db, "auditEvent">;
 

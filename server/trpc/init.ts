@@ -8,6 +8,7 @@ import { getSessionUser, type SessionUser } from "../auth/auth";
 import { hasRole, type Role } from "../auth/roles";
 import { getDb, type Db } from "../db/client";
 import { AppError } from "../errors";
+import { ImportProblems } from "../services/workflows";
 import { findMembership } from "../services/workspaces";
 
 export interface Context {
@@ -34,6 +35,8 @@ const t = initTRPC.context<Context>().create({
         // Forms show these next to the field they are about.
         field: cause instanceof AppError ? (cause.field ?? null) : null,
         fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+        // Workflow validation problems, each naming its node, for the editor to draw on the canvas.
+        problems: cause instanceof ImportProblems ? cause.problems : null,
       },
     };
   },

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../server/auth/roles";
 import { appRouter } from "../../server/trpc/router";
+import { ADD_TAX } from "../helpers/workflows";
 import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { callerFor } from "../helpers/trpc";
 
@@ -20,6 +21,19 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "secrets.list": { minimum: "viewer", input: () => ({}) },
   "secrets.set": { minimum: "owner", input: () => ({ name: "CRM_TOKEN", value: "overwritten" }) },
   "secrets.delete": { minimum: "owner", input: () => ({ name: "CRM_TOKEN" }) },
+  "workflows.list": { minimum: "viewer", input: () => ({}) },
+  "workflows.get": { minimum: "viewer", input: () => ({ name: "add_tax" }) },
+  "workflows.export": { minimum: "viewer", input: () => ({ name: "add_tax" }) },
+  "workflows.versions": { minimum: "viewer", input: () => ({ name: "add_tax" }) },
+  "workflows.version": { minimum: "viewer", input: () => ({ name: "add_tax", number: 1 }) },
+  "workflows.create": { minimum: "editor", input: () => ({ name: "planted" }) },
+  "workflows.saveDraft": { minimum: "editor", input: () => ({ name: "add_tax", revision: 1, draft: { ...ADD_TAX, description: "tampered" } }) },
+  "workflows.import": { minimum: "editor", input: () => ({ doc: { ...ADD_TAX, description: "tampered" } }) },
+  "workflows.archive": { minimum: "editor", input: () => ({ name: "add_tax" }) },
+  "workflows.publish": { minimum: "editor", input: () => ({ name: "add_tax", note: "hijack" }) },
+  "workflows.unpublish": { minimum: "editor", input: () => ({ name: "add_tax" }) },
+  "workflows.makeLive": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
+  "workflows.restoreToDraft": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
 };
 
 function procedurePaths(): string[] {
@@ -51,6 +65,8 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     }
     keyId = (await api.keys.create({ workspace: "workspace-b", name: "B's client" })).id;
     await api.secrets.set({ workspace: "workspace-b", name: "CRM_TOKEN", value: "b-secret-value" });
+    await api.workflows.import({ workspace: "workspace-b", doc: ADD_TAX });
+    await api.workflows.publish({ workspace: "workspace-b", name: "add_tax", note: "first" });
     // The outsider owns another workspace (A), which gives them no rights on B.
     await callerFor(database.db, outsider).workspace.create({ name: "Workspace A", slug: "workspace-a" });
   });
@@ -63,11 +79,13 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     });
     const keys = await database.db.apiKey.findMany({ where: { workspaceId: ws.id }, orderBy: { id: "asc" } });
     const secrets = await database.db.secret.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
+    const workflows = await database.db.workflow.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
     return {
       name: ws.name,
       members: ws.memberships.map((m) => [m.userId, m.role]),
       keys: keys.map((k) => [k.id, k.revokedAt]),
       secrets: secrets.map((s) => [s.name, s.ciphertext]),
+      workflows: workflows.map((w) => [w.name, w.revision, w.draft, w.liveVersionId, w.archivedAt, w.versions.length]),
     };
   }
 

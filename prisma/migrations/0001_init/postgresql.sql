@@ -110,6 +110,7 @@ CREATE TABLE "workflow_version" (
     "program" TEXT NOT NULL,
     "inputSchema" JSONB NOT NULL,
     "outputSchema" JSONB,
+    "meta" JSONB NOT NULL,
     "note" TEXT NOT NULL DEFAULT '',
     "authorId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
