@@ -116,11 +116,12 @@ describe("loadMasterKey", () => {
 
   it("gives every process the same key when several start at once", async () => {
     const dataDir = path.join(tmpRoot, "race");
-    const module = path.resolve("runtime/secrets/crypto.ts");
-    const code = `import(${JSON.stringify(module)}).then((m) => console.log(m.loadMasterKey({ env: {}, dataDir: ${JSON.stringify(dataDir)} }).toString("hex")))`;
-    const run = () => promisify(execFile)(process.execPath, ["--import", "tsx", "-e", code], { env: { PATH: process.env.PATH } });
+    const cryptoModule = path.resolve("runtime/secrets/crypto.ts");
+    const code = `import(${JSON.stringify(cryptoModule)}).then((m) => console.log(m.loadMasterKey({ env: {}, dataDir: ${JSON.stringify(dataDir)} }).toString("hex")))`;
+    const run = () =>
+      promisify(execFile)(process.execPath, ["--import", "tsx", "-e", code], { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" });
     const outputs = await Promise.all([run(), run(), run(), run()]);
-    const keys = new Set(outputs.map((o) => o.stdout.trim()));
+    const keys = new Set(outputs.map((o) => String(o.stdout).trim()));
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^[0-9a-f]{64}$/);
     expect(fs.readdirSync(dataDir)).toEqual(["secret.key"]);
