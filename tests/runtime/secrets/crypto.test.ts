@@ -119,7 +119,7 @@ describe("loadMasterKey", () => {
     const cryptoModule = path.resolve("runtime/secrets/crypto.ts");
     const code = `import(${JSON.stringify(cryptoModule)}).then((m) => console.log(m.loadMasterKey({ env: {}, dataDir: ${JSON.stringify(dataDir)} }).toString("hex")))`;
     const run = () =>
-      promisify(execFile)(process.execPath, ["--import", "tsx", "-e", code], { env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" });
+      promisify(execFile)(process.execPath, ["--import", "tsx", "-e", code], { env: { ...process.env, TOOLFLOW_SECRET_KEY: "" }, encoding: "utf8" });
     const outputs = await Promise.all([run(), run(), run(), run()]);
     const keys = new Set(outputs.map((o) => String(o.stdout).trim()));
     expect(keys.size).toBe(1);
