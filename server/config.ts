@@ -45,3 +45,16 @@ export function ensureAuthSecret(env: NodeJS.ProcessEnv = process.env): void {
   }
   env.BETTER_AUTH_SECRET = readFileSync(file, "utf8").trim();
 }
+
+/** `host:port` values the MCP endpoint accepts in the Host header (DNS-rebinding protection). */
+export function allowedHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  const hosts = publicOrigins(env).map((origin) => new URL(origin).host.toLowerCase());
+  const extra = env.TOOLFLOW_ALLOWED_HOSTS?.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean) ?? [];
+  return [...new Set([...hosts, ...extra])];
+}
+
+export function mcpMode(env: NodeJS.ProcessEnv = process.env): "stateful" | "stateless" {
+  const mode = env.TOOLFLOW_MCP_MODE ?? "stateful";
+  if (mode !== "stateful" && mode !== "stateless") throw new Error(`TOOLFLOW_MCP_MODE must be stateful or stateless (got "${mode}")`);
+  return mode;
+}

@@ -2,11 +2,13 @@
 // then serves Next.js and reserves /mcp/* for the runtime. `--dev` runs Next.js in development mode.
 import { join, resolve } from "node:path";
 import next from "next";
-import { ensureAuthSecret, listenHost, listenPort } from "./config";
+import { McpEndpoint } from "../runtime/mcp/endpoint";
+import { allowedHosts, ensureAuthSecret, listenHost, listenPort, mcpMode, publicOrigins } from "./config";
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
 import { startHttpServer } from "./http/server";
+import { createMcpBackend } from "./mcp/backend";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -22,10 +24,16 @@ async function main() {
   const applied = await migrate(target, join(root, "prisma", "migrations"));
   if (applied.length) console.log(`database migrated: ${applied.join(", ")}`);
 
+  const mcp = new McpEndpoint({
+    backend: createMcpBackend(getDb()),
+    allowedHosts: allowedHosts(),
+    allowedOrigins: publicOrigins(),
+    mode: mcpMode(),
+  });
   const app = next({ dev, dir: root, hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const running = await startHttpServer({ host, port, app: (req, res) => handle(req, res) });
+  const running = await startHttpServer({ host, port, app: (req, res) => handle(req, res), mcp: mcp.handle });
   const shown = running.url.replace("127.0.0.1", "localhost");
   console.log(`Toolflow ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
 
@@ -34,6 +42,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
+    await mcp.close();
     await running.close();
     await app.close().catch(() => undefined);
     await getDb().$disconnect();

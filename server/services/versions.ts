@@ -42,6 +42,7 @@ export async function publishWorkflow(db: Db, workspaceId: string, actorId: stri
           },
         });
         await tx.workflow.update({ where: { id: workflow.id }, data: { liveVersionId: created.id } });
+        await bumpToolsRevision(tx, workspaceId);
         await recordAudit(tx, { workspaceId, actorId, action: "workflow.publish", target: name, data: { version: created.number, note } });
         return created;
       });
@@ -83,6 +84,7 @@ export async function makeVersionLive(db: Db, workspaceId: string, actorId: stri
   const version = await findVersion(db, workflow.id, number);
   await db.$transaction(async (tx) => {
     await tx.workflow.update({ where: { id: workflow.id }, data: { liveVersionId: version.id } });
+    await bumpToolsRevision(tx, workspaceId);
     await recordAudit(tx, {
       workspaceId,
       actorId,
@@ -100,6 +102,7 @@ export async function unpublishWorkflow(db: Db, workspaceId: string, actorId: st
   if (!workflow.liveVersionId) throw new AppError("BAD_REQUEST", `"${name}" is not published.`);
   await db.$transaction(async (tx) => {
     await tx.workflow.update({ where: { id: workflow.id }, data: { liveVersionId: null } });
+    await bumpToolsRevision(tx, workspaceId);
     await recordAudit(tx, { workspaceId, actorId, action: "workflow.unpublish", target: name, data: { version: workflow.liveVersion?.number } });
   });
   emitToolsChanged({ workspaceId, workflowId: workflow.id, reason: "unpublish" });
@@ -126,7 +129,15 @@ export async function archiveWorkflow(db: Db, workspaceId: string, actorId: stri
   const workflow = await findWorkflow(db, workspaceId, name);
   await db.$transaction(async (tx) => {
     await tx.workflow.update({ where: { id: workflow.id }, data: { archivedAt: new Date(), liveVersionId: null } });
+    if (workflow.liveVersionId) await bumpToolsRevision(tx, workspaceId);
     await recordAudit(tx, { workspaceId, actorId, action: "workflow.archive", target: name });
   });
   if (workflow.liveVersionId) emitToolsChanged({ workspaceId, workflowId: workflow.id, reason: "archive" });
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Tells MCP servers in every process that this workspace's live tools changed. */
+async function bumpToolsRevision(tx: Tx, workspaceId: string) {
+  await tx.workspace.update({ where: { id: workspaceId }, data: { toolsRevision: { increment: 1 } } });
 }

@@ -65,6 +65,7 @@ CREATE TABLE "workspace" (
     "slug" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "limits" JSONB,
+    "toolsRevision" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,
 

@@ -56,6 +56,7 @@ CREATE TABLE "workspace" (
     "slug" TEXT NOT NULL,
     "name" TEXT NOT NULL,
     "limits" JSONB,
+    "toolsRevision" INTEGER NOT NULL DEFAULT 0,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL
 );

@@ -1,0 +1,59 @@
+// What the MCP endpoint needs from storage, as a small interface the runtime defines (server/mcp implements it with
+// Prisma). Everything here is plain data.
+import type { NetworkPolicy } from "../host/types";
+import type { RunnableWorkflow, RunOutcome, VersionSource } from "../engine/types";
+import type { PartialLimits } from "../sandbox/limits";
+
+export interface McpWorkspace {
+  id: string;
+  slug: string;
+  limits?: PartialLimits;
+  policy: NetworkPolicy;
+  /** Calls per minute allowed per API key. */
+  rateLimitPerMinute: number;
+}
+
+/** One tool of `tools/list`: the live version of one workflow. */
+export interface LiveTool {
+  workflowId: string;
+  versionId: string;
+  versionNumber: number;
+  name: string;
+  title?: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
+  runnable: RunnableWorkflow;
+}
+
+export type KeyCheck =
+  | { ok: true; keyId: string }
+  | { ok: false; reason: "missing" | "malformed" | "unknown" | "revoked" | "wrong_workspace" };
+
+export interface RunRecord {
+  id: string;
+  workspaceId: string;
+  workflowId: string;
+  versionId: string | null;
+  trigger: "mcp" | "test" | "call";
+  client?: { name?: string; version?: string };
+  startedAt: Date;
+  input: unknown;
+  outcome: RunOutcome;
+}
+
+export interface McpBackend {
+  findWorkspace(slug: string): Promise<McpWorkspace | null>;
+  verifyKey(workspaceId: string, presented: string | undefined): Promise<KeyCheck>;
+  /** Cheap: one number per workspace that changes whenever its live tools change. */
+  toolsRevision(workspaceId: string): Promise<number>;
+  loadLiveTools(workspaceId: string): Promise<LiveTool[]>;
+  secrets(workspaceId: string, names: readonly string[]): Promise<Record<string, string>>;
+  /** Stores a run record; the response never waits for it. */
+  recordRun(record: RunRecord): Promise<void>;
+  /** Notifies of tool changes made in this process, so sessions hear about them at once. */
+  onToolsChanged?(listener: (workspaceId: string) => void): () => void;
+  /** For `call` nodes: defaults to the catalog's own live tools. */
+  versions?: VersionSource;
+}

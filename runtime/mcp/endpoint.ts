@@ -1,0 +1,199 @@
+// The per-workspace MCP endpoint, `/mcp/<workspace-slug>`, over Streamable HTTP (SDK transport). Stateful sessions by
+// default (server→client requests, notifications on a GET stream), or stateless for replicas without sticky sessions.
+// Every request is checked in the same order: Host/Origin (403), method (405), body size (413), workspace and API key
+// (401), rate limit (429); then it reaches the session's MCP server.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import type { McpBackend, McpWorkspace } from "./backend";
+import { ToolCatalog } from "./catalog";
+import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
+import { createToolServer } from "./tool-server";
+
+export interface McpEndpointOptions {
+  backend: McpBackend;
+  /** `host:port` values clients use to reach this server (lower case). */
+  allowedHosts: string[];
+  /** Browser origins allowed to call the endpoint (e.g. the app's own, for the playground). */
+  allowedOrigins: string[];
+  mode?: "stateful" | "stateless";
+  maxBodyBytes?: number;
+  /** How often open sessions re-check their workspace's tools (changes made by other processes). */
+  pollMs?: number;
+  sessionIdleMs?: number;
+  version?: string;
+}
+
+interface Session {
+  id: string;
+  workspaceId: string;
+  keyId: string;
+  server: Server;
+  transport: StreamableHTTPServerTransport;
+  lastSeen: number;
+}
+
+const AUTH_REALM = 'Bearer realm="toolflow"';
+
+export class McpEndpoint {
+  readonly catalog: ToolCatalog;
+  private readonly sessions = new Map<string, Session>();
+  private readonly limiters = new Map<number, RateLimiterMemory>();
+  private readonly hosts: Set<string>;
+  private readonly origins: Set<string>;
+  private readonly mode: "stateful" | "stateless";
+  private readonly maxBodyBytes: number;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly unsubscribe?: () => void;
+
+  constructor(private readonly options: McpEndpointOptions) {
+    this.catalog = new ToolCatalog(options.backend);
+    this.hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
+    this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
+    this.mode = options.mode ?? "stateful";
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    // A change made in this process reaches its sessions at once; other processes' changes by polling.
+    this.unsubscribe = options.backend.onToolsChanged?.((workspaceId) => void this.checkWorkspace(workspaceId));
+    const poll = setInterval(() => void this.pollSessions(), options.pollMs ?? 500);
+    const sweep = setInterval(() => this.closeIdleSessions(), 60_000);
+    poll.unref();
+    sweep.unref();
+    this.timers.push(poll, sweep);
+  }
+
+  /** Node request handler for `/mcp/*`. */
+  handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await this.route(req, res);
+    } catch (error) {
+      if (error instanceof HttpFailure) return sendFailure(res, error);
+      console.error("MCP endpoint error:", error);
+      sendFailure(res, new HttpFailure(500, "Internal error.", {}, -32603));
+    }
+  };
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    checkHostAndOrigin(req, this.hosts, this.origins);
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const match = /^\/mcp\/([a-z0-9-]{1,64})\/?$/.exec(url.pathname);
+    if (!match) throw new HttpFailure(404, "Not found: the MCP endpoint is /mcp/<workspace-slug>.");
+    const method = req.method ?? "GET";
+    if (!["POST", "GET", "DELETE"].includes(method) || (this.mode === "stateless" && method !== "POST")) {
+      throw new HttpFailure(405, `Method ${method} is not allowed here.`, { allow: this.mode === "stateless" ? "POST" : "GET, POST, DELETE" });
+    }
+    const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes) : undefined;
+
+    // Unknown workspace and wrong key answer alike, so the endpoint does not reveal which workspaces exist.
+    const workspace = await this.options.backend.findWorkspace(match[1]!);
+    const key = await this.options.backend.verifyKey(workspace?.id ?? "", bearerToken(req));
+    if (!workspace || !key.ok) {
+      const missing = !key.ok && key.reason === "missing";
+      throw new HttpFailure(401, missing ? "Missing API key: send Authorization: Bearer <key>." : "Invalid, revoked or foreign API key for this workspace.", {
+        "www-authenticate": missing ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`,
+      });
+    }
+    await this.rateLimit(workspace, key.keyId);
+
+    if (this.mode === "stateless") return this.handleStateless(workspace, req, res, body);
+    return this.handleStateful(workspace, key.keyId, req, res, body);
+  }
+
+  private async rateLimit(workspace: McpWorkspace, keyId: string): Promise<void> {
+    const points = workspace.rateLimitPerMinute;
+    let limiter = this.limiters.get(points);
+    if (!limiter) this.limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 60 })));
+    try {
+      await limiter.consume(keyId);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      throw new HttpFailure(429, `Rate limit of ${points} requests per minute for this API key reached; retry in ${seconds} s.`, {
+        "retry-after": String(seconds),
+      });
+    }
+  }
+
+  private newServer(workspace: McpWorkspace, interactive: boolean): Server {
+    return createToolServer({ workspace, catalog: this.catalog, backend: this.options.backend, interactive, version: this.options.version });
+  }
+
+  private async handleStateless(workspace: McpWorkspace, req: IncomingMessage, res: ServerResponse, body: unknown) {
+    const server = this.newServer(workspace, false);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
+    res.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async handleStateful(workspace: McpWorkspace, keyId: string, req: IncomingMessage, res: ServerResponse, body: unknown) {
+    const sessionId = req.headers["mcp-session-id"];
+    if (typeof sessionId === "string") {
+      const session = this.sessions.get(sessionId);
+      // A session belongs to the workspace and key that opened it.
+      if (!session || session.workspaceId !== workspace.id || session.keyId !== keyId) {
+        throw new HttpFailure(404, "Session not found: it expired or belongs to another client. Initialize a new one.", {}, -32001);
+      }
+      session.lastSeen = Date.now();
+      return session.transport.handleRequest(req, res, body);
+    }
+    if (req.method !== "POST" || !isInitializeRequest(body)) {
+      throw new HttpFailure(400, "Bad request: no Mcp-Session-Id header; start with an initialize request.");
+    }
+    const server = this.newServer(workspace, true);
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { id, workspaceId: workspace.id, keyId, server, transport, lastSeen: Date.now() });
+        // Make sure this workspace's catalog is loaded, so the poller has a revision to compare against.
+        void this.catalog.tools(workspace.id).catch(() => undefined);
+      },
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  private async checkWorkspace(workspaceId: string): Promise<void> {
+    try {
+      if (await this.catalog.revalidate(workspaceId)) await this.notifyToolsChanged(workspaceId);
+    } catch (error) {
+      console.error("MCP: could not re-check tools of workspace", workspaceId, error);
+    }
+  }
+
+  private async pollSessions(): Promise<void> {
+    const workspaces = new Set([...this.sessions.values()].map((s) => s.workspaceId));
+    for (const workspaceId of workspaces) await this.checkWorkspace(workspaceId);
+  }
+
+  private async notifyToolsChanged(workspaceId: string): Promise<void> {
+    for (const session of this.sessions.values()) {
+      if (session.workspaceId === workspaceId) await session.server.sendToolListChanged().catch(() => undefined);
+    }
+  }
+
+  private closeIdleSessions(): void {
+    const cutoff = Date.now() - (this.options.sessionIdleMs ?? 30 * 60_000);
+    for (const session of this.sessions.values()) {
+      if (session.lastSeen < cutoff) void session.transport.close();
+    }
+  }
+
+  get openSessions(): number {
+    return this.sessions.size;
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    this.unsubscribe?.();
+    await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,68 @@
+// Checks every MCP request passes before any MCP processing: DNS-rebinding protection (Host and Origin), a body size
+// cap, and the bearer token. Each failure has its own status and a JSON-RPC error body without internals.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export class HttpFailure extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly headers: Record<string, string> = {},
+    public readonly rpcCode = -32000,
+  ) {
+    super(message);
+  }
+}
+
+export function sendFailure(res: ServerResponse, failure: HttpFailure): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: failure.rpcCode, message: failure.message }, id: null }));
+}
+
+/**
+ * A browser page on another site must not reach the endpoint through the user's machine (DNS rebinding): the Host
+ * header must name this server, and an Origin, when a browser sends one, must be one of ours.
+ */
+export function checkHostAndOrigin(req: IncomingMessage, allowedHosts: ReadonlySet<string>, allowedOrigins: ReadonlySet<string>): void {
+  const host = req.headers.host?.toLowerCase();
+  if (!host || !allowedHosts.has(host)) throw new HttpFailure(403, `Host "${host ?? ""}" is not allowed for this server.`);
+  const origin = req.headers.origin;
+  if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) {
+    throw new HttpFailure(403, `Origin "${origin}" is not allowed to call this MCP endpoint.`);
+  }
+}
+
+/** Reads and parses a JSON body of at most `maxBytes`; bigger bodies get 413 before they are buffered. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const declared = Number(req.headers["content-length"]);
+  const tooLarge = () => new HttpFailure(413, `Request body too large: the limit is ${maxBytes} bytes.`);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpFailure(400, "Parse error: the request body is not valid JSON.", {}, -32700);
+  }
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : "";
+}
+
+export function isInitializeRequest(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.some((m) => typeof m === "object" && m !== null && (m as { method?: unknown }).method === "initialize");
+}

@@ -1,0 +1,166 @@
+// One MCP server (the SDK's low-level `Server`) for one session of one workspace: `tools/list` from the live version
+// cache, `tools/call` through the engine, logging levels, progress, cancellation, elicitation and sampling.
+import { randomUUID } from "node:crypto";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import {
+  CallToolRequestSchema,
+  CreateMessageResultSchema,
+  ElicitResultSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  SetLevelRequestSchema,
+  type LoggingLevel,
+  type Tool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { checkArguments, runWorkflow } from "../engine";
+import type { CallerChannel, LogLevel } from "../host/types";
+import type { LiveTool, McpBackend, McpWorkspace } from "./backend";
+import type { ToolCatalog } from "./catalog";
+
+const LEVELS: LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
+
+export interface ToolServerOptions {
+  workspace: McpWorkspace;
+  catalog: ToolCatalog;
+  backend: McpBackend;
+  /** Server→client requests (elicitation, sampling) need a session to route the answer back to. */
+  interactive: boolean;
+  pageSize?: number;
+  version?: string;
+}
+
+export function toMcpTool(tool: LiveTool): Tool {
+  return {
+    name: tool.name,
+    ...(tool.title ? { title: tool.title } : {}),
+    description: tool.description,
+    inputSchema: tool.inputSchema as Tool["inputSchema"],
+    ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Tool["outputSchema"] } : {}),
+    ...(tool.annotations ? { annotations: tool.annotations } : {}),
+  };
+}
+
+/** Cursors are opaque to clients; here they are the offset into the name-ordered list. */
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (!Number.isInteger(offset) || offset < 0) throw new McpError(ErrorCode.InvalidParams, "Invalid cursor: pass back a nextCursor from tools/list.");
+  return offset;
+}
+
+export function createToolServer(options: ToolServerOptions): Server {
+  const { workspace, catalog, backend } = options;
+  const pageSize = options.pageSize ?? 100;
+  const server = new Server(
+    { name: `toolflow:${workspace.slug}`, version: options.version ?? "1.0.0" },
+    {
+      capabilities: { tools: { listChanged: true }, logging: {} },
+      instructions: `Tools published in the Toolflow workspace "${workspace.slug}".`,
+    },
+  );
+  // The session's minimum log level (logging/setLevel); messages below it are not sent.
+  let minLevel: LoggingLevel = "info";
+  server.setRequestHandler(SetLevelRequestSchema, async (request) => {
+    minLevel = request.params.level;
+    return {};
+  });
+
+  server.setRequestHandler(ListToolsRequestSchema, async (request) => {
+    const { tools } = await catalog.tools(workspace.id);
+    const offset = decodeCursor(request.params?.cursor);
+    const page = tools.slice(offset, offset + pageSize).map(toMcpTool);
+    const next = offset + pageSize < tools.length ? Buffer.from(String(offset + pageSize)).toString("base64url") : undefined;
+    return { tools: page, ...(next ? { nextCursor: next } : {}) };
+  });
+
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const { byName } = await catalog.tools(workspace.id);
+    const tool = byName.get(request.params.name);
+    if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}": call tools/list for the tools of this workspace.`);
+    const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
+    if (!args.ok) {
+      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
+    }
+
+    const clientCaps = server.getClientCapabilities();
+    const clientInfo = server.getClientVersion();
+    const progressToken = request.params._meta?.progressToken;
+    const caller: CallerChannel = {
+      client: clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined,
+      log: (level: LogLevel, message: string, data?: unknown) => {
+        if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
+        return extra.sendNotification({
+          method: "notifications/message",
+          params: { level, logger: tool.name, data: data === undefined ? message : { message, data } },
+        });
+      },
+      progress:
+        progressToken === undefined
+          ? undefined
+          : (progress: number, total?: number, message?: string) =>
+              extra.sendNotification({
+                method: "notifications/progress",
+                params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+              }),
+      elicit:
+        options.interactive && clientCaps?.elicitation
+          ? async (message, requestedSchema) => {
+              const result = await extra.sendRequest(
+                { method: "elicitation/create", params: { message, requestedSchema: requestedSchema as never } },
+                ElicitResultSchema,
+                { signal: extra.signal },
+              );
+              return { action: result.action, content: result.content as Record<string, unknown> | undefined };
+            }
+          : undefined,
+      sample:
+        options.interactive && clientCaps?.sampling
+          ? async ({ prompt, system, maxTokens }) => {
+              const result = await extra.sendRequest(
+                {
+                  method: "sampling/createMessage",
+                  params: { messages: [{ role: "user", content: { type: "text", text: prompt } }], ...(system ? { systemPrompt: system } : {}), maxTokens },
+                },
+                CreateMessageResultSchema,
+                { signal: extra.signal },
+              );
+              const content = result.content as { type: string; text?: string };
+              return { text: content.type === "text" ? (content.text ?? "") : JSON.stringify(content), model: result.model };
+            }
+          : undefined,
+    };
+
+    const runId = randomUUID();
+    const startedAt = new Date();
+    const outcome = await runWorkflow({
+      compiled: tool.runnable,
+      input: args.value,
+      workspaceId: workspace.id,
+      limits: workspace.limits,
+      policy: workspace.policy,
+      secrets: await backend.secrets(workspace.id, tool.runnable.secretNames),
+      caller,
+      signal: extra.signal,
+      versions: backend.versions ?? catalog,
+      run: { id: runId, workspace: workspace.slug, client: caller.client },
+    });
+    // The answer does not wait for the run record.
+    backend
+      .recordRun({
+        id: runId,
+        workspaceId: workspace.id,
+        workflowId: tool.workflowId,
+        versionId: tool.versionId,
+        trigger: "mcp",
+        client: caller.client,
+        startedAt,
+        input: args.value,
+        outcome,
+      })
+      .catch((error: unknown) => console.error(`could not record run ${runId}:`, error));
+    return outcome.result;
+  });
+
+  return server;
+}

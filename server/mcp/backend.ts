@@ -1,0 +1,73 @@
+// The MCP endpoint's storage, implemented over Prisma (the runtime only knows the McpBackend interface).
+import type { RunnableWorkflow } from "../../runtime/engine/types";
+import type { LiveTool, McpBackend, McpWorkspace } from "../../runtime/mcp/backend";
+import type { Db } from "../db/client";
+import { onToolsChanged } from "../events";
+import { verifyApiKey } from "../services/apiKeys";
+import { recordRun } from "../services/runs";
+import { resolveSecrets } from "../services/secrets";
+import type { VersionMeta } from "../services/versions";
+import { parseSettings } from "../services/workspaceSettings";
+
+export function createMcpBackend(db: Db): McpBackend {
+  return {
+    async findWorkspace(slug): Promise<McpWorkspace | null> {
+      const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
+      if (!row) return null;
+      const settings = parseSettings(row.limits);
+      return {
+        id: row.id,
+        slug: row.slug,
+        limits: settings.limits,
+        policy: { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs },
+        rateLimitPerMinute: settings.rateLimitPerMinute,
+      };
+    },
+    async verifyKey(workspaceId, presented) {
+      const check = await verifyApiKey(db, workspaceId, presented);
+      return check.ok ? { ok: true, keyId: check.keyId } : check;
+    },
+    async toolsRevision(workspaceId) {
+      const row = await db.workspace.findUnique({ where: { id: workspaceId }, select: { toolsRevision: true } });
+      return row?.toolsRevision ?? -1;
+    },
+    async loadLiveTools(workspaceId): Promise<LiveTool[]> {
+      const rows = await db.workflow.findMany({
+        where: { workspaceId, archivedAt: null, liveVersionId: { not: null } },
+        select: {
+          id: true,
+          liveVersion: { select: { id: true, number: true, program: true, inputSchema: true, outputSchema: true, meta: true } },
+        },
+        orderBy: { name: "asc" },
+      });
+      return rows.flatMap((row) => {
+        const version = row.liveVersion;
+        if (!version) return [];
+        const meta = version.meta as unknown as VersionMeta;
+        const runnable: RunnableWorkflow = {
+          program: version.program,
+          inputSchema: version.inputSchema as RunnableWorkflow["inputSchema"],
+          secretNames: meta.secretNames,
+          meta: { name: meta.name, sandboxSecretNames: meta.sandboxSecretNames, programHash: meta.programHash },
+        };
+        return [
+          {
+            workflowId: row.id,
+            versionId: version.id,
+            versionNumber: version.number,
+            name: meta.name,
+            title: meta.title,
+            description: meta.description,
+            inputSchema: version.inputSchema as Record<string, unknown>,
+            outputSchema: (version.outputSchema as Record<string, unknown> | null) ?? undefined,
+            annotations: meta.annotations as Record<string, unknown> | undefined,
+            runnable,
+          },
+        ];
+      });
+    },
+    secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
+    recordRun: (record) => recordRun(db, record),
+    onToolsChanged: (listener) => onToolsChanged((event) => listener(event.workspaceId)),
+  };
+}

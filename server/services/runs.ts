@@ -1,0 +1,62 @@
+// Run records: one per call (MCP, test, call), with the arguments, the result, status, timing, client and the
+// per-node trace. The engine already masks secrets; here every stored JSON part is capped in size, and old runs
+// are pruned by the workspace's retention settings.
+import type { RunRecord } from "../../runtime/mcp/backend";
+import type { Db } from "../db/client";
+import { parseSettings } from "./workspaceSettings";
+
+/** Characters of JSON kept per stored part (arguments, result, trace). */
+export const RUN_PART_CAP = 256 * 1024;
+/** Prune a workspace's old runs every this many recorded runs (per process). */
+const PRUNE_EVERY = 200;
+const recordedSincePrune = new Map<string, number>();
+
+export function capJson(value: unknown, cap = RUN_PART_CAP): unknown {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  if (text === undefined || text.length <= cap) return value;
+  return { truncated: true, originalChars: text.length, preview: text.slice(0, Math.min(cap, 4096)) };
+}
+
+export async function recordRun(db: Db, record: RunRecord): Promise<void> {
+  const { outcome } = record;
+  await db.run.create({
+    data: {
+      id: record.id,
+      workspaceId: record.workspaceId,
+      workflowId: record.workflowId,
+      versionId: record.versionId,
+      trigger: record.trigger,
+      clientName: record.client?.name ?? null,
+      clientVersion: record.client?.version ?? null,
+      status: outcome.status,
+      startedAt: record.startedAt,
+      finishedAt: new Date(record.startedAt.getTime() + Math.round(outcome.durationMs)),
+      durationMs: Math.round(outcome.durationMs),
+      input: capJson(record.input) as object,
+      output: capJson(outcome.result) as object,
+      error: outcome.error?.message ?? null,
+      trace: capJson({ nodes: outcome.trace, logs: outcome.logs }) as object,
+    },
+  });
+  const count = (recordedSincePrune.get(record.workspaceId) ?? 0) + 1;
+  recordedSincePrune.set(record.workspaceId, count % PRUNE_EVERY);
+  if (count >= PRUNE_EVERY) await pruneRuns(db, record.workspaceId);
+}
+
+/** Deletes runs older than the retention age, and beyond the retention count (newest kept). */
+export async function pruneRuns(db: Db, workspaceId: string): Promise<number> {
+  const row = await db.workspace.findUnique({ where: { id: workspaceId }, select: { limits: true } });
+  if (!row) return 0;
+  const settings = parseSettings(row.limits);
+  const cutoff = new Date(Date.now() - settings.runRetentionDays * 86_400_000);
+  let deleted = (await db.run.deleteMany({ where: { workspaceId, startedAt: { lt: cutoff } } })).count;
+  const boundary = await db.run.findFirst({
+    where: { workspaceId },
+    orderBy: { startedAt: "desc" },
+    skip: settings.runRetentionCount,
+    select: { startedAt: true },
+  });
+  if (boundary) deleted += (await db.run.deleteMany({ where: { workspaceId, startedAt: { lte: boundary.startedAt } } })).count;
+  return deleted;
+}

@@ -1,0 +1,34 @@
+// A workspace's operational settings (stored in Workspace.limits): runtime limits, which private hosts its workflows
+// may reach, the MCP rate limit and run retention. Absent keys take the defaults.
+import { z } from "zod";
+import { PartialLimitsSchema } from "../../runtime/sandbox/limits";
+import type { Db } from "../db/client";
+
+export const WorkspaceSettingsSchema = z.object({
+  limits: PartialLimitsSchema.default({}),
+  /** Loopback/private hosts, IPs or CIDRs that `http` and `sql` nodes may reach (SSRF guard exceptions). */
+  allowHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
+  /** Folders whose SQLite files `sql` nodes may open. */
+  sqliteDirs: z.array(z.string().min(1)).max(20).default([]),
+  rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
+  runRetentionDays: z.number().int().min(1).max(3650).default(30),
+  runRetentionCount: z.number().int().min(10).max(1_000_000).default(10_000),
+});
+export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
+
+/** Settings from the stored JSON; a malformed stored value falls back to the defaults rather than breaking calls. */
+export function parseSettings(stored: unknown): WorkspaceSettings {
+  const parsed = WorkspaceSettingsSchema.safeParse(stored ?? {});
+  return parsed.success ? parsed.data : WorkspaceSettingsSchema.parse({});
+}
+
+export async function getSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
+  const row = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { limits: true } });
+  return parseSettings(row.limits);
+}
+
+export async function updateSettings(db: Db, workspaceId: string, patch: z.input<typeof WorkspaceSettingsSchema>): Promise<WorkspaceSettings> {
+  const next = WorkspaceSettingsSchema.parse({ ...(await getSettings(db, workspaceId)), ...patch });
+  await db.workspace.update({ where: { id: workspaceId }, data: { limits: next as object } });
+  return next;
+}
