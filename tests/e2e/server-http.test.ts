@@ -48,8 +48,10 @@ describe.each(TEST_PROVIDERS)("server over HTTP on %s", (provider) => {
     expect(await server.database.db.user.count({ where: { email: "mallory@example.test" } })).toBe(0);
   });
 
-  it("answers /mcp/* like any unknown path until the MCP endpoint is mounted", async () => {
+  it("sends /mcp/* to the MCP endpoint, not to Next.js", async () => {
     const response = await fetch(`${server.url}/mcp/grace-co`, { method: "POST", body: "{}" });
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe('Bearer realm="toolflow"');
+    expect((await fetch(`${server.url}/mcp`)).status).toBe(404);
   });
 });

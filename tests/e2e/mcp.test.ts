@@ -1,0 +1,300 @@
+// MCP over real HTTP: an SDK Client against the real server process (SPEC §6).
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  LoggingMessageNotificationSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolResult,
+} from "@modelcontextprotocol/sdk/types.js";
+import { request as httpRequest } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey, revokeApiKey } from "../../server/services/apiKeys";
+import { makeVersionLive } from "../../server/services/versions";
+import { ADD_TAX, clone } from "../helpers/workflows";
+import { seedWorkspace } from "./helpers/fixtures";
+import { startAppServer, type AppServer } from "./helpers/server";
+
+const SLOW = {
+  format: "toolflow.workflow/v1",
+  name: "slow_steps",
+  description: "Logs, reports progress, waits, and answers.",
+  nodes: [
+    { id: "input", type: "input", params: { fields: [{ name: "ms", type: "integer", required: true }] } },
+    { id: "hello", type: "log", params: { level: "info", message: "starting {{ input.ms }} ms" } },
+    { id: "p1", type: "progress", params: { progress: 1, total: 2, message: "halfway" } },
+    { id: "pause", type: "wait", params: { ms: "{{ input.ms }}" } },
+    { id: "p2", type: "progress", params: { progress: 2, total: 2 } },
+    { id: "out", type: "output", params: { mode: "text", value: "done after {{ input.ms }} ms" } },
+  ],
+  edges: [
+    { from: "input", to: "hello" },
+    { from: "hello", to: "p1" },
+    { from: "p1", to: "pause" },
+    { from: "pause", to: "p2" },
+    { from: "p2", to: "out" },
+  ],
+};
+
+const ASK = {
+  format: "toolflow.workflow/v1",
+  name: "ask_name",
+  description: "Asks the user for a name and a model for a greeting.",
+  nodes: [
+    { id: "input", type: "input", params: { fields: [] } },
+    { id: "ask", type: "ask_user", params: { message: "Who are you?", fields: [{ name: "name", type: "string", required: true }] } },
+    { id: "greet", type: "ask_model", params: { prompt: "Greet {{ steps.ask.name }}", maxTokens: 50 } },
+    { id: "out", type: "output", params: { mode: "json", value: { name: "{{ steps.ask.name }}", greeting: "{{ steps.greet.text }}", model: "{{ steps.greet.model }}" } } },
+    { id: "declined", type: "output", params: { mode: "text", value: "no answer" } },
+  ],
+  edges: [
+    { from: "input", to: "ask" },
+    { from: "ask", handle: "accept", to: "greet" },
+    { from: "greet", to: "out" },
+    { from: "ask", handle: "decline", to: "declined" },
+  ],
+};
+
+describe("the MCP endpoint", () => {
+  let server: AppServer;
+  let ws: Awaited<ReturnType<typeof seedWorkspace>>;
+  let other: Awaited<ReturnType<typeof seedWorkspace>>;
+  const clients: Client[] = [];
+  const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
+
+  beforeAll(async () => {
+    server = await startAppServer("sqlite");
+    process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
+    const db = server.database.db;
+    ws = await seedWorkspace(db, "acme");
+    other = await seedWorkspace(db, "other", { rateLimitPerMinute: 5 });
+    await ws.publish(ADD_TAX, "first");
+    await ws.publish(SLOW);
+    await ws.publish(ASK);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    process.env.TOOLFLOW_DATA_DIR = previousDataDir;
+    await server?.stop();
+  });
+
+  async function connect(key = ws.key, slug = "acme", capabilities: ConstructorParameters<typeof Client>[1] = {}) {
+    const client = new Client({ name: "toolflow-test", version: "1.2.3" }, capabilities);
+    const transport = new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/${slug}`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+    });
+    await client.connect(transport);
+    clients.push(client);
+    return client;
+  }
+
+  const rawPost = (slug: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/mcp/${slug}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+      body,
+    });
+  const INIT = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } },
+  });
+
+  it("lists the live tools with schemas and annotations, and calls add_tax", async () => {
+    const client = await connect();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(["add_tax", "ask_name", "slow_steps"]);
+    const addTax = tools.find((t) => t.name === "add_tax")!;
+    expect(addTax).toMatchObject({
+      title: "Add tax",
+      description: ADD_TAX.description,
+      annotations: { readOnlyHint: true },
+      inputSchema: { type: "object", required: ["amount", "rate"] },
+    });
+    expect(addTax.outputSchema).toMatchObject({ type: "object" });
+
+    const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent).toEqual({ total: 107 });
+    expect(result.content).toEqual([{ type: "text", text: JSON.stringify({ total: 107 }) }]);
+
+    // The call left a run record with the client's name, the arguments, the result and a trace.
+    await expect.poll(() => server.database.db.run.count({ where: { trigger: "mcp" } })).toBeGreaterThan(0);
+    const run = await server.database.db.run.findFirstOrThrow({ where: { trigger: "mcp" }, orderBy: { startedAt: "desc" } });
+    expect(run).toMatchObject({ status: "ok", clientName: "toolflow-test", clientVersion: "1.2.3", input: { amount: 100, rate: 0.07 } });
+    expect(JSON.stringify(run.trace)).toContain('"calc"');
+  });
+
+  it("rejects wrong arguments with -32602 naming the field, and unknown tools", async () => {
+    const client = await connect();
+    await expect(client.callTool({ name: "add_tax", arguments: { amount: "a lot", rate: 0.07 } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining("amount"),
+    });
+    await expect(client.callTool({ name: "add_tax", arguments: { rate: 0.07 } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringContaining('"amount" is required'),
+    });
+    await expect(client.callTool({ name: "nope", arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining('Unknown tool "nope"') });
+  });
+
+  it("sends log and progress notifications to a caller that asked for progress", async () => {
+    const client = await connect();
+    await client.setLoggingLevel("debug");
+    const logs: unknown[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(n.params));
+    const progress: Array<{ progress: number; total?: number; message?: string }> = [];
+    const result = (await client.callTool({ name: "slow_steps", arguments: { ms: 50 } }, undefined, {
+      onprogress: (p) => void progress.push(p),
+    })) as CallToolResult;
+    expect(result.content).toEqual([{ type: "text", text: "done after 50 ms" }]);
+    expect(progress).toEqual([
+      { progress: 1, total: 2, message: "halfway" },
+      { progress: 2, total: 2 },
+    ]);
+    expect(logs).toEqual([{ level: "info", logger: "slow_steps", data: "starting 50 ms" }]);
+
+    // Above the session's level, nothing is sent.
+    await client.setLoggingLevel("error");
+    logs.length = 0;
+    await client.callTool({ name: "slow_steps", arguments: { ms: 1 } });
+    expect(logs).toEqual([]);
+  });
+
+  it("cancellation stops the run and its record says cancelled", async () => {
+    const client = await connect();
+    const controller = new AbortController();
+    const call = client.callTool({ name: "slow_steps", arguments: { ms: 8000 } }, undefined, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 400));
+    const startedAt = Date.now();
+    controller.abort("user pressed stop");
+    await expect(call).rejects.toThrow();
+    await expect
+      .poll(async () => (await server.database.db.run.findFirst({ where: { status: "cancelled" } }))?.durationMs ?? null, { timeout: 8000 })
+      .not.toBeNull();
+    const run = await server.database.db.run.findFirstOrThrow({ where: { status: "cancelled" } });
+    expect(run.durationMs!).toBeLessThan(8000);
+    expect(Date.now() - startedAt).toBeLessThan(8000);
+  });
+
+  it("answers elicitation and sampling through the client's handlers, and says so when the client cannot", async () => {
+    const client = await connect(ws.key, "acme", { capabilities: { elicitation: {}, sampling: {} } });
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      expect(request.params.message).toBe("Who are you?");
+      return { action: "accept", content: { name: "Ada" } };
+    });
+    client.setRequestHandler(CreateMessageRequestSchema, async (request) => {
+      const text = (request.params.messages[0]!.content as { text: string }).text;
+      return { role: "assistant", model: "test-model", content: { type: "text", text: `Hello! (${text})` } };
+    });
+    const result = (await client.callTool({ name: "ask_name", arguments: {} })) as CallToolResult;
+    expect(result.structuredContent).toEqual({ name: "Ada", greeting: "Hello! (Greet Ada)", model: "test-model" });
+
+    const plain = await connect();
+    const refused = (await plain.callTool({ name: "ask_name", arguments: {} })) as CallToolResult;
+    expect(refused.isError).toBe(true);
+    expect(JSON.stringify(refused.content)).toMatch(/elicitation/i);
+  });
+
+  it("tells open sessions when tools change, and a rollback changes what the same call returns", async () => {
+    const client = await connect();
+    let changes = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changes++);
+    const v2 = clone(ADD_TAX);
+    v2.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount * 2 }}" }] };
+    // Published by another process (this test process), as the CLI or a replica would.
+    const published = await ws.publish(v2, "doubles");
+    await expect.poll(() => changes, { timeout: 3000 }).toBeGreaterThanOrEqual(1);
+    let result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+    expect(result.structuredContent).toEqual({ total: 200 });
+
+    await makeVersionLive(server.database.db, ws.workspace.id, ws.owner.id, "add_tax", published.number - 1);
+    await expect.poll(() => changes, { timeout: 3000 }).toBeGreaterThanOrEqual(2);
+    result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+    expect(result.structuredContent).toEqual({ total: 107 });
+  });
+
+  it("finishes in-flight calls on the version they started with", async () => {
+    const client = await connect();
+    const slow = clone(SLOW);
+    const inFlight = client.callTool({ name: "slow_steps", arguments: { ms: 1500 } });
+    await new Promise((r) => setTimeout(r, 300));
+    (slow.nodes[5]!.params as { value: string }).value = "v-next";
+    await ws.publish(slow);
+    expect(((await inFlight) as CallToolResult).content).toEqual([{ type: "text", text: "done after 1500 ms" }]);
+    await expect
+      .poll(async () => ((await client.callTool({ name: "slow_steps", arguments: { ms: 1 } })) as CallToolResult).content, { timeout: 3000 })
+      .toEqual([{ type: "text", text: "v-next" }]);
+  });
+
+  it("refuses missing, wrong, revoked and foreign keys with 401 and WWW-Authenticate", async () => {
+    const none = await rawPost("acme", INIT);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="toolflow"');
+    for (const key of ["tf_forged", other.key, "not-even-a-key"]) {
+      const response = await rawPost("acme", INIT, { authorization: `Bearer ${key}` });
+      expect(response.status).toBe(401);
+      expect(response.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    }
+    // Unknown workspaces answer exactly like a wrong key.
+    const unknown = await rawPost("nowhere", INIT, { authorization: `Bearer ${ws.key}` });
+    expect(unknown.status).toBe(401);
+
+    const client = await connect(ws.key);
+    const { key, id } = await createApiKey(server.database.db, ws.workspace.id, null, { name: "soon revoked" });
+    const doomed = await connect(key);
+    expect((await doomed.listTools()).tools.length).toBeGreaterThan(0);
+    await revokeApiKey(server.database.db, ws.workspace.id, null, id);
+    await expect(doomed.listTools()).rejects.toThrow(/401|invalid|revoked/i);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
+  it("refuses foreign browser origins (403), oversized bodies (413) and bad JSON (400) without a stack trace", async () => {
+    const evil = await rawPost("acme", INIT, { authorization: `Bearer ${ws.key}`, origin: "http://evil.example" });
+    expect(evil.status).toBe(403);
+    // fetch() will not send a forged Host header; node:http will, as a DNS-rebinding page's request would carry one.
+    const hostStatus = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${server.url}/mcp/acme`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", host: "attacker.example", authorization: `Bearer ${ws.key}` },
+      });
+      request.on("response", (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on("error", reject);
+      request.end(INIT);
+    });
+    expect(hostStatus).toBe(403);
+
+    const big = await rawPost("acme", JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(1024 * 1024) } }), {
+      authorization: `Bearer ${ws.key}`,
+    });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain("too large");
+
+    const bad = await rawPost("acme", "{not json", { authorization: `Bearer ${ws.key}` });
+    expect(bad.status).toBe(400);
+    const text = await bad.text();
+    expect(JSON.parse(text)).toMatchObject({ error: { code: -32700 } });
+    expect(text).not.toMatch(/at .+:\d+:\d+/);
+  });
+
+  it("rate-limits per key with 429 and Retry-After", async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 7; i++) {
+      const response = await rawPost("other", INIT, { authorization: `Bearer ${other.key}` });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get("retry-after");
+      await response.body?.cancel();
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    // Another workspace's key has its own budget.
+    expect((await rawPost("acme", INIT, { authorization: `Bearer ${ws.key}` })).status).toBe(200);
+  });
+});
