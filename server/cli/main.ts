@@ -2,6 +2,7 @@
 import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { registerRunCommand } from "../../runtime/cli/run";
+import { registerAdminCommands } from "./admin";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
       process.exit(error.exitCode === 0 ? 0 : 1);
     });
   registerRunCommand(program);
+  registerAdminCommands(program);
   return program;
 }
 

@@ -30,7 +30,7 @@ export async function listMembers(db: Db, workspaceId: string): Promise<MemberVi
 export async function addMember(
   db: Db,
   workspaceId: string,
-  actorId: string,
+  actorId: string | null,
   input: z.input<typeof addMemberInput>,
 ): Promise<MemberView> {
   const { email, role } = parseOrThrow(addMemberInput, input);
