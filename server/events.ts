@@ -28,3 +28,13 @@ export function onToolsChanged(listener: (event: ToolsChanged) => void): () => v
   emitter().on("tools-changed", listener);
   return () => emitter().off("tools-changed", listener);
 }
+
+/** A workspace's access settings changed (key revoked, settings edited): cached checks must be dropped. */
+export function emitAccessChanged(workspaceId: string): void {
+  emitter().emit("access-changed", workspaceId);
+}
+
+export function onAccessChanged(listener: (workspaceId: string) => void): () => void {
+  emitter().on("access-changed", listener);
+  return () => emitter().off("access-changed", listener);
+}

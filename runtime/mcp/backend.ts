@@ -54,6 +54,10 @@ export interface McpBackend {
   recordRun(record: RunRecord): Promise<void>;
   /** Notifies of tool changes made in this process, so sessions hear about them at once. */
   onToolsChanged?(listener: (workspaceId: string) => void): () => void;
+  /** Notifies that keys or settings of a workspace changed in this process (cached access checks are dropped). */
+  onAccessChanged?(listener: (workspaceId: string) => void): () => void;
+  /** Writes what is still buffered (run records) before the process exits. */
+  flush?(): Promise<void>;
   /** For `call` nodes: defaults to the catalog's own live tools. */
   versions?: VersionSource;
 }

@@ -8,6 +8,7 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { McpBackend, McpWorkspace } from "./backend";
+import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
@@ -39,6 +40,7 @@ const AUTH_REALM = 'Bearer realm="toolflow"';
 
 export class McpEndpoint {
   readonly catalog: ToolCatalog;
+  private readonly access: AccessCache;
   private readonly sessions = new Map<string, Session>();
   private readonly limiters = new Map<number, RateLimiterMemory>();
   private readonly hosts: Set<string>;
@@ -46,16 +48,19 @@ export class McpEndpoint {
   private readonly mode: "stateful" | "stateless";
   private readonly maxBodyBytes: number;
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly unsubscribe?: () => void;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
+    this.access = new AccessCache(options.backend);
     this.hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
     this.mode = options.mode ?? "stateful";
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     // A change made in this process reaches its sessions at once; other processes' changes by polling.
-    this.unsubscribe = options.backend.onToolsChanged?.((workspaceId) => void this.checkWorkspace(workspaceId));
+    const offTools = options.backend.onToolsChanged?.((workspaceId) => void this.checkWorkspace(workspaceId));
+    const offAccess = options.backend.onAccessChanged?.((workspaceId) => this.access.forget(workspaceId));
+    for (const off of [offTools, offAccess]) if (off) this.unsubscribe.push(off);
     const poll = setInterval(() => void this.pollSessions(), options.pollMs ?? 500);
     const sweep = setInterval(() => this.closeIdleSessions(), 60_000);
     poll.unref();
@@ -86,8 +91,8 @@ export class McpEndpoint {
     const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes) : undefined;
 
     // Unknown workspace and wrong key answer alike, so the endpoint does not reveal which workspaces exist.
-    const workspace = await this.options.backend.findWorkspace(match[1]!);
-    const key = await this.options.backend.verifyKey(workspace?.id ?? "", bearerToken(req));
+    const workspace = await this.access.workspace(match[1]!);
+    const key = await this.access.key(workspace?.id ?? "", bearerToken(req));
     if (!workspace || !key.ok) {
       const missing = !key.ok && key.reason === "missing";
       throw new HttpFailure(401, missing ? "Missing API key: send Authorization: Bearer <key>." : "Invalid, revoked or foreign API key for this workspace.", {
@@ -192,8 +197,9 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
     await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
     this.sessions.clear();
+    await this.options.backend.flush?.();
   }
 }

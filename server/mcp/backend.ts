@@ -2,14 +2,15 @@
 import type { RunnableWorkflow } from "../../runtime/engine/types";
 import type { LiveTool, McpBackend, McpWorkspace } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
-import { onToolsChanged } from "../events";
+import { onAccessChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
-import { recordRun } from "../services/runs";
+import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import type { VersionMeta } from "../services/versions";
 import { parseSettings } from "../services/workspaceSettings";
 
 export function createMcpBackend(db: Db): McpBackend {
+  const runs = new RunWriter(db);
   return {
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
@@ -67,7 +68,9 @@ export function createMcpBackend(db: Db): McpBackend {
       });
     },
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
-    recordRun: (record) => recordRun(db, record),
+    recordRun: async (record) => runs.enqueue(record),
+    flush: () => runs.flush(),
     onToolsChanged: (listener) => onToolsChanged((event) => listener(event.workspaceId)),
+    onAccessChanged: (listener) => onAccessChanged(listener),
   };
 }

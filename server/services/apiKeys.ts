@@ -3,6 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
+import { emitAccessChanged } from "../events";
 import { recordAudit } from "./audit";
 
 export const KEY_PREFIX = "tf_";
@@ -67,7 +68,7 @@ export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyVi
 }
 
 export async function revokeApiKey(db: Db, workspaceId: string, actorId: string | null, keyId: string): Promise<ApiKeyView> {
-  return db.$transaction(async (tx) => {
+  const revoked = await db.$transaction(async (tx) => {
     // Scoped by workspace: an id from another workspace is simply not found here.
     const row = await tx.apiKey.findFirst({ where: { id: keyId, workspaceId } });
     if (!row) throw new AppError("NOT_FOUND", "That API key does not exist in this workspace.");
@@ -76,6 +77,8 @@ export async function revokeApiKey(db: Db, workspaceId: string, actorId: string 
     await recordAudit(tx, { workspaceId, actorId, action: "key.revoke", target: row.prefix, data: { name: row.name } });
     return view(updated);
   });
+  emitAccessChanged(workspaceId);
+  return revoked;
 }
 
 export type KeyCheck =

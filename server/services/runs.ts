@@ -18,30 +18,74 @@ export function capJson(value: unknown, cap = RUN_PART_CAP): unknown {
   return { truncated: true, originalChars: text.length, preview: text.slice(0, Math.min(cap, 4096)) };
 }
 
-export async function recordRun(db: Db, record: RunRecord): Promise<void> {
+function toRow(record: RunRecord) {
   const { outcome } = record;
-  await db.run.create({
-    data: {
-      id: record.id,
-      workspaceId: record.workspaceId,
-      workflowId: record.workflowId,
-      versionId: record.versionId,
-      trigger: record.trigger,
-      clientName: record.client?.name ?? null,
-      clientVersion: record.client?.version ?? null,
-      status: outcome.status,
-      startedAt: record.startedAt,
-      finishedAt: new Date(record.startedAt.getTime() + Math.round(outcome.durationMs)),
-      durationMs: Math.round(outcome.durationMs),
-      input: capJson(record.input) as object,
-      output: capJson(outcome.result) as object,
-      error: outcome.error?.message ?? null,
-      trace: capJson({ nodes: outcome.trace, logs: outcome.logs }) as object,
-    },
-  });
-  const count = (recordedSincePrune.get(record.workspaceId) ?? 0) + 1;
-  recordedSincePrune.set(record.workspaceId, count % PRUNE_EVERY);
-  if (count >= PRUNE_EVERY) await pruneRuns(db, record.workspaceId);
+  return {
+    id: record.id,
+    workspaceId: record.workspaceId,
+    workflowId: record.workflowId,
+    versionId: record.versionId,
+    trigger: record.trigger,
+    clientName: record.client?.name ?? null,
+    clientVersion: record.client?.version ?? null,
+    status: outcome.status,
+    startedAt: record.startedAt,
+    finishedAt: new Date(record.startedAt.getTime() + Math.round(outcome.durationMs)),
+    durationMs: Math.round(outcome.durationMs),
+    input: capJson(record.input) as object,
+    output: capJson(outcome.result) as object,
+    error: outcome.error?.message ?? null,
+    trace: capJson({ nodes: outcome.trace, logs: outcome.logs }) as object,
+  };
+}
+
+/** Writes run records (one insert for the whole batch) and prunes workspaces that reached their prune interval. */
+export async function recordRuns(db: Db, records: RunRecord[]): Promise<void> {
+  if (!records.length) return;
+  await db.run.createMany({ data: records.map(toRow) });
+  const due = new Set<string>();
+  for (const record of records) {
+    const count = (recordedSincePrune.get(record.workspaceId) ?? 0) + 1;
+    recordedSincePrune.set(record.workspaceId, count % PRUNE_EVERY);
+    if (count >= PRUNE_EVERY) due.add(record.workspaceId);
+  }
+  for (const workspaceId of due) await pruneRuns(db, workspaceId);
+}
+
+export const recordRun = (db: Db, record: RunRecord) => recordRuns(db, [record]);
+
+/**
+ * Buffers run records for a few milliseconds and writes them in batches, so busy endpoints pay one insert per batch
+ * instead of one per call; the response never waits for it. `flush()` on shutdown writes what is left.
+ */
+export class RunWriter {
+  private queue: RunRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly delayMs = 50,
+    private readonly maxBatch = 200,
+  ) {}
+
+  enqueue(record: RunRecord): void {
+    this.queue.push(record);
+    if (this.queue.length >= this.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue.splice(0);
+    if (batch.length) {
+      this.writing = this.writing
+        .then(() => recordRuns(this.db, batch))
+        .catch((error: unknown) => console.error(`could not record ${batch.length} run(s):`, error));
+    }
+    return this.writing;
+  }
 }
 
 /** Deletes runs older than the retention age, and beyond the retention count (newest kept). */

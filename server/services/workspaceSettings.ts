@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { PartialLimitsSchema } from "../../runtime/sandbox/limits";
 import type { Db } from "../db/client";
+import { emitAccessChanged } from "../events";
 
 export const WorkspaceSettingsSchema = z.object({
   limits: PartialLimitsSchema.default({}),
@@ -30,5 +31,6 @@ export async function getSettings(db: Db, workspaceId: string): Promise<Workspac
 export async function updateSettings(db: Db, workspaceId: string, patch: z.input<typeof WorkspaceSettingsSchema>): Promise<WorkspaceSettings> {
   const next = WorkspaceSettingsSchema.parse({ ...(await getSettings(db, workspaceId)), ...patch });
   await db.workspace.update({ where: { id: workspaceId }, data: { limits: next as object } });
+  emitAccessChanged(workspaceId);
   return next;
 }

@@ -1,0 +1,215 @@
+// `npm run bench`: Toolflow's MCP endpoint against a bare @modelcontextprotocol/sdk server, measured in the same run
+// (SPEC §9). Both run as their own processes on loopback and are driven by SDK clients from this one; server CPU comes
+// from /proc, so the clients' own work is not counted. Prints a table and writes bench/results/<time>.json.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+
+const root = resolve(import.meta.dirname, "..");
+const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const CONCURRENCY = [1, 16];
+const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  process: ChildProcess;
+  coldStartMs: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const probe = createServer();
+    probe.once("error", fail);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => ok(port));
+    });
+  });
+}
+
+/** CPU time (user + system) of a process so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+function memoryMb(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+}
+
+async function connect(target: Pick<Target, "url" | "headers">): Promise<Client> {
+  const client = new Client({ name: "toolflow-bench", version: "1.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } }));
+  return client;
+}
+
+async function callAddTax(client: Client): Promise<void> {
+  const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+  if ((result.structuredContent as { total?: number } | undefined)?.total !== 107) throw new Error(`unexpected result ${JSON.stringify(result)}`);
+}
+
+/** Starts a server process and measures spawn → first successful tools/call. */
+async function start(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, headers: Record<string, string>): Promise<Target> {
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout!.on("data", (c: Buffer) => (log += c));
+  child.stderr!.on("data", (c: Buffer) => (log += c));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited:\n${log}`);
+    try {
+      const client = await connect({ url, headers });
+      await callAddTax(client);
+      await client.close();
+      return { name, url, headers, process: child, coldStartMs: performance.now() - startedAt };
+    } catch {
+      if (performance.now() - startedAt > 60_000) throw new Error(`${name} did not answer within 60 s:\n${log}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+interface Measurement {
+  concurrency: number;
+  calls: number;
+  cpuMsPerCall: number;
+  p50Ms: number;
+  p99Ms: number;
+  callsPerSecond: number;
+}
+
+async function measure(target: Target, concurrency: number): Promise<Measurement> {
+  const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(target)));
+  for (const client of clients) for (let i = 0; i < 50; i++) await callAddTax(client); // warm-up
+  const latencies: number[] = [];
+  const perClient = Math.ceil(CALLS / concurrency);
+  const cpu0 = cpuMs(target.process.pid!);
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < perClient; i++) {
+        const t = performance.now();
+        await callAddTax(client);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = performance.now() - t0;
+  const cpu = cpuMs(target.process.pid!) - cpu0;
+  await Promise.all(clients.map((c) => c.close()));
+  latencies.sort((a, b) => a - b);
+  const calls = latencies.length;
+  return {
+    concurrency,
+    calls,
+    cpuMsPerCall: cpu / calls,
+    p50Ms: latencies[Math.floor(calls * 0.5)]!,
+    p99Ms: latencies[Math.floor(calls * 0.99)]!,
+    callsPerSecond: (calls / elapsed) * 1000,
+  };
+}
+
+async function seedToolflow(dataDir: string): Promise<string> {
+  process.env.TOOLFLOW_DATA_DIR = dataDir;
+  process.env.DATABASE_URL = `file:${join(dataDir, "toolflow.db")}`;
+  const { migrate } = await import("../server/db/migrate");
+  const { databaseTarget } = await import("../server/db/url");
+  const { getDb } = await import("../server/db/client");
+  const { createWorkspace } = await import("../server/services/workspaces");
+  const { createApiKey } = await import("../server/services/apiKeys");
+  const { importWorkflow } = await import("../server/services/workflows");
+  const { publishWorkflow } = await import("../server/services/versions");
+  await migrate(databaseTarget(), join(root, "prisma", "migrations"));
+  const db = getDb();
+  const user = await db.user.create({ data: { id: "bench-user", email: "bench@example.test", name: "Bench" } });
+  const ws = await createWorkspace(db, user.id, { name: "Bench", slug: "bench" });
+  // The rate limit is a guard for real clients; the bench measures the call path itself.
+  await db.workspace.update({ where: { id: ws.id }, data: { limits: { rateLimitPerMinute: 100_000 } } });
+  const { key } = await createApiKey(db, ws.id, user.id, { name: "bench" });
+  await importWorkflow(db, ws.id, user.id, JSON.parse(readFileSync(join(root, "examples/add_tax.workflow.json"), "utf8")));
+  await publishWorkflow(db, ws.id, user.id, "add_tax", { note: "bench" });
+  await db.$disconnect();
+  return key;
+}
+
+function row(cells: Array<string | number>): string {
+  return cells.map((c, i) => (typeof c === "number" ? c.toFixed(c < 10 ? 3 : 1) : c).padStart(i === 0 ? 28 : 12)).join("");
+}
+
+async function main() {
+  if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+    console.log("building the app first…");
+    const build = spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
+    if (build.status !== 0) process.exit(1);
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "toolflow-bench-"));
+  const targets: Target[] = [];
+  try {
+    const key = await seedToolflow(dataDir);
+    const [toolflowPort, barePort] = [await freePort(), await freePort()];
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+    targets.push(
+      await start(
+        "Toolflow (add_tax, sandboxed)",
+        [
+          "--no-node-snapshot",
+          // BENCH_PROFILE=<dir> writes a CPU profile of the Toolflow server there (open it in Chrome DevTools).
+          ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+          "--import",
+          "tsx",
+          join(root, "server/main.ts"),
+        ],
+        { ...baseEnv, PORT: String(toolflowPort), HOST: "127.0.0.1" },
+        `http://127.0.0.1:${toolflowPort}/mcp/bench`,
+        { authorization: `Bearer ${key}` },
+      ),
+    );
+    targets.push(
+      await start("bare MCP SDK server", ["--import", "tsx", join(root, "bench/bare-server.ts")], { ...baseEnv, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/mcp`, {}),
+    );
+
+    const results: Record<string, { coldStartMs: number; idleRssMb: number; peakRssMb: number; runs: Measurement[] }> = {};
+    for (const target of targets) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const idle = memoryMb(target.process.pid!);
+      const runs: Measurement[] = [];
+      for (const concurrency of CONCURRENCY) runs.push(await measure(target, concurrency));
+      results[target.name] = { coldStartMs: target.coldStartMs, idleRssMb: idle.rss, peakRssMb: memoryMb(target.process.pid!).peak, runs };
+    }
+
+    console.log(`\n${CALLS} tools/call of add_tax per row, SDK clients over loopback HTTP, ${new Date().toISOString()}\n`);
+    console.log(row(["server", "clients", "CPU ms/call", "p50 ms", "p99 ms", "calls/s"]));
+    for (const [name, r] of Object.entries(results)) {
+      for (const m of r.runs) console.log(row([name, m.concurrency, m.cpuMsPerCall, m.p50Ms, m.p99Ms, m.callsPerSecond]));
+    }
+    console.log("");
+    console.log(row(["server", "cold start ms", "idle RSS MB", "peak RSS MB"]));
+    for (const [name, r] of Object.entries(results)) console.log(row([name, r.coldStartMs, r.idleRssMb, r.peakRssMb]));
+    const [tf, bare] = Object.values(results) as [(typeof results)[string], (typeof results)[string]];
+    const ratios = CONCURRENCY.map((c, i) => ({ concurrency: c, cpuRatio: tf.runs[i]!.cpuMsPerCall / bare.runs[i]!.cpuMsPerCall }));
+    console.log("");
+    for (const r of ratios) console.log(`CPU per call, Toolflow ÷ bare SDK at ${r.concurrency} client(s): ${r.cpuRatio.toFixed(2)}× (goal ≤ 1.5×)`);
+
+    const outDir = join(root, "bench", "results");
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, `mcp-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, node: process.version }, null, 2));
+    console.log(`\nresults written to ${file}`);
+  } finally {
+    await Promise.all(
+      targets.map((target) => new Promise((done) => (target.process.once("exit", done), target.process.kill("SIGTERM")))),
+    );
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
