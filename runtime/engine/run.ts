@@ -18,11 +18,13 @@ import {
   type TraceEntry,
 } from "./types";
 
-let defaultSandbox: SandboxManager | undefined;
+// On globalThis, not in module scope: the Next.js bundle (test runs) and the HTTP entry point (MCP calls) each load
+// their own copy of this module, and a workspace must still get one isolate pool per process.
+const SANDBOX_KEY = Symbol.for("toolflow.sandbox");
 /** The process-wide sandbox used when a caller does not bring its own. */
 export function getDefaultSandbox(): SandboxManager {
-  defaultSandbox ??= new SandboxManager();
-  return defaultSandbox;
+  const holder = globalThis as { [SANDBOX_KEY]?: SandboxManager };
+  return (holder[SANDBOX_KEY] ??= new SandboxManager());
 }
 
 const DEFAULT_TRACE_CAP = 16 * 1024;

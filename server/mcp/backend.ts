@@ -32,45 +32,57 @@ export function createMcpBackend(db: Db): McpBackend {
       const row = await db.workspace.findUnique({ where: { id: workspaceId }, select: { toolsRevision: true } });
       return row?.toolsRevision ?? -1;
     },
-    async loadLiveTools(workspaceId): Promise<LiveTool[]> {
-      const rows = await db.workflow.findMany({
-        where: { workspaceId, archivedAt: null, liveVersionId: { not: null } },
-        select: {
-          id: true,
-          liveVersion: { select: { id: true, number: true, program: true, inputSchema: true, outputSchema: true, meta: true } },
-        },
-        orderBy: { name: "asc" },
-      });
-      return rows.flatMap((row) => {
-        const version = row.liveVersion;
-        if (!version) return [];
-        const meta = version.meta as unknown as VersionMeta;
-        const runnable: RunnableWorkflow = {
-          program: version.program,
-          inputSchema: version.inputSchema as RunnableWorkflow["inputSchema"],
-          secretNames: meta.secretNames,
-          meta: { name: meta.name, sandboxSecretNames: meta.sandboxSecretNames, programHash: meta.programHash },
-        };
-        return [
-          {
-            workflowId: row.id,
-            versionId: version.id,
-            versionNumber: version.number,
-            name: meta.name,
-            title: meta.title,
-            description: meta.description,
-            inputSchema: version.inputSchema as Record<string, unknown>,
-            outputSchema: (version.outputSchema as Record<string, unknown> | null) ?? undefined,
-            annotations: meta.annotations as Record<string, unknown> | undefined,
-            runnable,
-          },
-        ];
-      });
-    },
+    loadLiveTools: (workspaceId) => loadLiveTools(db, workspaceId),
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
     recordRun: async (record) => runs.enqueue(record),
     flush: () => runs.flush(),
     onToolsChanged: (listener) => onToolsChanged((event) => listener(event.workspaceId)),
     onAccessChanged: (listener) => onAccessChanged(listener),
   };
+}
+
+const LIVE_VERSION_SELECT = {
+  id: true,
+  liveVersion: { select: { id: true, number: true, program: true, inputSchema: true, outputSchema: true, meta: true } },
+} as const;
+
+type LiveRow = { id: string; liveVersion: { id: string; number: number; program: string; inputSchema: unknown; outputSchema: unknown; meta: unknown } | null };
+
+function toLiveTool(row: LiveRow): LiveTool | null {
+  const version = row.liveVersion;
+  if (!version) return null;
+  const meta = version.meta as VersionMeta;
+  const runnable: RunnableWorkflow = {
+    program: version.program,
+    inputSchema: version.inputSchema as RunnableWorkflow["inputSchema"],
+    secretNames: meta.secretNames,
+    meta: { name: meta.name, sandboxSecretNames: meta.sandboxSecretNames, programHash: meta.programHash },
+  };
+  return {
+    workflowId: row.id,
+    versionId: version.id,
+    versionNumber: version.number,
+    name: meta.name,
+    title: meta.title,
+    description: meta.description,
+    inputSchema: version.inputSchema as Record<string, unknown>,
+    outputSchema: (version.outputSchema as Record<string, unknown> | null) ?? undefined,
+    annotations: meta.annotations as Record<string, unknown> | undefined,
+    runnable,
+  };
+}
+
+export async function loadLiveTools(db: Db, workspaceId: string): Promise<LiveTool[]> {
+  const rows = await db.workflow.findMany({
+    where: { workspaceId, archivedAt: null, liveVersionId: { not: null } },
+    select: LIVE_VERSION_SELECT,
+    orderBy: { name: "asc" },
+  });
+  return rows.map(toLiveTool).filter((t): t is LiveTool => t !== null);
+}
+
+/** The live version of one tool, for `call` nodes outside the MCP endpoint (test runs). */
+export async function liveRunnable(db: Db, workspaceId: string, name: string): Promise<RunnableWorkflow | null> {
+  const row = await db.workflow.findFirst({ where: { workspaceId, name, archivedAt: null }, select: LIVE_VERSION_SELECT });
+  return row ? (toLiveTool(row)?.runnable ?? null) : null;
 }

@@ -34,6 +34,7 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "workflows.unpublish": { minimum: "editor", input: () => ({ name: "add_tax" }) },
   "workflows.makeLive": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
   "workflows.restoreToDraft": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
+  "workflows.testRun": { minimum: "editor", input: () => ({ name: "add_tax", args: { amount: 1, rate: 0 } }) },
 };
 
 function procedurePaths(): string[] {

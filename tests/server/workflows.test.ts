@@ -132,6 +132,18 @@ describe.each(TEST_PROVIDERS)("workflows, drafts and versions on %s", (provider)
     expect(await api.workflows.export({ ...ws, name: "add_tax" })).toEqual(next);
   });
 
+  it("test-runs the draft (or an unsaved graph) and records it as a test run", async () => {
+    const run = await api.workflows.testRun({ ...ws, name: "add_tax", args: { amount: 100, rate: 0.07 } });
+    expect(run).toMatchObject({ status: "ok", result: { structuredContent: { total: 107 } } });
+    expect(run.trace.map((t) => [t.nodeId, t.status])).toEqual([["input", "ok"], ["calc", "ok"], ["out", "ok"]]);
+    const unsaved = clone(ADD_TAX);
+    unsaved.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount + 1 }}" }] };
+    expect((await api.workflows.testRun({ ...ws, name: "add_tax", draft: unsaved, args: { amount: 1, rate: 0 } })).result.structuredContent).toEqual({ total: 2 });
+    await expect(api.workflows.testRun({ ...ws, name: "add_tax", args: { amount: "x", rate: 0 } })).rejects.toThrow("Invalid test arguments");
+    const recorded = await database.db.run.findUniqueOrThrow({ where: { id: run.runId } });
+    expect(recorded).toMatchObject({ trigger: "test", status: "ok", versionId: null, clientName: "Toolflow editor" });
+  });
+
   it("lists with status and search; archiving hides a workflow and takes it off the endpoint", async () => {
     const all = await api.workflows.list({ ...ws });
     expect(all.map((w) => [w.name, w.status.state])).toEqual([["add_tax", "live"], ["lookup_customer", "draft"]]);

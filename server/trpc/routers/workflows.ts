@@ -10,6 +10,7 @@ import {
   restoreVersionToDraft,
   unpublishWorkflow,
 } from "../../services/versions";
+import { testRunWorkflow } from "../../services/testRuns";
 import { router, workspaceProcedure } from "../init";
 
 const byName = z.object({ name: z.string().min(1).max(64) });
@@ -44,6 +45,10 @@ export const workflowsRouter = router({
   makeLive: workspaceProcedure("editor")
     .input(byVersion)
     .mutation(({ ctx, input }) => makeVersionLive(ctx.db, ctx.workspace.id, ctx.user.id, input.name, input.number)),
+  /** Runs the draft (or the graph given, e.g. unsaved editor state) with test arguments; recorded as a test run. */
+  testRun: workspaceProcedure("editor")
+    .input(byName.extend({ draft: z.unknown().optional(), args: z.record(z.string(), z.unknown()).default({}) }))
+    .mutation(({ ctx, input }) => testRunWorkflow(ctx.db, ctx.workspace, input.name, input)),
   restoreToDraft: workspaceProcedure("editor")
     .input(byVersion)
     .mutation(({ ctx, input }) => restoreVersionToDraft(ctx.db, ctx.workspace.id, ctx.user.id, input.name, input.number)),

@@ -1,0 +1,54 @@
+// Test runs from the editor: run a workflow's draft (or a given graph) through the same runtime as MCP calls, with the
+// workspace's secrets and limits, and record it as a `test` run.
+import { randomUUID } from "node:crypto";
+import { compileWorkflow } from "../../runtime/compiler";
+import { checkArguments, runWorkflow, type VersionSource } from "../../runtime/engine";
+import { validateWorkflow } from "../../runtime/model";
+import type { Db } from "../db/client";
+import { AppError } from "../errors";
+import { liveRunnable } from "../mcp/backend";
+import { recordRun } from "./runs";
+import { listSecretNames, resolveSecrets } from "./secrets";
+import { findWorkflow, ImportProblems } from "./workflows";
+import { getSettings } from "./workspaceSettings";
+
+export async function testRunWorkflow(
+  db: Db,
+  workspace: { id: string; slug: string },
+  name: string,
+  input: { draft?: unknown; args: unknown },
+) {
+  const workflow = await findWorkflow(db, workspace.id, name);
+  const checked = validateWorkflow(input.draft ?? workflow.draft, { secretNames: await listSecretNames(db, workspace.id) });
+  if (!checked.ok) throw new ImportProblems(checked.problems);
+  const compiled = compileWorkflow(checked.workflow);
+  const args = checkArguments(compiled.inputSchema, input.args ?? {});
+  if (!args.ok) throw new AppError("BAD_REQUEST", `Invalid test arguments: ${args.message}`, args.fields[0]);
+
+  const settings = await getSettings(db, workspace.id);
+  const versions: VersionSource = { getLive: (workspaceId, toolName) => liveRunnable(db, workspaceId, toolName) };
+  const runId = randomUUID();
+  const startedAt = new Date();
+  const outcome = await runWorkflow({
+    compiled,
+    input: args.value,
+    workspaceId: workspace.id,
+    limits: settings.limits,
+    policy: { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs },
+    secrets: await resolveSecrets(db, workspace.id, compiled.secretNames),
+    versions,
+    run: { id: runId, workspace: workspace.slug, client: { name: "Toolflow editor" } },
+  });
+  await recordRun(db, {
+    id: runId,
+    workspaceId: workspace.id,
+    workflowId: workflow.id,
+    versionId: null,
+    trigger: "test",
+    client: { name: "Toolflow editor" },
+    startedAt,
+    input: args.value,
+    outcome,
+  });
+  return { runId, ...outcome };
+}
