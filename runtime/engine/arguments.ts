@@ -1,11 +1,11 @@
 // Tool arguments are checked against the version's input schema before anything runs (SPEC §6: the error names the field).
 import { Ajv2020, type ValidateFunction, type ErrorObject } from "ajv/dist/2020";
 import addFormatsModule from "ajv-formats";
+import { unsafeSchemaPatterns } from "../model/schema-safety";
 
 // ajv-formats is CommonJS; depending on the loader the function is the module or its `default`.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
-let ajv: Ajv2020 | undefined;
 const cache = new Map<string, ValidateFunction>();
 const CACHE_MAX = 500;
 
@@ -13,10 +13,13 @@ function validatorFor(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let fn = cache.get(key);
   if (!fn) {
-    if (!ajv) {
-      ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
-      addFormats(ajv);
-    }
+    // Stored versions from before the publish-time check are refused here too: their regexes would run on the main thread.
+    const unsafe = unsafeSchemaPatterns(schema);
+    if (unsafe.length) throw new Error(unsafe[0]!.message);
+    // One Ajv per schema: a shared instance remembers `$id`s, so one workspace's schema could collide with (or be
+    // `$ref`erenced from) another's, and evicted schemas would never be freed.
+    const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
+    addFormats(ajv);
     fn = ajv.compile(schema);
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(key, fn);

@@ -5,6 +5,7 @@ import { performHttp } from "../host/http";
 import { runSql } from "../host/sql";
 import { HostError, type HttpRequestSpec, type LogLevel } from "../host/types";
 import { limitMessage } from "../sandbox/limits";
+import { createMasker } from "../secrets/mask";
 import { LOG_LEVELS } from "../nodes/log";
 import { checkArguments } from "./arguments";
 import { LimitHit, setFatal, type CallState } from "./state";
@@ -18,6 +19,8 @@ export interface ProgramFrame {
   chain: string[];
   /** Set once the program has returned; later requests (from branches still running) are refused. */
   finished: boolean;
+  /** Host requests of this program still being answered; left over when the program returns, they poison the isolate. */
+  pending: number;
   /** Runs a called workflow in the same isolate (new context) and returns the call node's output. */
   runNested(compiled: RunnableWorkflow, args: unknown, chain: string[]): Promise<unknown>;
 }
@@ -68,11 +71,14 @@ function missingCapability(node: string, what: string, capability: string): Host
 }
 
 /** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
+/** Characters of log messages one call may keep in its record (and send to the caller). */
+export const LOG_BUDGET_CHARS = 1_000_000;
+
 export function createDispatcher(state: CallState, frame: ProgramFrame) {
-  const { options, limits, masker } = state;
+  const { options, limits } = state;
   const allowedSecrets = new Set(frame.compiled.secretNames);
   // Only secrets this program declares can be looked up host-side; anything else reads as unset.
-  const lookup = (name: string) => (allowedSecrets.has(name) ? options.secrets[name] : undefined);
+  const lookup = (name: string) => (allowedSecrets.has(name) ? state.secrets[name] : undefined);
 
   const handlers: Record<string, (node: string, payload: unknown) => Promise<unknown>> = {
     async http(node, payload) {
@@ -106,13 +112,20 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       if (!options.versions) throw new HostError("call_unavailable", `node "${node}" calls "${p.workflow}", but calling other workflows is not available here`);
       const callee = await options.versions.getLive(options.workspaceId, p.workflow);
       if (!callee) throw new HostError("call_not_found", `no live workflow named "${p.workflow}" in this workspace; publish it or fix the name`);
+      await addSecrets(state, callee.secretNames);
       const args = checkArguments(callee.inputSchema, p.args);
       if (!args.ok) throw new HostError("call_invalid_arguments", `calling "${p.workflow}": ${args.message}`);
       return frame.runNested(callee, args.value, chain);
     },
     async log(node, payload) {
       const p = parse(LogPayload, payload, "log");
-      const message = masker.maskText(p.message);
+      if (state.logChars >= LOG_BUDGET_CHARS) return null;
+      state.logChars += p.message.length;
+      if (state.logChars >= LOG_BUDGET_CHARS) {
+        state.logs.push({ level: "warning", message: `log budget of ${LOG_BUDGET_CHARS} characters per call reached; later messages were dropped`, nodeId: node, at: new Date().toISOString() });
+        return null;
+      }
+      const message = state.masker.maskText(p.message);
       state.logs.push({ level: p.level, message, nodeId: node, at: new Date().toISOString() });
       await options.caller?.log?.(p.level as LogLevel, message);
       return null;
@@ -120,19 +133,21 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
     async progress(_node, payload) {
       const p = parse(ProgressPayload, payload, "progress");
       if (!options.caller?.progress) return { sent: false };
-      await options.caller.progress(p.progress, p.total, p.message === undefined ? undefined : masker.maskText(p.message));
+      await options.caller.progress(p.progress, p.total, p.message === undefined ? undefined : state.masker.maskText(p.message));
       return { sent: true };
     },
     async elicit(node, payload) {
       const p = parse(ElicitPayload, payload, "ask_user");
       if (!options.caller?.elicit) throw missingCapability(node, "to ask the user (MCP elicitation)", "elicitation");
-      const reply = parse(ElicitReply, await options.caller.elicit(masker.maskText(p.message), p.schema), "elicitation reply");
+      const reply = parse(ElicitReply, await options.caller.elicit(state.masker.maskText(p.message), state.masker.mask(p.schema)), "elicitation reply");
       return reply;
     },
     async sample(node, payload) {
       const p = parse(SamplePayload, payload, "ask_model");
       if (!options.caller?.sample) throw missingCapability(node, "the client's model (MCP sampling)", "sampling");
-      return parse(SampleReply, await options.caller.sample(p), "sampling reply");
+      // The prompt leaves the server for the client's model: no secret value may travel with it.
+      const request = { ...p, prompt: state.masker.maskText(p.prompt), ...(p.system !== undefined ? { system: state.masker.maskText(p.system) } : {}) };
+      return parse(SampleReply, await options.caller.sample(request), "sampling reply");
     },
     async wait(node, payload) {
       const p = parse(WaitPayload, payload, "wait");
@@ -143,10 +158,12 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
   };
 
   return async function dispatch(op: unknown, payloadJson: unknown): Promise<string> {
+    frame.pending++;
     try {
       if (op === "trace") {
         recordAnnounced(state, frame, payloadJson);
-        return "";
+        // A valid reply, also when user code calls "trace" itself through rt.host.
+        return JSON.stringify({ ok: true, value: null });
       }
       if (typeof op !== "string" || typeof payloadJson !== "string" || !Object.hasOwn(handlers, op)) {
         throw new HostError("invalid_request", `unknown host operation ${JSON.stringify(String(op)).slice(0, 40)}`);
@@ -163,15 +180,24 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       }
       if (state.fatal) return JSON.stringify({ ok: false, fatal: state.fatal.code, error: state.fatal.message });
       const message = error instanceof HostError || error instanceof Error ? error.message : String(error);
-      return JSON.stringify({ ok: false, error: masker.maskText(message) });
+      return JSON.stringify({ ok: false, error: state.masker.maskText(message.slice(0, 10_000)) });
+    } finally {
+      frame.pending--;
     }
   };
 }
 
-const AnnouncedEntry = z.object({ nodeId: z.string(), type: z.string(), startedAt: z.number(), loop: z.object({ id: z.string(), index: z.number() }).optional() });
+const AnnouncedEntry = z.object({
+  nodeId: z.string().max(64),
+  type: z.string().max(32),
+  startedAt: z.number(),
+  loop: z.object({ id: z.string().max(64), index: z.number() }).optional(),
+});
+/** Announcements kept per call: enough for any real workflow, and a hostile program cannot grow host memory with them. */
+const MAX_ANNOUNCED = 1_000;
 
 function recordAnnounced(state: CallState, frame: ProgramFrame, payloadJson: unknown): void {
-  if (typeof payloadJson !== "string" || payloadJson.length > 1_000_000 || state.announced.length > 10_000) return;
+  if (typeof payloadJson !== "string" || payloadJson.length > 2_000 || state.announced.length >= MAX_ANNOUNCED) return;
   try {
     const e = AnnouncedEntry.parse(JSON.parse(payloadJson));
     state.announced.push({
@@ -185,4 +211,12 @@ function recordAnnounced(state: CallState, frame: ProgramFrame, payloadJson: unk
   } catch {
     // a malformed announcement only costs the trace a line
   }
+}
+
+/** Loads secrets a called workflow declares that the call does not have yet, and masks with them from now on. */
+async function addSecrets(state: CallState, names: readonly string[]): Promise<void> {
+  const missing = names.filter((n) => !(n in state.secrets));
+  if (!missing.length || !state.options.loadSecrets) return;
+  Object.assign(state.secrets, await state.options.loadSecrets(missing));
+  state.masker = createMasker(Object.values(state.secrets));
 }

@@ -28,6 +28,15 @@ export function getDefaultSandbox(): SandboxManager {
 }
 
 const DEFAULT_TRACE_CAP = 16 * 1024;
+/** Characters of trace JSON the host parses from one program, and entries it keeps. */
+const MAX_TRACE_CHARS = 8 * 1024 * 1024;
+const MAX_TRACE_ENTRIES = 10_000;
+/** Error text that reaches the result (and so the model) is cut to this many characters. */
+const MAX_MESSAGE_CHARS = 2_000;
+
+function clip(text: string, max = MAX_MESSAGE_CHARS): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
 
 const RawEntry = z.object({
   nodeId: z.string(),
@@ -99,6 +108,7 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
     depth,
     chain,
     finished: false,
+    pending: 0,
     runNested: async (callee, args, calleeChain) => {
       const nested = await runProgram(state, callee, args, depth + 1, calleeChain);
       state.nestedTrace.push(...nested.trace);
@@ -113,7 +123,7 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
   };
   const secrets: Record<string, string> = {};
   for (const name of compiled.meta.sandboxSecretNames) {
-    const value = options.secrets[name];
+    const value = state.secrets[name];
     if (value !== undefined) secrets[name] = value;
   }
   const ctxJson = JSON.stringify({
@@ -128,11 +138,17 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
     output = await executeProgram(state.handle, { code: compiled.program, key: compiled.meta.programHash }, JSON.stringify(input ?? {}), ctxJson, createDispatcher(state, frame));
   } finally {
     frame.finished = true;
+    // Host calls the program started but did not wait for would be answered into the next call's run on this isolate.
+    if (frame.pending > 0) state.handle.dispose();
   }
-  const header = RawHeader.safeParse(parseJson(output.traceJson));
-  const trace = header.success ? toTraceEntries(header.data.trace, { depth, name: compiled.meta.name }) : [];
+  // The trace comes from the sandbox, where user code can make it arbitrarily large cheaply (a string that doubles
+  // itself): past the budget it is not parsed at all, and the isolate is not trusted again.
+  const traceTooLarge = output.traceJson.length > MAX_TRACE_CHARS;
+  const header = traceTooLarge ? RawHeader.safeParse({ trace: [], busy: true }) : RawHeader.safeParse(parseJson(output.traceJson));
+  const trace = header.success ? toTraceEntries(header.data.trace.slice(0, MAX_TRACE_ENTRIES), { depth, name: compiled.meta.name }) : [];
   if (header.success) {
-    state.loopIterations += header.data.iterations ?? 0;
+    // Reported by the sandbox, so never trusted to lower the count.
+    state.loopIterations += Math.max(0, header.data.iterations ?? 0);
     // A branch still running after the result (e.g. a failed sibling ended the run) could keep the isolate busy.
     if (header.data.busy) state.handle.dispose();
   }
@@ -164,7 +180,9 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
 
 export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
-  const masker = createMasker(Object.values(options.secrets ?? {}));
+  const secrets = { ...(options.secrets ?? {}) };
+  // Masks with the state's masker once the call runs: `call` nodes may add their workflows' secrets to it.
+  let masker = createMasker(Object.values(secrets));
   const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
     masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}) });
 
@@ -187,11 +205,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     options,
     limits,
     masker,
+    secrets,
     handle,
     abort: new AbortController(),
     httpRequests: 0,
     loopIterations: 0,
     logs: [],
+    logChars: 0,
     nestedTrace: [],
     announced: [],
   };
@@ -216,6 +236,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   } catch (error) {
     crash = error;
   } finally {
+    masker = state.masker;
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     state.abort.abort();
@@ -233,13 +254,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     let message = state.fatal.message;
     const running = state.announced.filter((a) => !trace.some((t) => t.nodeId === a.nodeId && t.startedAt === a.startedAt && t.status !== "running"));
     const last = running[running.length - 1];
-    if (crash !== undefined && last && state.fatal.limit === "timeoutMs") message = message.replace(" (", ` while node "${last.nodeId}" was running (`);
+    if (crash !== undefined && last && state.fatal.limit === "timeoutMs") message = message.replace(" (", ` while node "${clip(last.nodeId, 64)}" was running (`);
     if (crash !== undefined) for (const t of trace) if (t.status === "running") Object.assign(t, { status: "error", error: message });
     const status = state.fatal.code === "cancelled" ? "cancelled" : "error";
     return finish(status, errorResult(message), trace, state.logs, { code: state.fatal.code, message, ...(state.fatal.limit ? { limit: state.fatal.limit } : {}) });
   }
   if (crash !== undefined || !program) {
-    const message = `Run failed inside the sandbox: ${crash instanceof Error ? crash.message : String(crash)}`;
+    const message = `Run failed inside the sandbox: ${clip(crash instanceof Error ? crash.message : String(crash))}`;
     return finish("error", errorResult(message), trace, state.logs, { code: "internal", message });
   }
   if (program.kind === "error") {

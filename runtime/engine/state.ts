@@ -18,7 +18,10 @@ export class LimitHit extends Error {
 export interface CallState {
   options: RunOptions;
   limits: ResolvedLimits;
+  /** Replaced when a `call` brings in the callee's secrets, so everything is masked with every value in play. */
   masker: Masker;
+  /** Plaintext secrets available to this call: the top-level workflow's, plus those of workflows it calls. */
+  secrets: Record<string, string>;
   handle: IsolateHandle;
   /** Aborted when the call ends for any reason, so in-flight HTTP/SQL/waits stop. */
   abort: AbortController;
@@ -26,6 +29,8 @@ export interface CallState {
   httpRequests: number;
   loopIterations: number;
   logs: RunLog[];
+  /** Characters of log messages kept so far; past the budget, messages are dropped (one notice says so). */
+  logChars: number;
   /** Entries of nested (`call`) runs; the top-level trace comes back from the sandbox. */
   nestedTrace: TraceEntry[];
   /** Node starts announced by the sandbox (code nodes), so a killed run can still say which node was running. */

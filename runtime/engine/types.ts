@@ -92,6 +92,8 @@ export interface RunOptions {
   policy: NetworkPolicy;
   /** Plaintext secrets of the workspace, by name; only the ones the program references are used. */
   secrets: Record<string, string>;
+  /** Loads more secrets by name, for workflows reached through `call` nodes that use their own. */
+  loadSecrets?: (names: string[]) => Promise<Record<string, string>>;
   caller?: CallerChannel;
   signal?: AbortSignal;
   versions?: VersionSource;

@@ -99,22 +99,23 @@ export class McpEndpoint {
         "www-authenticate": missing ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`,
       });
     }
-    await this.rateLimit(workspace, key.keyId);
+    // A JSON-RPC batch is as many requests as it has messages.
+    await this.rateLimit(workspace, key.keyId, Array.isArray(body) ? Math.max(1, body.length) : 1);
 
     if (this.mode === "stateless") return this.handleStateless(workspace, req, res, body);
     return this.handleStateful(workspace, key.keyId, req, res, body);
   }
 
-  private async rateLimit(workspace: McpWorkspace, keyId: string): Promise<void> {
-    const points = workspace.rateLimitPerMinute;
-    let limiter = this.limiters.get(points);
-    if (!limiter) this.limiters.set(points, (limiter = new RateLimiterMemory({ points, duration: 60 })));
+  private async rateLimit(workspace: McpWorkspace, keyId: string, points: number): Promise<void> {
+    const perMinute = workspace.rateLimitPerMinute;
+    let limiter = this.limiters.get(perMinute);
+    if (!limiter) this.limiters.set(perMinute, (limiter = new RateLimiterMemory({ points: perMinute, duration: 60 })));
     try {
-      await limiter.consume(keyId);
+      await limiter.consume(keyId, points);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new HttpFailure(429, `Rate limit of ${points} requests per minute for this API key reached; retry in ${seconds} s.`, {
+      throw new HttpFailure(429, `Rate limit of ${perMinute} requests per minute for this API key reached; retry in ${seconds} s.`, {
         "retry-after": String(seconds),
       });
     }

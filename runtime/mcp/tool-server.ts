@@ -13,6 +13,9 @@ import {
   type LoggingLevel,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { z } from "zod";
 import { checkArguments, runWorkflow } from "../engine";
 import type { CallerChannel, LogLevel } from "../host/types";
 import type { LiveTool, McpBackend, McpWorkspace } from "./backend";
@@ -75,6 +78,20 @@ export function createToolServer(options: ToolServerOptions): Server {
   });
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    try {
+      return await callTool(request, extra);
+    } catch (error) {
+      if (error instanceof McpError) throw error;
+      // Storage or sandbox failures: the operator gets the details in the log, the client a plain message.
+      console.error(`MCP tools/call "${request.params.name}" in ${workspace.slug} failed:`, error);
+      throw new McpError(ErrorCode.InternalError, "Internal error while running the tool; try again later.");
+    }
+  });
+
+  async function callTool(
+    request: z.infer<typeof CallToolRequestSchema>,
+    extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+  ) {
     const { byName } = await catalog.tools(workspace.id);
     const tool = byName.get(request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}": call tools/list for the tools of this workspace.`);
@@ -140,6 +157,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       limits: workspace.limits,
       policy: workspace.policy,
       secrets: await backend.secrets(workspace.id, tool.runnable.secretNames),
+      loadSecrets: (names) => backend.secrets(workspace.id, names),
       caller,
       signal: extra.signal,
       versions: backend.versions ?? catalog,
@@ -160,7 +178,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       })
       .catch((error: unknown) => console.error(`could not record run ${runId}:`, error));
     return outcome.result;
-  });
+  }
 
   return server;
 }

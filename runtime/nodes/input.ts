@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Ajv2020 } from "ajv/dist/2020";
 import { defineNode } from "./types";
 import { ParamFieldListSchema, fieldsToSchema, paramBuilderHelp, type JsonSchema } from "./fields";
+import { unsafeSchemaPatterns } from "../model/schema-safety";
 
 const params = z
   .object({
@@ -24,11 +25,10 @@ export function inputSchemaOf(p: InputParams): JsonSchema {
   return fieldsToSchema(p.fields ?? []);
 }
 
-let schemaChecker: Ajv2020 | undefined;
 function checkSchema(schema: JsonSchema): string | null {
-  schemaChecker ??= new Ajv2020({ strict: false, validateFormats: false });
+  // A fresh Ajv per check: one instance remembers every `$id` it compiled and would refuse the next schema using it.
   try {
-    schemaChecker.compile(schema);
+    new Ajv2020({ strict: false, validateFormats: false }).compile(schema);
     return null;
   } catch (error) {
     return (error as Error).message;
@@ -49,8 +49,13 @@ export const inputNode = defineNode({
   handles: { acceptsInput: false, outputs: () => [{ handle: null, label: "next" }] },
   output: { description: "The tool arguments, validated, with defaults filled in. Also available everywhere as `input`." },
   check(p) {
-    const problem = checkSchema(inputSchemaOf(p));
-    return problem ? [{ path: p.schema ? "schema" : "fields", message: `the input schema is not valid JSON Schema: ${problem}` }] : [];
+    const schema = inputSchemaOf(p);
+    const problem = checkSchema(schema);
+    const where = p.schema ? "schema" : "fields";
+    return [
+      ...(problem ? [{ path: where, message: `the input schema is not valid JSON Schema: ${problem}` }] : []),
+      ...unsafeSchemaPatterns(schema).map((u) => ({ path: where, message: `${u.message} (at ${u.path || "/"})` })),
+    ];
   },
   compile: () => "return scope.input;",
 });

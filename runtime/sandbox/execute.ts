@@ -3,6 +3,16 @@
 import ivm from "isolated-vm";
 import type { IsolateHandle } from "./pool";
 
+/**
+ * Run in every fresh context before the program. V8 features whose memory isolated-vm's heap limit does not count
+ * (WebAssembly memories, resizable/growable buffers) would let a program take gigabytes from the host process.
+ */
+const HARDEN_SOURCE = `
+delete globalThis.WebAssembly;
+delete ArrayBuffer.prototype.resize;
+if (typeof SharedArrayBuffer !== "undefined") delete SharedArrayBuffer.prototype.grow;
+`;
+
 /** `(op, json) → json`; must never throw (errors are encoded in the reply). */
 export type HostDispatcher = (op: unknown, payloadJson: unknown) => Promise<string>;
 
@@ -24,6 +34,7 @@ export async function executeProgram(
   const host = new ivm.Reference(dispatcher);
   let main: ivm.Reference | undefined;
   try {
+    (await handle.script("toolflow:harden", HARDEN_SOURCE)).runSync(context, { timeout: 1_000 });
     const script = await handle.script(program.key, program.code);
     // The script body only defines functions (no user code runs at top level), so running it synchronously is safe and
     // saves a thread hop (~100 µs); the run itself happens in `main`, asynchronously, bounded by the engine's wall timer.

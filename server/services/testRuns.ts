@@ -36,6 +36,7 @@ export async function testRunWorkflow(
     limits: settings.limits,
     policy: { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs },
     secrets: await resolveSecrets(db, workspace.id, compiled.secretNames),
+    loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
     versions,
     run: { id: runId, workspace: workspace.slug, client: { name: "Toolflow editor" } },
   });
