@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "../../server/services/apiKeys";
 import { makeVersionLive } from "../../server/services/versions";
 import { ADD_TAX, clone } from "../helpers/workflows";
+import { TEST_PROVIDERS } from "../helpers/database";
 import { seedWorkspace } from "./helpers/fixtures";
 import { startAppServer, type AppServer } from "./helpers/server";
 
@@ -56,7 +57,7 @@ const ASK = {
   ],
 };
 
-describe("the MCP endpoint", () => {
+describe.each(TEST_PROVIDERS)("the MCP endpoint on %s", (provider) => {
   let server: AppServer;
   let ws: Awaited<ReturnType<typeof seedWorkspace>>;
   let other: Awaited<ReturnType<typeof seedWorkspace>>;
@@ -64,7 +65,7 @@ describe("the MCP endpoint", () => {
   const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
 
   beforeAll(async () => {
-    server = await startAppServer("sqlite");
+    server = await startAppServer(provider);
     process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
     const db = server.database.db;
     ws = await seedWorkspace(db, "acme");
@@ -299,5 +300,46 @@ describe("the MCP endpoint", () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     // Another workspace's key has its own budget.
     expect((await rawPost("acme", INIT, { authorization: `Bearer ${ws.key}` })).status).toBe(200);
+  });
+});
+
+describe("the MCP endpoint in stateless mode (replicas without sticky sessions)", () => {
+  let server: AppServer;
+  let ws: Awaited<ReturnType<typeof seedWorkspace>>;
+  const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
+
+  beforeAll(async () => {
+    server = await startAppServer("sqlite", { TOOLFLOW_MCP_MODE: "stateless" });
+    process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
+    ws = await seedWorkspace(server.database.db, "nosticky");
+    await ws.publish(ADD_TAX);
+  });
+  afterAll(async () => {
+    process.env.TOOLFLOW_DATA_DIR = previousDataDir;
+    await server?.stop();
+  });
+
+  it("serves list and call without a session id, and refuses GET streams", async () => {
+    const client = new Client({ name: "stateless-test", version: "1" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/nosticky`), { requestInit: { headers: { authorization: `Bearer ${ws.key}` } } }),
+    );
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(["add_tax"]);
+      const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+      expect(result.structuredContent).toEqual({ total: 107 });
+    } finally {
+      await client.close();
+    }
+    const init = await fetch(`${server.url}/mcp/nosticky`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${ws.key}` },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "0" } } }),
+    });
+    expect(init.status).toBe(200);
+    expect(init.headers.get("mcp-session-id")).toBeNull();
+    await init.body?.cancel();
+    const stream = await fetch(`${server.url}/mcp/nosticky`, { headers: { accept: "text/event-stream", authorization: `Bearer ${ws.key}` } });
+    expect(stream.status).toBe(405);
   });
 });
