@@ -22,3 +22,14 @@ const server = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx",
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+// `npm start` runs this through a shell that does not pass SIGTERM on: when whoever started us goes away, stop the
+// server gracefully rather than leave it running on the port.
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    server.kill("SIGTERM");
+  }
+}, 1000).unref();
