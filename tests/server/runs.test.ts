@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunOutcome } from "../../runtime/engine";
+import { capJson, pruneRuns, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
+import { updateSettings } from "../../server/services/workspaceSettings";
+import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
+
+const outcome = (text: string): RunOutcome => ({
+  status: "ok",
+  result: { content: [{ type: "text", text }] },
+  trace: [{ nodeId: "n", type: "set", status: "ok", startedAt: new Date().toISOString(), durationMs: 1, output: { text } }],
+  logs: [],
+  durationMs: 3,
+});
+
+describe.each(TEST_PROVIDERS)("run records on %s", (provider) => {
+  let database: TestDatabase;
+  let workspaceId: string;
+  let workflowId: string;
+  beforeAll(async () => {
+    database = await createTestDatabase(provider);
+    workspaceId = (await database.db.workspace.create({ data: { slug: "runs", name: "Runs" } })).id;
+    workflowId = (await database.db.workflow.create({ data: { workspaceId, name: "w", draft: {} } })).id;
+  });
+  afterAll(async () => database?.cleanup());
+
+  const record = (id: string, startedAt: Date, text = "ok") => ({
+    id,
+    workspaceId,
+    workflowId,
+    versionId: null,
+    trigger: "mcp" as const,
+    client: { name: "c", version: "1" },
+    startedAt,
+    input: { a: 1 },
+    outcome: outcome(text),
+  });
+
+  it("caps oversized parts instead of storing them whole", async () => {
+    const huge = "x".repeat(RUN_PART_CAP + 10);
+    await recordRuns(database.db, [record("big", new Date(), huge)]);
+    const row = await database.db.run.findUniqueOrThrow({ where: { id: "big" } });
+    expect(row.output).toMatchObject({ truncated: true });
+    expect(JSON.stringify(row.output).length).toBeLessThan(10_000);
+    expect(capJson({ small: true })).toEqual({ small: true });
+  });
+
+  it("batches writes and flushes what is left", async () => {
+    const writer = new RunWriter(database.db, 10_000, 1000);
+    for (let i = 0; i < 5; i++) writer.enqueue(record(`batched_${i}`, new Date()));
+    expect(await database.db.run.count({ where: { id: { startsWith: "batched_" } } })).toBe(0);
+    await writer.flush();
+    expect(await database.db.run.count({ where: { id: { startsWith: "batched_" } } })).toBe(5);
+  });
+
+  it("prunes by age and by count, newest kept", async () => {
+    await database.db.run.deleteMany({});
+    await updateSettings(database.db, workspaceId, { runRetentionDays: 7, runRetentionCount: 10 });
+    const day = 86_400_000;
+    const now = Date.now();
+    await recordRuns(database.db, [
+      record("old_1", new Date(now - 30 * day)),
+      record("old_2", new Date(now - 8 * day)),
+      ...Array.from({ length: 12 }, (_, i) => record(`recent_${String(i).padStart(2, "0")}`, new Date(now - (12 - i) * 60_000))),
+    ]);
+    const deleted = await pruneRuns(database.db, workspaceId);
+    expect(deleted).toBe(4);
+    const left = await database.db.run.findMany({ orderBy: { startedAt: "asc" }, select: { id: true } });
+    expect(left.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => `recent_${String(i + 2).padStart(2, "0")}`));
+  });
+});
