@@ -2,6 +2,8 @@
 import type { RunnableWorkflow } from "../../runtime/engine/types";
 import type { LiveTool, McpBackend, McpWorkspace } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
+import { createRunInserter } from "../db/run-inserts";
+import { databaseTarget, type DatabaseTarget } from "../db/url";
 import { onAccessChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { RunWriter } from "../services/runs";
@@ -9,8 +11,9 @@ import { resolveSecrets } from "../services/secrets";
 import type { VersionMeta } from "../services/versions";
 import { parseSettings } from "../services/workspaceSettings";
 
-export function createMcpBackend(db: Db): McpBackend {
-  const runs = new RunWriter(db);
+export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
+  const inserter = createRunInserter(target);
+  const runs = new RunWriter(db, 50, 200, inserter);
   return {
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
@@ -35,7 +38,10 @@ export function createMcpBackend(db: Db): McpBackend {
     loadLiveTools: (workspaceId) => loadLiveTools(db, workspaceId),
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
     recordRun: async (record) => runs.enqueue(record),
-    flush: () => runs.flush(),
+    flush: async () => {
+      await runs.flush();
+      await inserter.close();
+    },
     onToolsChanged: (listener) => onToolsChanged((event) => listener(event.workspaceId)),
     onAccessChanged: (listener) => onAccessChanged(listener),
   };

@@ -3,6 +3,7 @@
 // are pruned by the workspace's retention settings.
 import type { RunRecord } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
+import type { RunInserter, RunRow } from "../db/run-inserts";
 import { parseSettings } from "./workspaceSettings";
 
 /** Characters of JSON kept per stored part (arguments, result, trace). */
@@ -18,7 +19,7 @@ export function capJson(value: unknown, cap = RUN_PART_CAP): unknown {
   return { truncated: true, originalChars: text.length, preview: text.slice(0, Math.min(cap, 4096)) };
 }
 
-function toRow(record: RunRecord) {
+function toRow(record: RunRecord): RunRow {
   const { outcome } = record;
   return {
     id: record.id,
@@ -32,17 +33,18 @@ function toRow(record: RunRecord) {
     startedAt: record.startedAt,
     finishedAt: new Date(record.startedAt.getTime() + Math.round(outcome.durationMs)),
     durationMs: Math.round(outcome.durationMs),
-    input: capJson(record.input) as object,
-    output: capJson(outcome.result) as object,
+    input: capJson(record.input) ?? null,
+    output: capJson(outcome.result) ?? null,
     error: outcome.error?.message ?? null,
-    trace: capJson({ nodes: outcome.trace, logs: outcome.logs }) as object,
+    trace: capJson({ nodes: outcome.trace, logs: outcome.logs }),
   };
 }
 
 /** Writes run records (one insert for the whole batch) and prunes workspaces that reached their prune interval. */
-export async function recordRuns(db: Db, records: RunRecord[]): Promise<void> {
+export async function recordRuns(db: Db, records: RunRecord[], inserter?: RunInserter): Promise<void> {
   if (!records.length) return;
-  await db.run.createMany({ data: records.map(toRow) });
+  if (inserter) await inserter.insert(records.map(toRow));
+  else await db.run.createMany({ data: records.map(toRow) as never });
   const due = new Set<string>();
   for (const record of records) {
     const count = (recordedSincePrune.get(record.workspaceId) ?? 0) + 1;
@@ -67,6 +69,8 @@ export class RunWriter {
     private readonly db: Db,
     private readonly delayMs = 50,
     private readonly maxBatch = 200,
+    /** The hot-path writer (server/db/run-inserts.ts); without one, Prisma writes the batch. */
+    private readonly inserter?: RunInserter,
   ) {}
 
   enqueue(record: RunRecord): void {
@@ -81,7 +85,7 @@ export class RunWriter {
     const batch = this.queue.splice(0);
     if (batch.length) {
       this.writing = this.writing
-        .then(() => recordRuns(this.db, batch))
+        .then(() => recordRuns(this.db, batch, this.inserter))
         .catch((error: unknown) => console.error(`could not record ${batch.length} run(s):`, error));
     }
     return this.writing;

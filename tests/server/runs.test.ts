@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunOutcome } from "../../runtime/engine";
 import { capJson, pruneRuns, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
 import { updateSettings } from "../../server/services/workspaceSettings";
+import { createRunInserter } from "../../server/db/run-inserts";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 
 const outcome = (text: string): RunOutcome => ({
   status: "ok",
   result: { content: [{ type: "text", text }] },
-  trace: [{ nodeId: "n", type: "set", status: "ok", startedAt: new Date().toISOString(), durationMs: 1, output: { text } }],
+  trace: [{ nodeId: "n", type: "set", status: "ok", startedAt: "2026-01-01T00:00:00.000Z", durationMs: 1, output: { text } }],
   logs: [],
   durationMs: 3,
 });
@@ -50,6 +51,30 @@ describe.each(TEST_PROVIDERS)("run records on %s", (provider) => {
     expect(await database.db.run.count({ where: { id: { startsWith: "batched_" } } })).toBe(0);
     await writer.flush();
     expect(await database.db.run.count({ where: { id: { startsWith: "batched_" } } })).toBe(5);
+  });
+
+  it("the hot-path inserter writes rows Prisma reads back exactly as it would have written them", async () => {
+    const startedAt = new Date("2026-01-02T03:04:05.678Z");
+    const viaPrisma = record("via_prisma", startedAt);
+    const viaInserter = { ...record("via_inserter", startedAt), versionId: null, client: undefined };
+    await recordRuns(database.db, [viaPrisma]);
+    const inserter = createRunInserter(database.target);
+    try {
+      await recordRuns(database.db, [viaInserter, record("via_inserter_2", startedAt)], inserter);
+    } finally {
+      await inserter.close();
+    }
+    const [a, b] = await Promise.all(
+      ["via_prisma", "via_inserter_2"].map((id) => database.db.run.findUniqueOrThrow({ where: { id } })),
+    );
+    const { id: _a, ...restA } = a!;
+    const { id: _b, ...restB } = b!;
+    expect(restB).toEqual(restA);
+    expect(restB.startedAt).toEqual(startedAt);
+    const nulls = await database.db.run.findUniqueOrThrow({ where: { id: "via_inserter" } });
+    expect(nulls).toMatchObject({ clientName: null, clientVersion: null, versionId: null });
+    // Queries that filter and sort on the columns see the rows too.
+    expect(await database.db.run.count({ where: { workspaceId, startedAt: { gte: startedAt } } })).toBeGreaterThanOrEqual(3);
   });
 
   it("prunes by age and by count, newest kept", async () => {
