@@ -17,7 +17,8 @@ function toolflow(args: string[], input?: string) {
   return { code: result.status, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
 
-describe("toolflow CLI", () => {
+// Each step spawns real CLI processes (a Node start, tsx and Prisma each time): seconds apiece on a busy machine.
+describe("toolflow CLI", { timeout: 180_000 }, () => {
   let db: Db;
   let key = "";
   const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
