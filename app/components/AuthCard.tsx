@@ -3,10 +3,17 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "./Logo";
 
-export function AuthCard(props: { title: string; subtitle: string; children: ReactNode; footer: { text: string; link: string; href: string } }) {
+/** The centred card of the pages outside a workspace: sign in, sign up, create a workspace. */
+export function AuthCard(props: {
+  title: string;
+  subtitle: ReactNode;
+  children: ReactNode;
+  footer?: { text: string; link: string; href: string };
+  width?: number;
+}) {
   return (
     <Center mih="100vh" bg="gray.0" p="md">
-      <Stack w={400} gap="lg">
+      <Stack w={props.width ?? 400} gap="lg">
         <Center>
           <Logo />
         </Center>
@@ -19,12 +26,14 @@ export function AuthCard(props: { title: string; subtitle: string; children: Rea
           </Text>
           {props.children}
         </Paper>
-        <Text ta="center" size="sm">
-          {props.footer.text}{" "}
-          <Anchor component={Link} href={props.footer.href}>
-            {props.footer.link}
-          </Anchor>
-        </Text>
+        {props.footer && (
+          <Text ta="center" size="sm">
+            {props.footer.text}{" "}
+            <Anchor component={Link} href={props.footer.href}>
+              {props.footer.link}
+            </Anchor>
+          </Text>
+        )}
       </Stack>
     </Center>
   );

@@ -1,9 +1,9 @@
 "use client";
-import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Button, Stack, TextInput } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { Logo } from "../../components/Logo";
+import { AuthCard } from "../../components/AuthCard";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 
@@ -45,49 +45,40 @@ export function CreateWorkspaceForm({ userName }: { userName: string }) {
   }
 
   return (
-    <Center mih="100vh" bg="gray.0" p="md">
-      <Stack w={460} gap="lg">
-        <Center>
-          <Logo />
-        </Center>
-        <Paper withBorder shadow="sm" p="xl">
-          <Title order={2} size="h3">
-            Create a workspace
-          </Title>
-          <Text c="dimmed" size="sm" mb="lg">
-            Welcome, {userName}. A workspace holds your team&apos;s tool workflows and serves them from one MCP endpoint.
-          </Text>
-          <form onSubmit={onSubmit} noValidate>
-            <Stack>
-              {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
-              <TextInput
-                label="Workspace name"
-                value={name}
-                onChange={(e) => {
-                  setName(e.currentTarget.value);
-                  if (!slugEdited) setSlug(suggestSlug(e.currentTarget.value));
-                }}
-                error={errors.name}
-                required
-              />
-              <TextInput
-                label="Slug"
-                description={`Used in URLs and the MCP endpoint /mcp/${slug || "<slug>"}: 3–40 of a-z, 0-9 and -`}
-                value={slug}
-                onChange={(e) => {
-                  setSlug(e.currentTarget.value);
-                  setSlugEdited(true);
-                }}
-                error={errors.slug}
-                required
-              />
-              <Button type="submit" loading={create.isPending}>
-                Create workspace
-              </Button>
-            </Stack>
-          </form>
-        </Paper>
-      </Stack>
-    </Center>
+    <AuthCard
+      title="Create a workspace"
+      subtitle={`Welcome, ${userName}. A workspace holds your team's tool workflows and serves them from one MCP endpoint.`}
+      width={460}
+    >
+      <form onSubmit={onSubmit} noValidate>
+        <Stack>
+          {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
+          <TextInput
+            label="Workspace name"
+            value={name}
+            onChange={(e) => {
+              setName(e.currentTarget.value);
+              if (!slugEdited) setSlug(suggestSlug(e.currentTarget.value));
+            }}
+            error={errors.name}
+            required
+          />
+          <TextInput
+            label="Slug"
+            description={`Used in URLs and the MCP endpoint /mcp/${slug || "<slug>"}: 3–40 of a-z, 0-9 and -`}
+            value={slug}
+            onChange={(e) => {
+              setSlug(e.currentTarget.value);
+              setSlugEdited(true);
+            }}
+            error={errors.slug}
+            required
+          />
+          <Button type="submit" loading={create.isPending}>
+            Create workspace
+          </Button>
+        </Stack>
+      </form>
+    </AuthCard>
   );
 }
