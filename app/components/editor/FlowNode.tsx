@@ -1,0 +1,173 @@
+"use client";
+// The card every node type is drawn with: type glyph and label, id, key params, validation problems and the last test
+// run's status, duration and output. Handles come from the node type's descriptor.
+import { Badge, Box, Group, Text, Tooltip } from "@mantine/core";
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
+import { memo, useEffect } from "react";
+import type { HandleSpec } from "../../../runtime/nodes/types";
+import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, handleId, preview } from "./graph";
+
+export interface RunInfo {
+  status: "ok" | "error" | "running";
+  durationMs?: number;
+  output?: unknown;
+  error?: string;
+  handle?: string;
+  count: number;
+}
+
+export interface FlowNodeData extends Record<string, unknown> {
+  nodeId: string;
+  type: string;
+  typeLabel: string;
+  category: string;
+  label?: string;
+  keyParams: Array<{ label: string; value: string }>;
+  problems: string[];
+  run?: RunInfo;
+  handles: HandleSpec[];
+  acceptsInput: boolean;
+  parent?: string;
+  readOnly: boolean;
+}
+
+export type FlowNodeType = Node<FlowNodeData, "tf">;
+
+function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
+  const updateInternals = useUpdateNodeInternals();
+  const handlesKey = data.handles.map((h) => h.handle ?? "").join("|");
+  useEffect(() => {
+    updateInternals(data.nodeId);
+  }, [handlesKey, data.acceptsInput, data.nodeId, updateInternals]);
+
+  const color = CATEGORY_COLORS[data.category] ?? "gray";
+  const hasProblems = data.problems.length > 0;
+  const runColor = data.run?.status === "ok" ? "green" : data.run?.status === "error" ? "red" : "yellow";
+  const border = hasProblems
+    ? "var(--mantine-color-red-6)"
+    : selected
+      ? "var(--mantine-color-indigo-6)"
+      : data.run?.status === "error"
+        ? "var(--mantine-color-red-4)"
+        : "var(--mantine-color-gray-4)";
+
+  return (
+    <Box
+      data-testid={`node-${data.nodeId}`}
+      style={{
+        width: NODE_WIDTH,
+        background: "white",
+        border: `${selected || hasProblems ? 2 : 1}px solid ${border}`,
+        borderRadius: 8,
+        boxShadow: selected ? "0 0 0 3px var(--mantine-color-indigo-1)" : "0 1px 2px rgba(0,0,0,0.08)",
+        fontSize: 12,
+      }}
+    >
+      {data.acceptsInput && <Handle type="target" position={Position.Left} id="in" aria-label={`Input of ${data.nodeId}`} style={{ width: 10, height: 10 }} />}
+      <Group gap={6} px={8} py={6} wrap="nowrap" style={{ borderBottom: "1px solid var(--mantine-color-gray-2)", background: `var(--mantine-color-${color}-0)`, borderRadius: "8px 8px 0 0" }}>
+        <Box
+          aria-hidden
+          style={{
+            minWidth: 22,
+            height: 22,
+            borderRadius: 4,
+            display: "grid",
+            placeItems: "center",
+            background: `var(--mantine-color-${color}-6)`,
+            color: "white",
+            fontSize: 11,
+            fontWeight: 700,
+            padding: "0 3px",
+          }}
+        >
+          {TYPE_ICONS[data.type] ?? "•"}
+        </Box>
+        <Box style={{ minWidth: 0, flex: 1 }}>
+          <Text size="xs" fw={700} truncate>
+            {data.label || data.typeLabel}
+          </Text>
+          <Text size="10px" c="dimmed" truncate>
+            {data.typeLabel} · {data.nodeId}
+            {data.parent ? ` · in ${data.parent}` : ""}
+          </Text>
+        </Box>
+        {data.run && (
+          <Tooltip label={data.run.error ?? `${data.run.status}${data.run.count > 1 ? ` (${data.run.count} times)` : ""}`} withinPortal>
+            <Badge size="xs" color={runColor} variant="filled" data-testid={`run-status-${data.nodeId}`}>
+              {data.run.status}
+              {data.run.durationMs !== undefined ? ` · ${Math.round(data.run.durationMs)} ms` : ""}
+            </Badge>
+          </Tooltip>
+        )}
+      </Group>
+      <Box px={8} py={6}>
+        {data.keyParams.map((p) => (
+          <Text key={p.label} size="11px" truncate>
+            <Text span c="dimmed" size="11px">
+              {p.label}:{" "}
+            </Text>
+            <Text span ff="monospace" size="11px">
+              {p.value}
+            </Text>
+          </Text>
+        ))}
+        {data.problems.slice(0, 2).map((problem, i) => (
+          <Text key={i} size="11px" c="red.7" lineClamp={2} role="note" aria-label={`Problem on ${data.nodeId}`}>
+            ⚠ {problem}
+          </Text>
+        ))}
+        {data.problems.length > 2 && (
+          <Text size="11px" c="red.7">
+            +{data.problems.length - 2} more
+          </Text>
+        )}
+        {data.run && (data.run.status === "error" ? (
+          <Text size="11px" c="red.7" lineClamp={3} data-testid={`run-error-${data.nodeId}`}>
+            {data.run.error}
+          </Text>
+        ) : (
+          data.run.output !== undefined && (
+            <Box mt={4} p={4} style={{ background: "var(--mantine-color-gray-0)", borderRadius: 4 }}>
+              <Text size="10px" c="dimmed">
+                output{data.run.handle ? ` → ${data.run.handle}` : ""}
+              </Text>
+              <Text size="11px" ff="monospace" lineClamp={3} data-testid={`run-output-${data.nodeId}`} style={{ wordBreak: "break-all" }}>
+                {preview(data.run.output, 160)}
+              </Text>
+            </Box>
+          )
+        ))}
+      </Box>
+      {data.handles.map((h, i) => {
+        const top = data.handles.length === 1 ? 50 : 30 + (i * 55) / Math.max(1, data.handles.length - 1);
+        return (
+          <Box key={handleId(h.handle)}>
+            <Handle
+              type="source"
+              position={Position.Right}
+              id={handleId(h.handle)}
+              aria-label={`Output ${h.label} of ${data.nodeId}`}
+              style={{
+                top: `${top}%`,
+                width: 10,
+                height: 10,
+                background: h.handle === "error" ? "var(--mantine-color-red-6)" : undefined,
+              }}
+            />
+            {h.handle !== null && (
+              <Text
+                size="9px"
+                c={h.handle === "error" ? "red.7" : "dimmed"}
+                style={{ position: "absolute", right: 10, top: `${top}%`, transform: "translateY(-50%)", pointerEvents: "none", background: "white", padding: "0 2px" }}
+              >
+                {h.label}
+              </Text>
+            )}
+          </Box>
+        );
+      })}
+    </Box>
+  );
+}
+
+export const FlowNode = memo(FlowNodeView);

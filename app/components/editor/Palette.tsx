@@ -1,0 +1,83 @@
+"use client";
+// Every node type of the runtime's registry, grouped by category and searchable; click to add, or drag onto the canvas.
+import { Box, ScrollArea, Stack, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { useState } from "react";
+import { NODE_TYPES } from "../../../runtime/nodes/registry";
+import { CATEGORY_COLORS, CATEGORY_LABELS, TYPE_ICONS } from "./graph";
+
+export const DRAG_MIME = "application/x-toolflow-node";
+
+export function Palette(props: { onAdd: (type: string) => void; disabled?: boolean }) {
+  const [search, setSearch] = useState("");
+  const q = search.trim().toLowerCase();
+  const matches = NODE_TYPES.filter((d) => !q || `${d.type} ${d.label} ${d.description} ${d.category}`.toLowerCase().includes(q));
+  const categories = Object.keys(CATEGORY_LABELS).filter((c) => matches.some((d) => d.category === c));
+  return (
+    <Stack gap="xs" h="100%" aria-label="Node palette" role="region">
+      <TextInput size="xs" placeholder="Search nodes" aria-label="Search nodes" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
+      <ScrollArea style={{ flex: 1 }} offsetScrollbars>
+        <Stack gap={10}>
+          {categories.map((category) => (
+            <Box key={category}>
+              <Text size="10px" tt="uppercase" fw={700} c="dimmed" mb={4}>
+                {CATEGORY_LABELS[category]}
+              </Text>
+              <Stack gap={4}>
+                {matches
+                  .filter((d) => d.category === category)
+                  .map((d) => (
+                    <UnstyledButton
+                      key={d.type}
+                      aria-label={`Add ${d.label}`}
+                      title={d.description}
+                      disabled={props.disabled}
+                      draggable={!props.disabled}
+                      onDragStart={(e) => {
+                        e.dataTransfer.setData(DRAG_MIME, d.type);
+                        e.dataTransfer.effectAllowed = "move";
+                      }}
+                      onClick={() => props.onAdd(d.type)}
+                      style={{
+                        display: "flex",
+                        gap: 8,
+                        alignItems: "center",
+                        padding: "4px 6px",
+                        borderRadius: 6,
+                        border: "1px solid var(--mantine-color-gray-3)",
+                        background: "white",
+                        cursor: props.disabled ? "not-allowed" : "grab",
+                        opacity: props.disabled ? 0.5 : 1,
+                      }}
+                    >
+                      <Box
+                        aria-hidden
+                        style={{
+                          minWidth: 20,
+                          height: 20,
+                          borderRadius: 4,
+                          display: "grid",
+                          placeItems: "center",
+                          fontSize: 10,
+                          fontWeight: 700,
+                          color: "white",
+                          background: `var(--mantine-color-${CATEGORY_COLORS[category] ?? "gray"}-6)`,
+                        }}
+                      >
+                        {TYPE_ICONS[d.type] ?? "•"}
+                      </Box>
+                      <Text size="xs">{d.label}</Text>
+                    </UnstyledButton>
+                  ))}
+              </Stack>
+            </Box>
+          ))}
+          {categories.length === 0 && (
+            <Text size="xs" c="dimmed">
+              No node type matches “{search}”.
+            </Text>
+          )}
+        </Stack>
+      </ScrollArea>
+    </Stack>
+  );
+}

@@ -1,0 +1,310 @@
+// Pure helpers over the workflow document (`toolflow.workflow/v1`) that the editor keeps as its single source of truth:
+// ids, default params, handles, nested param paths, copy/paste and auto-layout. No React here.
+import dagre from "@dagrejs/dagre";
+import type { WorkflowInput } from "../../../runtime/model";
+import { getNodeType } from "../../../runtime/nodes/registry";
+import type { AnyNodeDescriptor, FormField, HandleSpec } from "../../../runtime/nodes/types";
+
+export type DocNode = {
+  id: string;
+  type: string;
+  position?: { x: number; y: number };
+  params?: Record<string, unknown>;
+  label?: string;
+  parent?: string;
+  onError?: "fail" | "continue" | "route";
+  [key: string]: unknown;
+};
+export type DocEdge = { from: string; to: string; handle?: string; [key: string]: unknown };
+export type WorkflowDoc = {
+  format?: string;
+  name: string;
+  title?: string;
+  description?: string;
+  annotations?: Record<string, unknown>;
+  nodes: DocNode[];
+  edges: DocEdge[];
+  [key: string]: unknown;
+};
+/** The document as the server types it. */
+export type ServerDoc = WorkflowInput;
+
+export function asDoc(input: unknown): WorkflowDoc {
+  const doc = (input ?? {}) as WorkflowDoc;
+  return { ...doc, nodes: Array.isArray(doc.nodes) ? doc.nodes : [], edges: Array.isArray(doc.edges) ? doc.edges : [] };
+}
+
+/** `a.b` paths of form fields, read and written immutably. */
+export function getPath(obj: Record<string, unknown> | undefined, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.split(".")) {
+    if (!cur || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+export function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split(".");
+  const out = { ...obj };
+  if (rest.length === 0) {
+    if (value === undefined) delete out[head!];
+    else out[head!] = value;
+    return out;
+  }
+  const child = out[head!] && typeof out[head!] === "object" ? (out[head!] as Record<string, unknown>) : {};
+  const next = setPath(child, rest.join("."), value);
+  if (Object.keys(next).length === 0) delete out[head!];
+  else out[head!] = next;
+  return out;
+}
+
+/** A new node's params: every form default, and empty lists where the form's first choice is a list. */
+export function defaultParams(descriptor: AnyNodeDescriptor): Record<string, unknown> {
+  let params: Record<string, unknown> = {};
+  for (const field of descriptor.form) {
+    if (field.default !== undefined) params = setPath(params, field.key, field.default);
+  }
+  if (descriptor.type === "input" || descriptor.type === "set") params.fields = [];
+  if (descriptor.type === "output") params.value = "";
+  if (descriptor.type === "switch") params.cases = [{ equals: "", handle: "case1" }];
+  if (descriptor.type === "ask_user") params.fields = [];
+  return params;
+}
+
+/** An id like `set1`, `http2` that is not taken, usable as `steps.<id>`. */
+export function newNodeId(type: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const base = type.replace(/[^A-Za-z0-9_]/g, "_");
+  for (let i = 1; ; i++) if (!used.has(`${base}${i}`)) return `${base}${i}`;
+}
+
+/** The output handles of a node as the validator sees them: the descriptor's for these params, plus `error` on route. */
+export function nodeHandles(node: DocNode): HandleSpec[] {
+  const descriptor = getNodeType(node.type);
+  let handles: HandleSpec[] = [];
+  if (descriptor) {
+    const parsed = descriptor.params.safeParse(node.params ?? {});
+    try {
+      handles = descriptor.handles.outputs(parsed.success ? parsed.data : (node.params ?? {}));
+    } catch {
+      handles = [];
+    }
+  }
+  if (node.onError === "route") handles = [...handles, { handle: "error", label: "error" }];
+  return handles;
+}
+
+export function acceptsInput(node: DocNode): boolean {
+  return getNodeType(node.type)?.handles.acceptsInput ?? true;
+}
+
+export function handleId(handle: string | null | undefined): string {
+  return handle ?? "next";
+}
+
+export function edgeKey(e: DocEdge): string {
+  return `${e.from}:${e.handle ?? ""}->${e.to}`;
+}
+
+/** Whether a form field is shown for these params (`showWhen`, with the other field's default). */
+export function fieldVisible(field: FormField, params: Record<string, unknown>, form: FormField[]): boolean {
+  if (!field.showWhen) return true;
+  const other = form.find((f) => f.key === field.showWhen!.key);
+  const value = getPath(params, field.showWhen.key) ?? other?.default;
+  return field.showWhen.equals.includes(value);
+}
+
+/** A short one-line text of a param value for the node card. */
+export function preview(value: unknown, max = 60): string {
+  let text: string;
+  if (value === undefined) return "";
+  if (typeof value === "string") text = value;
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  text = text.replace(/\s+/g, " ").trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The key params a node card shows: the first few filled-in form fields. */
+export function keyParams(node: DocNode, limit = 2): Array<{ label: string; value: string }> {
+  const descriptor = getNodeType(node.type);
+  if (!descriptor) return [];
+  const params = node.params ?? {};
+  const out: Array<{ label: string; value: string }> = [];
+  if (node.type === "input" || node.type === "ask_user") {
+    const fields = (params.fields as Array<{ name?: string; type?: string }> | undefined) ?? [];
+    if (fields.length) out.push({ label: "Parameters", value: preview(fields.map((f) => `${f.name ?? "?"}: ${f.type ?? "?"}`).join(", ")) });
+    else if (params.schema) out.push({ label: "Schema", value: "raw JSON Schema" });
+    else out.push({ label: "Parameters", value: "none yet" });
+    return out;
+  }
+  for (const field of descriptor.form) {
+    if (out.length >= limit) break;
+    const value = getPath(params, field.key);
+    if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    if (field.kind === "fieldList" && Array.isArray(value)) {
+      const names = value.map((item) => (item && typeof item === "object" ? String((item as Record<string, unknown>)[field.fields?.[0]?.key ?? "name"] ?? "") : "")).filter(Boolean);
+      out.push({ label: field.label, value: preview(names.join(", ")) });
+    } else out.push({ label: field.label, value: preview(value) });
+  }
+  return out;
+}
+
+/** Copies of the given nodes with fresh ids (and the edges among them), moved by `offset`. */
+export function cloneNodes(nodes: DocNode[], edges: DocEdge[], taken: Iterable<string>, offset = 40): { nodes: DocNode[]; edges: DocEdge[] } {
+  const used = new Set(taken);
+  const ids = new Map<string, string>();
+  for (const node of nodes) {
+    const id = newNodeId(node.type, used);
+    used.add(id);
+    ids.set(node.id, id);
+  }
+  const copies = nodes.map((node) => {
+    const copy: DocNode = structuredClone(node);
+    copy.id = ids.get(node.id)!;
+    copy.position = { x: (node.position?.x ?? 0) + offset, y: (node.position?.y ?? 0) + offset };
+    if (copy.parent && !ids.has(copy.parent)) delete copy.parent;
+    else if (copy.parent) copy.parent = ids.get(copy.parent);
+    return copy;
+  });
+  const inner = edges
+    .filter((e) => ids.has(e.from) && ids.has(e.to))
+    .map((e) => ({ ...e, from: ids.get(e.from)!, to: ids.get(e.to)! }));
+  return { nodes: copies, edges: inner };
+}
+
+/** Renames a node everywhere the document refers to it by id (edges, parents). */
+export function renameNode(doc: WorkflowDoc, from: string, to: string): WorkflowDoc {
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => ({ ...n, ...(n.id === from ? { id: to } : {}), ...(n.parent === from ? { parent: to } : {}) })),
+    edges: doc.edges.map((e) => ({ ...e, from: e.from === from ? to : e.from, to: e.to === from ? to : e.to })),
+  };
+}
+
+export function removeNodes(doc: WorkflowDoc, ids: Set<string>): WorkflowDoc {
+  return {
+    ...doc,
+    nodes: doc.nodes.filter((n) => !ids.has(n.id)).map((n) => (n.parent && ids.has(n.parent) ? withoutKey(n, "parent") : n)),
+    edges: doc.edges.filter((e) => !ids.has(e.from) && !ids.has(e.to)),
+  };
+}
+
+function withoutKey<T extends object>(obj: T, key: keyof T): T {
+  const copy = { ...obj };
+  delete copy[key];
+  return copy;
+}
+
+export const NODE_WIDTH = 240;
+
+/** Left-to-right layout with dagre; returns new positions for every node. */
+export function autoLayout(doc: WorkflowDoc, sizes: Map<string, { width?: number; height?: number }>): WorkflowDoc {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 80, marginx: 20, marginy: 20 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const node of doc.nodes) {
+    const size = sizes.get(node.id);
+    g.setNode(node.id, { width: size?.width ?? NODE_WIDTH, height: size?.height ?? 100 });
+  }
+  const ids = new Set(doc.nodes.map((n) => n.id));
+  for (const e of doc.edges) if (ids.has(e.from) && ids.has(e.to)) g.setEdge(e.from, e.to);
+  // A loop's children sit right after the loop.
+  for (const node of doc.nodes) if (node.parent && ids.has(node.parent) && !doc.edges.some((e) => e.to === node.id)) g.setEdge(node.parent, node.id);
+  dagre.layout(g);
+  return {
+    ...doc,
+    nodes: doc.nodes.map((node) => {
+      const laid = g.node(node.id) as { x: number; y: number; width: number; height: number } | undefined;
+      if (!laid) return node;
+      return { ...node, position: { x: Math.round(laid.x - laid.width / 2), y: Math.round(laid.y - laid.height / 2) } };
+    }),
+  };
+}
+
+/** Names an AI client sends: the input node's builder fields, or the raw schema's properties. */
+export interface ArgField {
+  name: string;
+  type: string;
+  description?: string;
+  required?: boolean;
+  default?: unknown;
+  values?: Array<string | number>;
+}
+
+export function inputFields(doc: WorkflowDoc): ArgField[] {
+  const input = doc.nodes.find((n) => n.type === "input");
+  const params = input?.params ?? {};
+  if (Array.isArray(params.fields)) {
+    return (params.fields as ArgField[]).filter((f) => f && typeof f.name === "string" && f.name);
+  }
+  const schema = params.schema as { properties?: Record<string, { type?: string; description?: string; enum?: Array<string | number>; default?: unknown }>; required?: string[] } | undefined;
+  if (schema?.properties) {
+    return Object.entries(schema.properties).map(([name, p]) => ({
+      name,
+      type: p.enum ? "enum" : (p.type ?? "string"),
+      description: p.description,
+      required: schema.required?.includes(name),
+      default: p.default,
+      values: p.enum,
+    }));
+  }
+  return [];
+}
+
+export function downloadJson(filename: string, value: unknown) {
+  const blob = new Blob([`${JSON.stringify(value, null, 2)}\n`], { type: "application/json" });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export const CATEGORY_LABELS: Record<string, string> = {
+  trigger: "Start",
+  data: "Data",
+  logic: "Logic",
+  integration: "Integrations",
+  caller: "Talk to the caller",
+  result: "Result",
+};
+
+export const CATEGORY_COLORS: Record<string, string> = {
+  trigger: "teal",
+  data: "blue",
+  logic: "violet",
+  integration: "orange",
+  caller: "pink",
+  result: "green",
+};
+
+/** A one- or two-character glyph per node type: no icon font is fetched. */
+export const TYPE_ICONS: Record<string, string> = {
+  input: "⇥",
+  http: "⇄",
+  set: "≔",
+  code: "</>",
+  if: "?",
+  switch: "⋔",
+  loop: "↻",
+  merge: "⋈",
+  sql: "⛁",
+  call: "↗",
+  log: "✎",
+  progress: "◔",
+  ask_user: "☺",
+  ask_model: "✦",
+  wait: "ms",
+  output: "⇤",
+  error: "✕",
+};

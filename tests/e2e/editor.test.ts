@@ -1,0 +1,242 @@
+// The visual editor in a real browser against the real server (issue 6): a person builds add_tax and a branching
+// workflow by clicking and typing only, tests and publishes them, and an MCP client calls the published tool; imports
+// with problems save nothing; two tabs never silently overwrite each other.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../server/services/apiKeys";
+import { launchBrowser, screenshotPath } from "./helpers/browser";
+import {
+  addFromPalette,
+  connectInPanel,
+  createWorkflow,
+  dragConnect,
+  node,
+  panel,
+  pickField,
+  renameSelected,
+  runTest,
+  selectNode,
+  signUpWithWorkspace,
+  typeInCode,
+  waitSaved,
+} from "./helpers/editor";
+import { startAppServer, type AppServer } from "./helpers/server";
+
+describe("the workflow editor", () => {
+  let server: AppServer;
+  let browser: Browser;
+  let page: Page;
+  const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
+
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startAppServer("sqlite"), launchBrowser()]);
+    process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    page = await context.newPage();
+    await signUpWithWorkspace(page, server.url, { name: "Bea Builder", email: "bea@example.test", password: "correct horse battery" }, "Acme");
+  });
+  afterAll(async () => {
+    process.env.TOOLFLOW_DATA_DIR = previousDataDir;
+    await browser?.close();
+    await server?.stop();
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === "fail") await page?.screenshot({ path: screenshotPath(`editor-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}`) }).catch(() => undefined);
+  });
+
+  it("builds add_tax by UI only, test-runs it (107 on the output node), publishes it, and an MCP client gets total 107", async () => {
+    await page.getByText("No workflows yet").waitFor();
+    await createWorkflow(page, "add_tax", "Add tax", "Adds a tax rate to an amount and returns the total.");
+
+    // Parameter builder on the input node.
+    await selectNode(page, "input");
+    const input = panel(page, "input");
+    for (const [i, name, description] of [
+      [1, "amount", "Net amount"],
+      [2, "rate", "Tax rate, 0.07 for 7%"],
+    ] as const) {
+      await input.getByRole("button", { name: "Add parameter" }).click();
+      await input.getByLabel(`Parameter ${i} name`).fill(name);
+      await input.getByLabel(`Parameter ${i} type`).selectOption("number");
+      await input.getByLabel(`Parameter ${i} description`).fill(description);
+      await input.getByLabel(`Parameter ${i} required`).check();
+    }
+
+    // A set node from the palette, renamed to calc, its field written with the field picker.
+    const added = await addFromPalette(page, "Set fields");
+    await renameSelected(page, added, "calc");
+    const calc = panel(page, "calc");
+    await calc.getByRole("button", { name: "Add field" }).click();
+    await calc.getByLabel("Fields 1 name").fill("total");
+    await typeInCode(page, calc, "Fields 1 value", "{{ Math.round(");
+    await pickField(page, calc, "Fields 1 value", "input.amount");
+    await page.keyboard.type(" * (1 + ");
+    await pickField(page, calc, "Fields 1 value", "input.rate");
+    await page.keyboard.type(") * 100) / 100 }}");
+    await expect.poll(() => calc.getByRole("textbox", { name: "Fields 1 value" }).textContent()).toBe("{{ Math.round(input.amount * (1 + input.rate) * 100) / 100 }}");
+
+    // Wire input → calc → output: one edge dragged between handles on the canvas, one through the panel.
+    await selectNode(page, "input");
+    await panel(page, "input").getByRole("button", { name: "Disconnect input from output" }).click();
+    await page.getByRole("button", { name: "Auto-layout" }).click();
+    await page.waitForTimeout(400);
+    await dragConnect(page, "input", "calc");
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="input:->calc"]').count()).toBe(1);
+    await selectNode(page, "calc");
+    await connectInPanel(page, "calc", "output");
+
+    // The output returns steps.calc, picked from the field picker.
+    await selectNode(page, "output");
+    const output = panel(page, "output");
+    await typeInCode(page, output, "Value", "", { clear: true });
+    await pickField(page, output, "Value", "steps.calc");
+    await expect.poll(() => output.getByRole("textbox", { name: "Value" }).textContent()).toBe("{{ steps.calc }}");
+    await page.getByRole("tab", { name: "Problems (0)" }).waitFor();
+    await waitSaved(page);
+
+    await runTest(page, { amount: "100", rate: "0.07" });
+    await expect.poll(() => node(page, "output").getByTestId("run-output-output").textContent(), { timeout: 30_000 }).toContain("107");
+    await expect(node(page, "calc").getByTestId("run-status-calc").textContent()).resolves.toMatch(/^ok · \d+ ms$/);
+    await expect(page.getByRole("region", { name: "Test result" }).getByLabel("Result").textContent()).resolves.toContain('"total": 107');
+    await page.getByRole("region", { name: "Canvas" }).screenshot({ path: screenshotPath("editor-add-tax-test-run") });
+    await page.screenshot({ path: screenshotPath("editor-add-tax-page") });
+
+    // The draft saved is the workflow of SPEC §3.
+    const saved = await server.database.db.workflow.findFirstOrThrow({ where: { name: "add_tax" } });
+    expect(saved.draft).toMatchObject({
+      nodes: expect.arrayContaining([
+        expect.objectContaining({ id: "input", params: { fields: [expect.objectContaining({ name: "amount", type: "number", required: true }), expect.objectContaining({ name: "rate" })] } }),
+        expect.objectContaining({ id: "calc", type: "set" }),
+      ]),
+      edges: expect.arrayContaining([{ from: "input", to: "calc" }, { from: "calc", to: "output" }]),
+    });
+
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Publish add_tax" });
+    await dialog.getByLabel("Note").fill("built in the browser");
+    await dialog.getByRole("button", { name: "Publish version" }).click();
+    await page.getByText("Version 1 of add_tax is live.").waitFor();
+    await page.getByLabel("Status").getByText("live v1").waitFor();
+
+    const db = server.database.db;
+    const workspace = await db.workspace.findFirstOrThrow({ where: { slug: "acme" } });
+    const user = await db.user.findFirstOrThrow({ where: { email: "bea@example.test" } });
+    const { key } = await createApiKey(db, workspace.id, user.id, { name: "editor test" });
+    const client = new Client({ name: "editor-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/acme`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
+    try {
+      const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toEqual({ total: 107 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("builds an if workflow by UI whose both branches reach their outputs in test runs", async () => {
+    await page.goto(`${server.url}/w/acme/workflows`);
+    await createWorkflow(page, "size_check", "Size check", "Says whether an amount is big.");
+    await selectNode(page, "input");
+    const input = panel(page, "input");
+    await input.getByRole("button", { name: "Add parameter" }).click();
+    await input.getByLabel("Parameter 1 name").fill("amount");
+    await input.getByLabel("Parameter 1 type").selectOption("number");
+    await input.getByLabel("Parameter 1 required").check();
+    await input.getByRole("button", { name: "Disconnect input from output" }).click();
+
+    const check = await addFromPalette(page, "If");
+    await renameSelected(page, check, "check");
+    const checkPanel = panel(page, "check");
+    await typeInCode(page, checkPanel, "Condition", "{{ ");
+    await pickField(page, checkPanel, "Condition", "input.amount");
+    await page.keyboard.type(" > 100 }}");
+
+    const small = await addFromPalette(page, "Tool result");
+    await renameSelected(page, small, "small");
+    await panel(page, "small").getByLabel("Result type").selectOption("text");
+    await typeInCode(page, panel(page, "small"), "Value", "small: {{ input.amount }}");
+
+    await selectNode(page, "output");
+    await panel(page, "output").getByLabel("Result type").selectOption("text");
+    await typeInCode(page, panel(page, "output"), "Value", "big: {{ input.amount }}", { clear: true });
+
+    await selectNode(page, "input");
+    await connectInPanel(page, "input", "check");
+    await selectNode(page, "check");
+    await connectInPanel(page, "check", "output", "true");
+    await connectInPanel(page, "check", "small", "false");
+    await page.getByRole("button", { name: "Auto-layout" }).click();
+    await page.getByRole("tab", { name: "Problems (0)" }).waitFor();
+    await waitSaved(page);
+
+    await runTest(page, { amount: "150" });
+    await expect.poll(() => node(page, "output").getByTestId("run-output-output").textContent(), { timeout: 30_000 }).toContain("big: 150");
+    expect(await node(page, "small").getByTestId("run-status-small").count()).toBe(0);
+    await expect(node(page, "check").textContent()).resolves.toContain("→ true");
+    await page.getByRole("region", { name: "Canvas" }).screenshot({ path: screenshotPath("editor-if-true-branch") });
+
+    await runTest(page, { amount: "50" });
+    await expect.poll(() => node(page, "small").getByTestId("run-output-small").textContent(), { timeout: 30_000 }).toContain("small: 50");
+    expect(await node(page, "output").getByTestId("run-status-output").count()).toBe(0);
+    await page.getByRole("region", { name: "Canvas" }).screenshot({ path: screenshotPath("editor-if-false-branch") });
+  });
+
+  it("lists a problem naming the node when an imported file has a cycle, and saves nothing", async () => {
+    await page.goto(`${server.url}/w/acme/workflows`);
+    await page.getByRole("table", { name: "Workflows" }).waitFor();
+    const before = await server.database.db.workflow.count();
+    const cyclic = {
+      format: "toolflow.workflow/v1",
+      name: "loops_forever",
+      nodes: [
+        { id: "input", type: "input", params: { fields: [] } },
+        { id: "a", type: "set", params: { fields: [{ name: "x", value: 1 }] } },
+        { id: "b", type: "set", params: { fields: [{ name: "y", value: 2 }] } },
+        { id: "out", type: "output", params: { mode: "json", value: "{{ steps.b }}" } },
+      ],
+      edges: [
+        { from: "input", to: "a" },
+        { from: "a", to: "b" },
+        { from: "b", to: "a" },
+        { from: "b", to: "out" },
+      ],
+    };
+    await page.locator('input[type="file"]').setInputFiles({ name: "loops_forever.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(cyclic)) });
+    const problems = page.getByRole("list", { name: "Import problems" });
+    await problems.waitFor();
+    await expect(problems.textContent()).resolves.toContain('node "a" is on a cycle (a → b → a)');
+    expect(await server.database.db.workflow.count()).toBe(before);
+    expect(await page.getByRole("link", { name: "loops_forever" }).count()).toBe(0);
+  });
+
+  it("shows the conflict in the second of two tabs editing one workflow, and overwrites only when asked", async () => {
+    const first = page;
+    const second = await page.context().newPage();
+    try {
+      for (const tab of [first, second]) {
+        await tab.goto(`${server.url}/w/acme/workflows/size_check`);
+        await node(tab, "input").waitFor();
+      }
+      await first.getByLabel("Title").fill("Size check (tab one)");
+      await waitSaved(first);
+
+      await second.getByLabel("Title").fill("Size check (tab two)");
+      const conflict = second.getByRole("alert").filter({ hasText: "This workflow was changed elsewhere" });
+      await conflict.waitFor({ timeout: 15_000 });
+      await second.getByRole("status", { name: "Save status" }).getByText("Not saved: changed elsewhere").waitFor();
+      // Nothing was overwritten silently.
+      expect((await server.database.db.workflow.findFirstOrThrow({ where: { name: "size_check" } })).title).toBe("Size check (tab one)");
+      await second.screenshot({ path: screenshotPath("editor-conflict") });
+
+      await conflict.getByRole("button", { name: "Overwrite" }).click();
+      await waitSaved(second);
+      expect((await server.database.db.workflow.findFirstOrThrow({ where: { name: "size_check" } })).title).toBe("Size check (tab two)");
+    } finally {
+      await second.close();
+    }
+  });
+});
