@@ -58,3 +58,10 @@ export function mcpMode(env: NodeJS.ProcessEnv = process.env): "stateful" | "sta
   if (mode !== "stateful" && mode !== "stateless") throw new Error(`TOOLFLOW_MCP_MODE must be stateful or stateless (got "${mode}")`);
   return mode;
 }
+
+/** How often open MCP sessions re-check their workspace's tools for changes made elsewhere (ms). */
+export function mcpPollMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.TOOLFLOW_MCP_POLL_MS ?? 500);
+  if (!Number.isFinite(value) || value < 50) throw new Error(`TOOLFLOW_MCP_POLL_MS must be a number of milliseconds ≥ 50 (got "${env.TOOLFLOW_MCP_POLL_MS}")`);
+  return value;
+}

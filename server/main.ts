@@ -3,7 +3,7 @@
 import { join, resolve } from "node:path";
 import next from "next";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
-import { allowedHosts, ensureAuthSecret, listenHost, listenPort, mcpMode, publicOrigins } from "./config";
+import { allowedHosts, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, publicOrigins } from "./config";
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
@@ -29,6 +29,7 @@ async function main() {
     allowedHosts: allowedHosts(),
     allowedOrigins: publicOrigins(),
     mode: mcpMode(),
+    pollMs: mcpPollMs(),
   });
   const app = next({ dev, dir: root, hostname: host, port });
   await app.prepare();

@@ -6,18 +6,28 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
-import { databaseTarget, type DatabaseTarget } from "./url";
+import { databaseTarget, type DatabaseTarget, type DbProvider } from "./url";
 
 export type Db = SqliteClient;
 export type { DatabaseTarget } from "./url";
 
+const providers = new WeakMap<object, DbProvider>();
+
+/** Which database a client talks to, for the few places that use a database's own features (NOTIFY). */
+export function providerOf(db: object): DbProvider {
+  return providers.get(db) ?? "sqlite";
+}
+
 export function createDb(target: DatabaseTarget = databaseTarget()): Db {
+  let db: Db;
   if (target.provider === "postgresql") {
-    const client = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) });
-    return client as unknown as Db;
+    db = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
+  } else {
+    mkdirSync(dirname(target.url), { recursive: true });
+    db = new SqliteClient({ adapter: withForeignKeys(new PrismaBetterSQLite3({ url: target.url, timeout: 5000 })) });
   }
-  mkdirSync(dirname(target.url), { recursive: true });
-  return new SqliteClient({ adapter: withForeignKeys(new PrismaBetterSQLite3({ url: target.url, timeout: 5000 })) });
+  providers.set(db, target.provider);
+  return db;
 }
 
 // SQLite leaves foreign keys off per connection unless asked, and the adapter does not ask; the schema's cascades

@@ -2,18 +2,20 @@
 import type { RunnableWorkflow } from "../../runtime/engine/types";
 import type { LiveTool, McpBackend, McpWorkspace } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
+import pg from "pg";
 import { createRunInserter } from "../db/run-inserts";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
 import { onAccessChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
-import type { VersionMeta } from "../services/versions";
+import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { parseSettings } from "../services/workspaceSettings";
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
   const inserter = createRunInserter(target);
   const runs = new RunWriter(db, 50, 200, inserter);
+  const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url) : undefined;
   return {
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
@@ -41,8 +43,16 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     flush: async () => {
       await runs.flush();
       await inserter.close();
+      await replicas?.close();
     },
-    onToolsChanged: (listener) => onToolsChanged((event) => listener(event.workspaceId)),
+    onToolsChanged: (listener) => {
+      const offLocal = onToolsChanged((event) => listener(event.workspaceId));
+      const offRemote = replicas?.subscribe(listener);
+      return () => {
+        offLocal();
+        offRemote?.();
+      };
+    },
     onAccessChanged: (listener) => onAccessChanged(listener),
   };
 }
@@ -91,4 +101,46 @@ export async function loadLiveTools(db: Db, workspaceId: string): Promise<LiveTo
 export async function liveRunnable(db: Db, workspaceId: string, name: string): Promise<RunnableWorkflow | null> {
   const row = await db.workflow.findFirst({ where: { workspaceId, name, archivedAt: null }, select: LIVE_VERSION_SELECT });
   return row ? (toLiveTool(row)?.runnable ?? null) : null;
+}
+
+/**
+ * PostgreSQL LISTEN on the tools-changed channel, so a publish on any replica reaches this one's sessions at once
+ * (the endpoint's polling stays as the fallback while the connection is down). Reconnects after errors.
+ */
+function listenForToolChanges(url: string) {
+  const listeners = new Set<(workspaceId: string) => void>();
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url });
+    next.on("notification", (message) => {
+      if (message.channel === TOOLS_CHANGED_CHANNEL && message.payload) for (const listener of listeners) listener(message.payload);
+    });
+    next.on("error", () => {
+      void next.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect(), 2000);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${TOOLS_CHANGED_CHANNEL}`);
+      client = next;
+    } catch (error) {
+      console.error("could not LISTEN for tool changes (polling still applies):", (error as Error).message);
+      await next.end().catch(() => undefined);
+      if (!closed) retry = setTimeout(() => void connect(), 2000);
+    }
+  };
+  void connect();
+  return {
+    subscribe(listener: (workspaceId: string) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
 }

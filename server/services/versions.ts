@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { compileWorkflow, type CompiledWorkflow } from "../../runtime/compiler";
 import { validateWorkflow, type WorkflowInput } from "../../runtime/model";
-import type { Db } from "../db/client";
+import { providerOf, type Db } from "../db/client";
+import type { DbProvider } from "../db/url";
 import { AppError, isUniqueViolation } from "../errors";
 import { emitToolsChanged } from "../events";
 import { recordAudit } from "./audit";
@@ -42,7 +43,7 @@ export async function publishWorkflow(db: Db, workspaceId: string, actorId: stri
           },
         });
         await tx.workflow.update({ where: { id: workflow.id }, data: { liveVersionId: created.id } });
-        await bumpToolsRevision(tx, workspaceId);
+        await bumpToolsRevision(tx, workspaceId, providerOf(db));
         await recordAudit(tx, { workspaceId, actorId, action: "workflow.publish", target: name, data: { version: created.number, note } });
         return created;
       });
@@ -84,7 +85,7 @@ export async function makeVersionLive(db: Db, workspaceId: string, actorId: stri
   const version = await findVersion(db, workflow.id, number);
   await db.$transaction(async (tx) => {
     await tx.workflow.update({ where: { id: workflow.id }, data: { liveVersionId: version.id } });
-    await bumpToolsRevision(tx, workspaceId);
+    await bumpToolsRevision(tx, workspaceId, providerOf(db));
     await recordAudit(tx, {
       workspaceId,
       actorId,
@@ -102,7 +103,7 @@ export async function unpublishWorkflow(db: Db, workspaceId: string, actorId: st
   if (!workflow.liveVersionId) throw new AppError("BAD_REQUEST", `"${name}" is not published.`);
   await db.$transaction(async (tx) => {
     await tx.workflow.update({ where: { id: workflow.id }, data: { liveVersionId: null } });
-    await bumpToolsRevision(tx, workspaceId);
+    await bumpToolsRevision(tx, workspaceId, providerOf(db));
     await recordAudit(tx, { workspaceId, actorId, action: "workflow.unpublish", target: name, data: { version: workflow.liveVersion?.number } });
   });
   emitToolsChanged({ workspaceId, workflowId: workflow.id, reason: "unpublish" });
@@ -129,7 +130,7 @@ export async function archiveWorkflow(db: Db, workspaceId: string, actorId: stri
   const workflow = await findWorkflow(db, workspaceId, name);
   await db.$transaction(async (tx) => {
     await tx.workflow.update({ where: { id: workflow.id }, data: { archivedAt: new Date(), liveVersionId: null } });
-    if (workflow.liveVersionId) await bumpToolsRevision(tx, workspaceId);
+    if (workflow.liveVersionId) await bumpToolsRevision(tx, workspaceId, providerOf(db));
     await recordAudit(tx, { workspaceId, actorId, action: "workflow.archive", target: name });
   });
   if (workflow.liveVersionId) emitToolsChanged({ workspaceId, workflowId: workflow.id, reason: "archive" });
@@ -137,7 +138,14 @@ export async function archiveWorkflow(db: Db, workspaceId: string, actorId: stri
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/** Tells MCP servers in every process that this workspace's live tools changed. */
-async function bumpToolsRevision(tx: Tx, workspaceId: string) {
+/** PostgreSQL channel on which replicas hear that a workspace's live tools changed (payload: the workspace id). */
+export const TOOLS_CHANGED_CHANNEL = "toolflow_tools_changed";
+
+/**
+ * Tells MCP servers in every process that this workspace's live tools changed: the revision they poll, and on
+ * PostgreSQL a NOTIFY (delivered when the transaction commits) so replicas react at once.
+ */
+async function bumpToolsRevision(tx: Tx, workspaceId: string, provider: DbProvider) {
   await tx.workspace.update({ where: { id: workspaceId }, data: { toolsRevision: { increment: 1 } } });
+  if (provider === "postgresql") await tx.$queryRawUnsafe(`SELECT pg_notify('${TOOLS_CHANGED_CHANNEL}', $1)::text AS sent`, workspaceId);
 }

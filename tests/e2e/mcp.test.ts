@@ -343,3 +343,43 @@ describe("the MCP endpoint in stateless mode (replicas without sticky sessions)"
     expect(stream.status).toBe(405);
   });
 });
+
+describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("replicas over PostgreSQL", () => {
+  let server: AppServer;
+  let ws: Awaited<ReturnType<typeof seedWorkspace>>;
+  const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
+
+  beforeAll(async () => {
+    // Polling made so slow that only PostgreSQL's NOTIFY can deliver the change in time.
+    server = await startAppServer("postgresql", { TOOLFLOW_MCP_POLL_MS: "60000" });
+    process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
+    ws = await seedWorkspace(server.database.db, "replicated");
+    await ws.publish(ADD_TAX);
+  });
+  afterAll(async () => {
+    process.env.TOOLFLOW_DATA_DIR = previousDataDir;
+    await server?.stop();
+  });
+
+  it("a publish on another replica reaches open sessions through NOTIFY within a second", async () => {
+    const client = new Client({ name: "replica-test", version: "1" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/replicated`), { requestInit: { headers: { authorization: `Bearer ${ws.key}` } } }),
+    );
+    try {
+      expect((await client.listTools()).tools).toHaveLength(1);
+      let changedAt = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => void (changedAt ||= Date.now()));
+      const v2 = clone(ADD_TAX);
+      v2.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount * 3 }}" }] };
+      const publishedAt = Date.now();
+      await ws.publish(v2, "triples"); // this test process plays the other replica
+      await expect.poll(() => changedAt, { timeout: 2000, interval: 20 }).toBeGreaterThan(0);
+      expect(changedAt - publishedAt).toBeLessThan(1000);
+      const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
+      expect(result.structuredContent).toEqual({ total: 300 });
+    } finally {
+      await client.close();
+    }
+  });
+});
