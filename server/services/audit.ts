@@ -16,7 +16,8 @@ export type AuditAction =
   | "workflow.publish"
   | "workflow.rollback"
   | "workflow.unpublish"
-  | "workflow.restore";
+  | "workflow.restore"
+  | "settings.update";
 
 type Tx = Pick<Db, "auditEvent">;
 
@@ -33,4 +34,17 @@ export async function recordAudit(
       data: event.data === undefined ? undefined : (event.data as object),
     },
   });
+}
+
+/** The workspace's audit log, newest first, paged by cursor. */
+export async function listAudit(db: Db, workspaceId: string, page: { cursor?: string; limit?: number } = {}) {
+  const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
+  const rows = await db.auditEvent.findMany({
+    where: { workspaceId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
+  });
+  const events = rows.slice(0, limit);
+  return { events, nextCursor: rows.length > limit ? events[events.length - 1]!.id : null };
 }

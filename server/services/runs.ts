@@ -3,6 +3,7 @@
 // are pruned by the workspace's retention settings.
 import type { RunRecord } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
+import { AppError } from "../errors";
 import type { RunInserter, RunRow } from "../db/run-inserts";
 import { parseSettings } from "./workspaceSettings";
 
@@ -107,4 +108,56 @@ export async function pruneRuns(db: Db, workspaceId: string): Promise<number> {
   });
   if (boundary) deleted += (await db.run.deleteMany({ where: { workspaceId, startedAt: { lte: boundary.startedAt } } })).count;
   return deleted;
+}
+
+export interface RunFilter {
+  workflow?: string;
+  status?: "running" | "ok" | "error" | "cancelled";
+  trigger?: "mcp" | "test" | "call";
+  /** The id of the last run of the previous page. */
+  cursor?: string;
+  limit?: number;
+}
+
+/** Newest first, filterable, paged by cursor; without the heavy parts (input, output, trace). */
+export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = {}) {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const rows = await db.run.findMany({
+    where: {
+      workspaceId,
+      ...(filter.workflow ? { workflow: { name: filter.workflow } } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+      ...(filter.trigger ? { trigger: filter.trigger } : {}),
+    },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
+    select: {
+      id: true,
+      trigger: true,
+      status: true,
+      startedAt: true,
+      durationMs: true,
+      clientName: true,
+      clientVersion: true,
+      error: true,
+      workflow: { select: { name: true } },
+      version: { select: { number: true } },
+    },
+  });
+  const page = rows.slice(0, limit);
+  return {
+    runs: page.map(({ workflow, version, ...run }) => ({ ...run, workflow: workflow.name, version: version?.number ?? null })),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+export async function getRun(db: Db, workspaceId: string, runId: string) {
+  const run = await db.run.findFirst({
+    where: { id: runId, workspaceId },
+    include: { workflow: { select: { name: true } }, version: { select: { number: true, graph: true } } },
+  });
+  if (!run) throw new AppError("NOT_FOUND", "That run does not exist in this workspace (it may have been pruned).");
+  const { workflow, version, ...rest } = run;
+  return { ...rest, workflow: workflow.name, version: version?.number ?? null, graph: version?.graph ?? null };
 }

@@ -3,7 +3,9 @@
 import { z } from "zod";
 import { PartialLimitsSchema } from "../../runtime/sandbox/limits";
 import type { Db } from "../db/client";
+import { parseOrThrow } from "../errors";
 import { emitAccessChanged } from "../events";
+import { recordAudit } from "./audit";
 
 export const WorkspaceSettingsSchema = z.object({
   limits: PartialLimitsSchema.default({}),
@@ -28,9 +30,17 @@ export async function getSettings(db: Db, workspaceId: string): Promise<Workspac
   return parseSettings(row.limits);
 }
 
-export async function updateSettings(db: Db, workspaceId: string, patch: z.input<typeof WorkspaceSettingsSchema>): Promise<WorkspaceSettings> {
-  const next = WorkspaceSettingsSchema.parse({ ...(await getSettings(db, workspaceId)), ...patch });
-  await db.workspace.update({ where: { id: workspaceId }, data: { limits: next as object } });
+export async function updateSettings(
+  db: Db,
+  workspaceId: string,
+  patch: z.input<typeof WorkspaceSettingsSchema>,
+  actorId: string | null = null,
+): Promise<WorkspaceSettings> {
+  const next = parseOrThrow(WorkspaceSettingsSchema, { ...(await getSettings(db, workspaceId)), ...patch });
+  await db.$transaction(async (tx) => {
+    await tx.workspace.update({ where: { id: workspaceId }, data: { limits: next as object } });
+    await recordAudit(tx, { workspaceId, actorId, action: "settings.update", data: patch as Record<string, unknown> });
+  });
   emitAccessChanged(workspaceId);
   return next;
 }

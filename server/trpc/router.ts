@@ -1,7 +1,9 @@
 import { router } from "./init";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
+import { runsRouter } from "./routers/runs";
 import { secretsRouter } from "./routers/secrets";
+import { settingsRouter } from "./routers/settings";
 import { workflowsRouter } from "./routers/workflows";
 import { workspaceRouter } from "./routers/workspace";
 
@@ -11,6 +13,8 @@ export const appRouter = router({
   keys: keysRouter,
   secrets: secretsRouter,
   workflows: workflowsRouter,
+  runs: runsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

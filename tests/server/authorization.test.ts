@@ -34,6 +34,11 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "workflows.unpublish": { minimum: "editor", input: () => ({ name: "add_tax" }) },
   "workflows.makeLive": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
   "workflows.restoreToDraft": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
+  "runs.list": { minimum: "viewer", input: () => ({}) },
+  "runs.get": { minimum: "viewer", input: () => ({ runId: "run_of_b" }) },
+  "settings.get": { minimum: "viewer", input: () => ({}) },
+  "settings.update": { minimum: "owner", input: () => ({ settings: { allowHosts: ["10.0.0.0/8"] } }) },
+  "settings.audit": { minimum: "owner", input: () => ({}) },
   "workflows.testRun": { minimum: "editor", input: () => ({ name: "add_tax", args: { amount: 1, rate: 0 } }) },
 };
 
@@ -68,6 +73,8 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     await api.secrets.set({ workspace: "workspace-b", name: "CRM_TOKEN", value: "b-secret-value" });
     await api.workflows.import({ workspace: "workspace-b", doc: ADD_TAX });
     await api.workflows.publish({ workspace: "workspace-b", name: "add_tax", note: "first" });
+    const wf = await database.db.workflow.findFirstOrThrow({ where: { name: "add_tax" } });
+    await database.db.run.create({ data: { id: "run_of_b", workspaceId: wf.workspaceId, workflowId: wf.id, trigger: "mcp", status: "ok" } });
     // The outsider owns another workspace (A), which gives them no rights on B.
     await callerFor(database.db, outsider).workspace.create({ name: "Workspace A", slug: "workspace-a" });
   });
@@ -87,6 +94,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
       keys: keys.map((k) => [k.id, k.revokedAt]),
       secrets: secrets.map((s) => [s.name, s.ciphertext]),
       workflows: workflows.map((w) => [w.name, w.revision, w.draft, w.liveVersionId, w.archivedAt, w.versions.length]),
+      settings: ws.limits,
     };
   }
 
@@ -135,6 +143,23 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     expect(await api.workspace.get({ workspace: "workspace-b" })).toMatchObject({ role: "viewer" });
     expect(await api.members.list({ workspace: "workspace-b" })).toHaveLength(3);
     expect((await api.workspace.listMine()).map((w) => w.slug)).toEqual(["workspace-b"]);
+  });
+
+  it("a run or key id of workspace B is not found through workspace A", async () => {
+    const api = callerFor(database.db, outsider);
+    await expect(api.runs.get({ workspace: "workspace-a", runId: "run_of_b" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await api.runs.list({ workspace: "workspace-a" })).runs).toEqual([]);
+    await expect(api.keys.revoke({ workspace: "workspace-a", keyId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("settings: bad values are refused with a message and change nothing; changes are audited", async () => {
+    const api = callerFor(database.db, owner);
+    await expect(api.settings.update({ workspace: "workspace-b", settings: { rateLimitPerMinute: 0 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    const updated = await api.settings.update({ workspace: "workspace-b", settings: { allowHosts: ["127.0.0.1"], limits: { timeoutMs: 5000 } } });
+    expect(updated).toMatchObject({ allowHosts: ["127.0.0.1"], limits: { timeoutMs: 5000 }, rateLimitPerMinute: 600 });
+    expect(await api.settings.get({ workspace: "workspace-b" })).toEqual(updated);
+    const { events } = await api.settings.audit({ workspace: "workspace-b" });
+    expect(events[0]).toMatchObject({ action: "settings.update", actorId: owner.id });
   });
 
   it("a member id from another workspace cannot be re-roled or removed through mine", async () => {

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { getRun, listRuns } from "../../services/runs";
+import { router, workspaceProcedure } from "../init";
+
+export const runsRouter = router({
+  list: workspaceProcedure("viewer")
+    .input(
+      z.object({
+        workflow: z.string().max(64).optional(),
+        status: z.enum(["running", "ok", "error", "cancelled"]).optional(),
+        trigger: z.enum(["mcp", "test", "call"]).optional(),
+        cursor: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+    )
+    .query(({ ctx, input }) => listRuns(ctx.db, ctx.workspace.id, input)),
+  get: workspaceProcedure("viewer")
+    .input(z.object({ runId: z.string().min(1).max(64) }))
+    .query(({ ctx, input }) => getRun(ctx.db, ctx.workspace.id, input.runId)),
+});
