@@ -95,7 +95,7 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
           <Tooltip label={data.run.error ?? `${data.run.status}${data.run.count > 1 ? ` (${data.run.count} times)` : ""}`} withinPortal>
             <Badge size="xs" color={runColor} variant="filled" data-testid={`run-status-${data.nodeId}`}>
               {data.run.status}
-              {data.run.durationMs !== undefined ? ` · ${Math.round(data.run.durationMs)} ms` : ""}
+              {data.run.durationMs !== undefined ? ` · ${formatMs(data.run.durationMs)}` : ""}
             </Badge>
           </Tooltip>
         )}
@@ -139,7 +139,7 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
         ))}
       </Box>
       {data.handles.map((h, i) => {
-        const top = data.handles.length === 1 ? 50 : 30 + (i * 55) / Math.max(1, data.handles.length - 1);
+        const top = data.handles.length === 1 ? 50 : 45 + (i * 45) / Math.max(1, data.handles.length - 1);
         return (
           <Box key={handleId(h.handle)}>
             <Handle
@@ -168,6 +168,10 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
       })}
     </Box>
   );
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1 ? "<1 ms" : ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
 export const FlowNode = memo(FlowNodeView);

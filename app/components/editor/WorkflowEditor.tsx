@@ -530,7 +530,7 @@ function EditorInner(props: {
 
   function layout() {
     apply(autoLayout(docRef.current, dims));
-    setTimeout(() => void flow.fitView({ duration: 200, padding: 0.2 }), 60);
+    setTimeout(() => void flow.fitView({ duration: 200, padding: 0.2, maxZoom: 1 }), 60);
   }
 
   function copy() {
@@ -567,6 +567,16 @@ function EditorInner(props: {
     window.addEventListener("keydown", listener);
     return () => window.removeEventListener("keydown", listener);
   }, []);
+
+  // Fit the graph once every card has its size (the first fit can run before the panel layout settles).
+  const fitted = useRef(false);
+  const measuredAll = doc.nodes.length > 0 && doc.nodes.every((n) => dims.has(n.id));
+  useEffect(() => {
+    if (!measuredAll || fitted.current) return;
+    fitted.current = true;
+    const t = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }), 30);
+    return () => clearTimeout(t);
+  }, [measuredAll, flow]);
 
   // ---- side panel -----------------------------------------------------------------------------------------------
   const selectedNode = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
