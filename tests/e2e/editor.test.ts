@@ -212,6 +212,11 @@ describe("the workflow editor", () => {
     await expect(problems.textContent()).resolves.toContain('node "a" is on a cycle (a → b → a)');
     expect(await server.database.db.workflow.count()).toBe(before);
     expect(await page.getByRole("link", { name: "loops_forever" }).count()).toBe(0);
+    // The list shows each workflow's status: add_tax is live, size_check a draft.
+    const table = page.getByRole("table", { name: "Workflows" });
+    await expect(table.getByRole("row").filter({ hasText: "add_tax" }).textContent()).resolves.toContain("live v1");
+    await expect(table.getByRole("row").filter({ hasText: "size_check" }).textContent()).resolves.toContain("draft");
+    await page.screenshot({ path: screenshotPath("editor-workflows-import-problems") });
   });
 
   it("shows the conflict in the second of two tabs editing one workflow, and overwrites only when asked", async () => {

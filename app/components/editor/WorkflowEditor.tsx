@@ -19,7 +19,7 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import Link from "next/link";
-import { useCallback, useEffect, useEffectEvent, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useDeferredValue, useEffect, useEffectEvent, useMemo, useRef, useState, type DragEvent } from "react";
 import { validateWorkflow, type Problem } from "../../../runtime/model";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
@@ -337,10 +337,12 @@ function EditorInner(props: {
 
   // ---- validation -----------------------------------------------------------------------------------------------
   const secretNames = props.secretNames;
+  // Deferred: on a large graph, typing stays fluid and the problems catch up a moment later.
+  const validated = useDeferredValue(logical);
   const problems = useMemo(() => {
-    const result = validateWorkflow(logical, { secretNames });
+    const result = validateWorkflow(validated, { secretNames });
     return result.ok ? [] : result.problems;
-  }, [logical, secretNames]);
+  }, [validated, secretNames]);
   const problemsByNode = useMemo(() => {
     const map = new Map<string, Problem[]>();
     for (const p of problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p]);

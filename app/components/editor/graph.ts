@@ -179,11 +179,27 @@ export function cloneNodes(nodes: DocNode[], edges: DocEdge[], taken: Iterable<s
   return { nodes: copies, edges: inner };
 }
 
-/** Renames a node everywhere the document refers to it by id (edges, parents). */
+/** Rewrites `steps.<from>` to `steps.<to>` in every string of a param value. */
+function renameInValue(value: unknown, pattern: RegExp, to: string): unknown {
+  if (typeof value === "string") return value.replace(pattern, `steps.${to}`);
+  if (Array.isArray(value)) return value.map((v) => renameInValue(v, pattern, to));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, renameInValue(v, pattern, to)]));
+  }
+  return value;
+}
+
+/** Renames a node everywhere the document refers to it by id: edges, parents and `steps.<id>` in expressions. */
 export function renameNode(doc: WorkflowDoc, from: string, to: string): WorkflowDoc {
+  const pattern = new RegExp(`\\bsteps\\.${from.replace(/[-]/g, "\\-")}(?![A-Za-z0-9_-])`, "g");
   return {
     ...doc,
-    nodes: doc.nodes.map((n) => ({ ...n, ...(n.id === from ? { id: to } : {}), ...(n.parent === from ? { parent: to } : {}) })),
+    nodes: doc.nodes.map((n) => ({
+      ...n,
+      ...(n.id === from ? { id: to } : {}),
+      ...(n.parent === from ? { parent: to } : {}),
+      ...(n.params ? { params: renameInValue(n.params, pattern, to) as Record<string, unknown> } : {}),
+    })),
     edges: doc.edges.map((e) => ({ ...e, from: e.from === from ? to : e.from, to: e.to === from ? to : e.to })),
   };
 }
