@@ -219,6 +219,37 @@ describe("the workflow editor", () => {
     await page.screenshot({ path: screenshotPath("editor-workflows-import-problems") });
   });
 
+  it("imports a loop workflow, draws the loop's body as a group on the canvas, and test-runs it", async () => {
+    const doubler = {
+      format: "toolflow.workflow/v1",
+      name: "doubler",
+      title: "Doubler",
+      description: "Doubles every number of a list.",
+      nodes: [
+        { id: "input", type: "input", params: { fields: [{ name: "numbers", type: "array", items: { type: "number" }, required: true }] } },
+        { id: "each", type: "loop", params: { items: "{{ input.numbers }}" } },
+        { id: "double", type: "set", parent: "each", params: { fields: [{ name: "v", value: "{{ item * 2 }}" }] } },
+        { id: "out", type: "output", params: { mode: "json", value: { results: "{{ steps.each }}" } } },
+      ],
+      edges: [
+        { from: "input", to: "each" },
+        { from: "each", handle: "body", to: "double" },
+        { from: "each", to: "out" },
+      ],
+    };
+    await page.locator('input[type="file"]').setInputFiles({ name: "doubler.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(doubler)) });
+    await page.getByRole("link", { name: "doubler" }).click();
+    await node(page, "double").waitFor();
+    await page.getByRole("group", { name: "Inside loop each" }).waitFor();
+    await page.getByRole("tab", { name: "Test run" }).click();
+    await page.getByRole("form", { name: "Test arguments" }).getByRole("textbox", { name: "numbers" }).fill("[1, 2, 3]");
+    await page.getByRole("button", { name: "Run test" }).click();
+    await expect.poll(() => page.getByRole("region", { name: "Test result" }).getByLabel("Result").textContent(), { timeout: 30_000 }).toContain('"v": 6');
+    await expect(node(page, "double").getByTestId("run-status-double").textContent()).resolves.toMatch(/^ok/);
+    await expect(node(page, "out").getByTestId("run-output-out").textContent()).resolves.toContain('{"results":[{"v":2},{"v":4},{"v":6}]}');
+    await page.getByRole("region", { name: "Canvas" }).screenshot({ path: screenshotPath("editor-loop-test-run") });
+  });
+
   it("shows the conflict in the second of two tabs editing one workflow, and overwrites only when asked", async () => {
     const first = page;
     const second = await page.context().newPage();

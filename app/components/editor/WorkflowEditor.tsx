@@ -16,7 +16,9 @@ import {
   type Connection,
   type Edge,
   type EdgeChange,
+  type Node,
   type NodeChange,
+  type NodeProps,
 } from "@xyflow/react";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useEffectEvent, useMemo, useRef, useState, type DragEvent } from "react";
@@ -53,7 +55,61 @@ type WorkflowStatus = { state: "draft" } | { state: "live"; version: number; cha
 type SaveState = "saved" | "dirty" | "saving" | "conflict" | "error";
 type RunEntry = RunInfo & { params?: unknown };
 
-const nodeTypes = { tf: FlowNode };
+const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
+const GROUP_PREFIX = "__loop:";
+
+/** A dashed frame behind each loop's child nodes, drawn from their positions (not part of the document). */
+function loopGroups(nodes: DocNode[], dims: Map<string, { width?: number; height?: number }>): Node[] {
+  const out: Node[] = [];
+  for (const loop of nodes) {
+    if (loop.type !== "loop") continue;
+    const children = nodes.filter((n) => n.parent === loop.id);
+    if (!children.length) continue;
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const c of children) {
+      const x = c.position?.x ?? 0;
+      const y = c.position?.y ?? 0;
+      const d = dims.get(c.id);
+      minX = Math.min(minX, x);
+      minY = Math.min(minY, y);
+      maxX = Math.max(maxX, x + (d?.width ?? 240));
+      maxY = Math.max(maxY, y + (d?.height ?? 100));
+    }
+    const width = maxX - minX + 40;
+    const height = maxY - minY + 56;
+    out.push({
+      id: `${GROUP_PREFIX}${loop.id}`,
+      type: "loopGroup",
+      position: { x: minX - 20, y: minY - 36 },
+      data: { loopId: loop.id, label: loop.label },
+      selectable: false,
+      draggable: false,
+      connectable: false,
+      focusable: false,
+      deletable: false,
+      zIndex: -1,
+      width,
+      height,
+      measured: { width, height },
+      style: { pointerEvents: "none" },
+    });
+  }
+  return out;
+}
+
+function LoopGroup({ data, width, height }: NodeProps<Node<{ loopId: string; label?: string }>>) {
+  return (
+    <Box
+      role="group"
+      aria-label={`Inside loop ${data.loopId}`}
+      style={{ width, height, border: "2px dashed var(--mantine-color-violet-4)", borderRadius: 10, background: "rgba(121, 80, 242, 0.04)" }}
+    >
+      <Text size="10px" c="violet.7" fw={700} px={8} py={4}>
+        ↻ {data.label || data.loopId}: runs once per item (item, index)
+      </Text>
+    </Box>
+  );
+}
 
 export function WorkflowEditor({ workspace, name }: { workspace: string; name: string }) {
   const trpc = useTRPC();
@@ -382,13 +438,12 @@ function EditorInner(props: {
 
   // ---- canvas ---------------------------------------------------------------------------------------------------
   const selectedSet = useMemo(() => new Set(selection), [selection]);
-  const rfNodes = useMemo(
-    () =>
-      doc.nodes.map((n) =>
-        toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => p.message.replace(/^node "[^"]+" /, "")), runByNode.get(n.id), dims.get(n.id), readOnly),
-      ),
-    [doc.nodes, selectedSet, problemsByNode, runByNode, dims, readOnly],
-  );
+  const rfNodes = useMemo(() => {
+    const cards = doc.nodes.map((n) =>
+      toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => p.message.replace(/^node "[^"]+" /, "")), runByNode.get(n.id), dims.get(n.id), readOnly),
+    );
+    return [...loopGroups(doc.nodes, dims), ...cards] as FlowNodeType[];
+  }, [doc.nodes, selectedSet, problemsByNode, runByNode, dims, readOnly]);
   const rfEdges = useMemo<Edge[]>(
     () =>
       doc.edges.map((e) => {
@@ -420,8 +475,8 @@ function EditorInner(props: {
       for (const c of changes) {
         if (c.type === "position" && c.position) moved.set(c.id, { x: Math.round(c.position.x), y: Math.round(c.position.y) });
         else if (c.type === "dimensions" && c.dimensions) measured.push([c.id, c.dimensions]);
-        else if (c.type === "select") (select ??= new Map()).set(c.id, c.selected);
-        else if (c.type === "remove") removed.add(c.id);
+        else if (c.type === "select" && !c.id.startsWith(GROUP_PREFIX)) (select ??= new Map()).set(c.id, c.selected);
+        else if (c.type === "remove" && !c.id.startsWith(GROUP_PREFIX)) removed.add(c.id);
       }
       if (measured.length) {
         setDims((prev) => {
@@ -442,8 +497,19 @@ function EditorInner(props: {
         });
       }
       if (readOnly) return;
+      for (const id of moved.keys()) if (id.startsWith(GROUP_PREFIX)) moved.delete(id);
       if (moved.size) {
         const cur = docRef.current;
+        // A loop carries the nodes inside it.
+        for (const loop of cur.nodes) {
+          const to = moved.get(loop.id);
+          if (loop.type !== "loop" || !to) continue;
+          const dx = to.x - (loop.position?.x ?? 0);
+          const dy = to.y - (loop.position?.y ?? 0);
+          for (const child of cur.nodes) {
+            if (child.parent === loop.id && !moved.has(child.id)) moved.set(child.id, { x: (child.position?.x ?? 0) + dx, y: (child.position?.y ?? 0) + dy });
+          }
+        }
         apply({ ...cur, nodes: cur.nodes.map((n) => (moved.has(n.id) ? { ...n, position: moved.get(n.id)! } : n)) }, { record: false, logical: false });
       }
       if (removed.size) apply(removeNodes(docRef.current, removed));
