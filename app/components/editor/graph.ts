@@ -223,11 +223,13 @@ export const NODE_WIDTH = 240;
 /** Left-to-right layout with dagre; returns new positions for every node. */
 export function autoLayout(doc: WorkflowDoc, sizes: Map<string, { width?: number; height?: number }>): WorkflowDoc {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 40, ranksep: 80, marginx: 20, marginy: 20 });
+  g.setGraph({ rankdir: "LR", nodesep: 50, ranksep: 80, marginx: 20, marginy: 20 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const node of doc.nodes) {
     const size = sizes.get(node.id);
-    g.setNode(node.id, { width: size?.width ?? NODE_WIDTH, height: size?.height ?? 100 });
+    // Nodes inside a loop get room for the loop's frame around them.
+    const frame = node.parent ? 60 : 0;
+    g.setNode(node.id, { width: (size?.width ?? NODE_WIDTH) + frame / 2, height: (size?.height ?? 110) + frame });
   }
   const ids = new Set(doc.nodes.map((n) => n.id));
   for (const e of doc.edges) if (ids.has(e.from) && ids.has(e.to)) g.setEdge(e.from, e.to);
@@ -239,7 +241,8 @@ export function autoLayout(doc: WorkflowDoc, sizes: Map<string, { width?: number
     nodes: doc.nodes.map((node) => {
       const laid = g.node(node.id) as { x: number; y: number; width: number; height: number } | undefined;
       if (!laid) return node;
-      return { ...node, position: { x: Math.round(laid.x - laid.width / 2), y: Math.round(laid.y - laid.height / 2) } };
+      const size = sizes.get(node.id);
+      return { ...node, position: { x: Math.round(laid.x - (size?.width ?? NODE_WIDTH) / 2), y: Math.round(laid.y - (size?.height ?? 110) / 2) } };
     }),
   };
 }
