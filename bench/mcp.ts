@@ -1,6 +1,7 @@
 // `npm run bench`: Toolflow's MCP endpoint against a bare @modelcontextprotocol/sdk server, measured in the same run
 // (SPEC §9). Both run as their own processes on loopback and are driven by SDK clients from this one; server CPU comes
-// from /proc, so the clients' own work is not counted. Prints a table and writes bench/results/<time>.json.
+// from /proc, so the clients' own work is not counted. Then the editor in Chromium on a 300-node workflow against a
+// 3-node one (bench/editor.ts). Prints tables and writes bench/results/<time>.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -9,6 +10,7 @@ import { join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { benchEditor, type EditorMeasurement } from "./editor";
 
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -194,6 +196,21 @@ async function main() {
     console.log("");
     console.log(row(["server", "cold start ms", "idle RSS MB", "peak RSS MB"]));
     for (const [name, r] of Object.entries(results)) console.log(row([name, r.coldStartMs, r.idleRssMb, r.peakRssMb]));
+    // The editor in a real browser, against the same Toolflow server (SPEC §9: fluid on a 300-node workflow).
+    const editor = await benchEditor(new URL(targets[0]!.url).origin);
+    console.log("");
+    console.log(row(["editor (Chromium)", "open ms", "pan", "frame p50", "frame p95", "long tasks", "long ms"]));
+    for (const m of [editor.baseline, editor.large] as EditorMeasurement[]) {
+      for (const [label, p] of [["first", m.firstPan], ["steady", m.steadyPan]] as const) {
+        console.log(row([`${m.nodes} nodes`, m.openMs, label, p.frameP50Ms, p.frameP95Ms, p.longTasks, p.longTaskMs]));
+      }
+    }
+    console.log(
+      `editor, 300 nodes ÷ 3 nodes: open ${(editor.large.openMs / editor.baseline.openMs).toFixed(2)}×, ` +
+        `p95 frame while panning ${(editor.large.steadyPan.frameP95Ms / editor.baseline.steadyPan.frameP95Ms).toFixed(2)}× (steady), ` +
+        `${(editor.large.firstPan.frameP95Ms / editor.baseline.firstPan.frameP95Ms).toFixed(2)}× (first pan)`,
+    );
+
     const [tf, bare] = Object.values(results) as [(typeof results)[string], (typeof results)[string]];
     const ratios = CONCURRENCY.map((c, i) => ({ concurrency: c, cpuRatio: tf.runs[i]!.cpuMsPerCall / bare.runs[i]!.cpuMsPerCall }));
     console.log("");
@@ -202,7 +219,7 @@ async function main() {
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `mcp-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, node: process.version }, null, 2));
+    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, editor, node: process.version }, null, 2));
     console.log(`\nresults written to ${file}`);
   } finally {
     await Promise.all(

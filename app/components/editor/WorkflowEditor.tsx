@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -56,6 +57,8 @@ type SaveState = "saved" | "dirty" | "saving" | "conflict" | "error";
 type RunEntry = RunInfo & { params?: unknown };
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
+/** From this many nodes on, the canvas trades extras (mini map, off-screen nodes) for smooth panning. */
+const LARGE_WORKFLOW_NODES = 150;
 const GROUP_PREFIX = "__loop:";
 
 /** A dashed frame behind each loop's child nodes, drawn from their positions (not part of the document). */
@@ -230,6 +233,8 @@ function EditorInner(props: {
   const [selectedEdges, setSelectedEdges] = useState<string[]>([]);
   const [dims, setDims] = useState<Map<string, { width?: number; height?: number }>>(() => new Map());
   const [tab, setTab] = useState<string | null>("node");
+  // The mini map repaints every node on each viewport change; on large workflows it is shown on request only.
+  const [miniMapWanted, setMiniMapWanted] = useState<boolean | null>(null);
   const [saveState, setSaveState] = useState<SaveState>("saved");
   const [saveError, setSaveError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<TestOutcome | null>(null);
@@ -438,6 +443,7 @@ function EditorInner(props: {
 
   // ---- canvas ---------------------------------------------------------------------------------------------------
   const selectedSet = useMemo(() => new Set(selection), [selection]);
+  const showMiniMap = miniMapWanted ?? doc.nodes.length <= LARGE_WORKFLOW_NODES;
   const rfNodes = useMemo(() => {
     const cards = doc.nodes.map((n) =>
       toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => p.message.replace(/^node "[^"]+" /, "")), runByNode.get(n.id), dims.get(n.id), readOnly),
@@ -825,12 +831,21 @@ function EditorInner(props: {
             fitView
             fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
             minZoom={0.1}
-            onlyRenderVisibleElements={doc.nodes.length > 150}
+            onlyRenderVisibleElements={doc.nodes.length > LARGE_WORKFLOW_NODES}
             proOptions={{ hideAttribution: true }}
           >
-            <Background gap={16} size={1} />
-            <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Mini map" />
+            {/* The dot pattern repaints the whole pane on every pan step: on large workflows it goes. */}
+            {doc.nodes.length <= LARGE_WORKFLOW_NODES && <Background gap={16} size={1} />}
+            <Controls showInteractive={false}>
+              <ControlButton
+                onClick={() => setMiniMapWanted(!showMiniMap)}
+                aria-label={showMiniMap ? "Hide mini map" : "Show mini map"}
+                title={showMiniMap ? "Hide mini map" : "Show mini map"}
+              >
+                ▦
+              </ControlButton>
+            </Controls>
+            {showMiniMap && <MiniMap pannable zoomable ariaLabel="Mini map" />}
           </ReactFlow>
         </Box>
         <Box bg="white" style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 8, minHeight: 0, display: "flex", flexDirection: "column" }}>
