@@ -132,33 +132,32 @@ async function insertWorkflow(db: Db, workspaceId: string, actorId: string | nul
 
 /**
  * Saves a draft if nobody saved since `revision` was read: a stale save is a CONFLICT that changes nothing, so two
- * tabs never silently overwrite each other. The workflow's name, title and description follow the draft's.
+ * tabs never silently overwrite each other. The workflow's title and description follow the draft's.
  */
 export async function saveDraft(db: Db, workspaceId: string, name: string, input: { revision: number; draft: unknown }) {
   const draft = parseOrThrow(draftSchema, input.draft) as WorkflowInput;
   const workflow = await findWorkflow(db, workspaceId, name);
   if (workflow.archivedAt) throw new AppError("BAD_REQUEST", `"${name}" is archived; restore it before editing.`);
-  try {
-    const { count } = await db.workflow.updateMany({
-      where: { id: workflow.id, revision: input.revision },
-      data: {
-        draft: draft as object,
-        name: draft.name,
-        title: draft.title ?? null,
-        description: draft.description ?? "",
-        revision: { increment: 1 },
-      },
-    });
-    if (count === 0) {
-      const current = await db.workflow.findUnique({ where: { id: workflow.id }, select: { revision: true } });
-      throw new AppError(
-        "CONFLICT",
-        `This workflow was changed elsewhere (revision ${current?.revision ?? "?"}, yours was ${input.revision}). Reload it, or overwrite with your version.`,
-      );
-    }
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("CONFLICT", `A workflow named "${draft.name}" already exists in this workspace.`, "name");
-    throw error;
+  // The tool name is what MCP clients call and what live versions are served as: it stays fixed for the workflow's
+  // life (a rename would let two live versions claim one name). A new name is a new workflow (duplicate it).
+  if (draft.name !== workflow.name) {
+    throw new AppError("BAD_REQUEST", `The tool name cannot change: this draft says "${draft.name}" but the workflow is "${workflow.name}". Duplicate the workflow to use a new name.`, "name");
+  }
+  const { count } = await db.workflow.updateMany({
+    where: { id: workflow.id, revision: input.revision },
+    data: {
+      draft: draft as object,
+      title: draft.title ?? null,
+      description: draft.description ?? "",
+      revision: { increment: 1 },
+    },
+  });
+  if (count === 0) {
+    const current = await db.workflow.findUnique({ where: { id: workflow.id }, select: { revision: true } });
+    throw new AppError(
+      "CONFLICT",
+      `This workflow was changed elsewhere (revision ${current?.revision ?? "?"}, yours was ${input.revision}). Reload it, or overwrite with your version.`,
+    );
   }
   return { revision: input.revision + 1, name: draft.name };
 }

@@ -50,6 +50,11 @@ describe.each(TEST_PROVIDERS)("workflows, drafts and versions on %s", (provider)
     await expect(
       api.workflows.saveDraft({ ...ws, name: "lookup_customer", revision: 2, draft: { format: "something/v9", name: "x" } }),
     ).rejects.toThrow('The file format must be "toolflow.workflow/v1"');
+    // The tool name is fixed: a draft that renames it is refused and nothing changes.
+    await expect(
+      api.workflows.saveDraft({ ...ws, name: "lookup_customer", revision: 2, draft: { ...draft, name: "renamed" } }),
+    ).rejects.toThrow('The tool name cannot change: this draft says "renamed"');
+    expect((await api.workflows.get({ ...ws, name: "lookup_customer" })).revision).toBe(2);
   });
 
   it("imports: a cycle is reported naming the node and nothing is saved", async () => {
