@@ -9,6 +9,8 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { databaseTarget, type DatabaseTarget, type DbProvider } from "./url";
 
 export type Db = SqliteClient;
+/** The client a `db.$transaction(async (tx) => …)` callback receives. */
+export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export type { DatabaseTarget } from "./url";
 
 const providers = new WeakMap<object, DbProvider>();

@@ -1,7 +1,7 @@
 // Workspace members: list, add an existing user by email, change role, remove. A workspace always keeps an owner.
 import { z } from "zod";
 import { parseRole, roleSchema, type Role } from "../auth/roles";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";
 
@@ -68,7 +68,6 @@ export async function removeMember(db: Db, workspaceId: string, actorId: string,
   });
 }
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 async function findMemberOrThrow(tx: Tx, workspaceId: string, userId: string) {
   const membership = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } } });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { compileWorkflow, type CompiledWorkflow } from "../../runtime/compiler";
 import { validateWorkflow, type WorkflowInput } from "../../runtime/model";
-import { providerOf, type Db } from "../db/client";
+import { providerOf, type Db, type Tx } from "../db/client";
 import type { DbProvider } from "../db/url";
 import { AppError, isUniqueViolation } from "../errors";
 import { emitToolsChanged } from "../events";
@@ -136,7 +136,6 @@ export async function archiveWorkflow(db: Db, workspaceId: string, actorId: stri
   if (workflow.liveVersionId) emitToolsChanged({ workspaceId, workflowId: workflow.id, reason: "archive" });
 }
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** PostgreSQL channel on which replicas hear that a workspace's live tools changed (payload: the workspace id). */
 export const TOOLS_CHANGED_CHANNEL = "toolflow_tools_changed";

@@ -239,20 +239,29 @@ function JsonInput(props: { label: string; help?: string; value: unknown; onChan
 
 type SubProps = Parameters<typeof FieldInput>[0];
 
+/** Label and help text above a composite field (key/value lists, field lists). */
+function FieldHeading({ label, help }: { label: string; help?: string }) {
+  return (
+    <>
+      <Text size="xs" fw={500}>
+        {label}
+      </Text>
+      {help && (
+        <Text size="xs" c="dimmed">
+          {help}
+        </Text>
+      )}
+    </>
+  );
+}
+
 function KeyValueInput(props: SubProps) {
   const entries = Object.entries((props.value && typeof props.value === "object" ? props.value : {}) as Record<string, unknown>);
   const ro = props.ctx.readOnly;
   const write = (next: Array<[string, unknown]>) => props.onChange(next.length ? Object.fromEntries(next) : undefined);
   return (
     <Box>
-      <Text size="xs" fw={500}>
-        {props.label}
-      </Text>
-      {props.field.help && (
-        <Text size="xs" c="dimmed">
-          {props.field.help}
-        </Text>
-      )}
+      <FieldHeading label={props.label} help={props.field.help} />
       <Stack gap={4} mt={4}>
         {entries.map(([key, value], i) => (
           <Group key={i} gap={4} align="flex-start" wrap="nowrap">
@@ -322,14 +331,7 @@ function FieldListInput(props: SubProps) {
   const singular = props.label.replace(/s$/, "").toLowerCase();
   return (
     <Box role="group" aria-label={props.label}>
-      <Text size="xs" fw={500}>
-        {props.label}
-      </Text>
-      {props.field.help && (
-        <Text size="xs" c="dimmed">
-          {props.field.help}
-        </Text>
-      )}
+      <FieldHeading label={props.label} help={props.field.help} />
       <Stack gap={6} mt={4}>
         {items.map((item, i) => (
           <Paper key={i} withBorder p={6} bg="gray.0">
