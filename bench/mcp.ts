@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { benchCatalog, seedLargeWorkspace } from "./catalog";
 import { benchEditor, type EditorMeasurement } from "./editor";
 
 const root = resolve(import.meta.dirname, "..");
@@ -139,7 +140,6 @@ async function seedToolflow(dataDir: string): Promise<string> {
   const { key } = await createApiKey(db, ws.id, user.id, { name: "bench" });
   await importWorkflow(db, ws.id, user.id, JSON.parse(readFileSync(join(root, "examples/add_tax.workflow.json"), "utf8")));
   await publishWorkflow(db, ws.id, user.id, "add_tax", { note: "bench" });
-  await db.$disconnect();
   return key;
 }
 
@@ -157,6 +157,8 @@ async function main() {
   const targets: Target[] = [];
   try {
     const key = await seedToolflow(dataDir);
+    const catalogTools = Number(process.env.BENCH_CATALOG_TOOLS ?? 1000);
+    const catalogSeed = await seedLargeWorkspace(catalogTools);
     const [toolflowPort, barePort] = [await freePort(), await freePort()];
     const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
     targets.push(
@@ -196,6 +198,14 @@ async function main() {
     console.log("");
     console.log(row(["server", "cold start ms", "idle RSS MB", "peak RSS MB"]));
     for (const [name, r] of Object.entries(results)) console.log(row([name, r.coldStartMs, r.idleRssMb, r.peakRssMb]));
+    const catalog = await benchCatalog(new URL(targets[0]!.url).origin, catalogSeed.slug, catalogSeed.key, catalogTools);
+    console.log("");
+    console.log(
+      `tools/list with ${catalog.tools} live tools: first page p50 ${catalog.firstPageP50Ms.toFixed(1)} ms, ` +
+        `all ${Math.ceil(catalog.tools / 100)} pages p50 ${catalog.fullListP50Ms.toFixed(1)} ms (loopback, includes the client); ` +
+        `publish in another process → tools/list_changed at an open session: p50 ${catalog.publishToNotifiedP50Ms.toFixed(0)} ms`,
+    );
+
     // The editor in a real browser, against the same Toolflow server (SPEC §9: fluid on a 300-node workflow).
     const editor = await benchEditor(new URL(targets[0]!.url).origin);
     console.log("");
@@ -219,7 +229,7 @@ async function main() {
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `mcp-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, editor, node: process.version }, null, 2));
+    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, node: process.version }, null, 2));
     console.log(`\nresults written to ${file}`);
   } finally {
     await Promise.all(
