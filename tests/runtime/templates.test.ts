@@ -1,0 +1,35 @@
+// The workflow templates offered to new users (issue 7): each is a valid file, compiles, and names its secrets
+// without containing any value.
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compileWorkflow } from "../../runtime/compiler";
+import { validateWorkflow } from "../../runtime/model";
+
+const dir = resolve(import.meta.dirname, "../../examples/templates");
+const files = readdirSync(dir).filter((f) => f.endsWith(".workflow.json"));
+const SECRETS: Record<string, string[]> = {
+  "crm_lookup_customer.workflow.json": ["CRM_TOKEN"],
+  "create_support_ticket.workflow.json": ["HELPDESK_TOKEN"],
+  "sales_report.workflow.json": ["SALES_DB_URL"],
+  "find_policy_document.workflow.json": ["WIKI_TOKEN"],
+};
+
+describe("workflow templates", () => {
+  it("cover the four use cases", () => {
+    expect(files.sort()).toEqual(Object.keys(SECRETS).sort());
+  });
+
+  it.each(files)("%s is valid, compiles, and names exactly the secrets it needs", (file) => {
+    const doc = JSON.parse(readFileSync(join(dir, file), "utf8"));
+    const result = validateWorkflow(doc, { secretNames: SECRETS[file] });
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    const compiled = compileWorkflow(doc);
+    expect(compiled.secretNames).toEqual(SECRETS[file]);
+    expect(compiled.inputSchema).toMatchObject({ type: "object" });
+    // Without the secret in the workspace, validation says which one to add.
+    const missing = validateWorkflow(doc, { secretNames: [] });
+    expect(missing.ok).toBe(false);
+    expect(JSON.stringify(missing)).toContain(SECRETS[file]![0]);
+  });
+});
