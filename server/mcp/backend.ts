@@ -10,7 +10,7 @@ import { verifyApiKey } from "../services/apiKeys";
 import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
-import { parseSettings } from "../services/workspaceSettings";
+import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
   const inserter = createRunInserter(target);
@@ -25,7 +25,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
         id: row.id,
         slug: row.slug,
         limits: settings.limits,
-        policy: { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs },
+        policy: networkPolicy(settings),
         rateLimitPerMinute: settings.rateLimitPerMinute,
       };
     },

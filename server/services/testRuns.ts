@@ -3,14 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { compileWorkflow } from "../../runtime/compiler";
 import { checkArguments, runWorkflow, type VersionSource } from "../../runtime/engine";
-import { validateWorkflow } from "../../runtime/model";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { liveRunnable } from "../mcp/backend";
 import { recordRun } from "./runs";
-import { listSecretNames, resolveSecrets } from "./secrets";
-import { findWorkflow, ImportProblems } from "./workflows";
-import { getSettings } from "./workspaceSettings";
+import { resolveSecrets } from "./secrets";
+import { findWorkflow, validateForWorkspace } from "./workflows";
+import { getSettings, networkPolicy } from "./workspaceSettings";
 
 export async function testRunWorkflow(
   db: Db,
@@ -19,9 +18,7 @@ export async function testRunWorkflow(
   input: { draft?: unknown; args: unknown },
 ) {
   const workflow = await findWorkflow(db, workspace.id, name);
-  const checked = validateWorkflow(input.draft ?? workflow.draft, { secretNames: await listSecretNames(db, workspace.id) });
-  if (!checked.ok) throw new ImportProblems(checked.problems);
-  const compiled = compileWorkflow(checked.workflow);
+  const compiled = compileWorkflow(await validateForWorkspace(db, workspace.id, input.draft ?? workflow.draft));
   const args = checkArguments(compiled.inputSchema, input.args ?? {});
   if (!args.ok) throw new AppError("BAD_REQUEST", `Invalid test arguments: ${args.message}`, args.fields[0]);
 
@@ -34,7 +31,7 @@ export async function testRunWorkflow(
     input: args.value,
     workspaceId: workspace.id,
     limits: settings.limits,
-    policy: { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs },
+    policy: networkPolicy(settings),
     secrets: await resolveSecrets(db, workspace.id, compiled.secretNames),
     loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
     versions,

@@ -2,14 +2,13 @@
 // again (rollback), unpublish, restore a version into the draft, archive.
 import { z } from "zod";
 import { compileWorkflow, type CompiledWorkflow } from "../../runtime/compiler";
-import { validateWorkflow, type WorkflowInput } from "../../runtime/model";
+import type { WorkflowInput } from "../../runtime/model";
 import { providerOf, type Db, type Tx } from "../db/client";
 import type { DbProvider } from "../db/url";
 import { AppError, isUniqueViolation } from "../errors";
 import { emitToolsChanged } from "../events";
 import { recordAudit } from "./audit";
-import { listSecretNames } from "./secrets";
-import { findWorkflow, ImportProblems } from "./workflows";
+import { findWorkflow, validateForWorkspace } from "./workflows";
 
 export const publishInput = z.object({ note: z.string().trim().max(2000).default("") });
 
@@ -20,9 +19,7 @@ export async function publishWorkflow(db: Db, workspaceId: string, actorId: stri
   const { note } = publishInput.parse(input);
   const workflow = await findWorkflow(db, workspaceId, name);
   if (workflow.archivedAt) throw new AppError("BAD_REQUEST", `"${name}" is archived; restore it before publishing.`);
-  const checked = validateWorkflow(workflow.draft, { secretNames: await listSecretNames(db, workspaceId) });
-  if (!checked.ok) throw new ImportProblems(checked.problems);
-  const compiled = compileWorkflow(checked.workflow);
+  const compiled = compileWorkflow(await validateForWorkspace(db, workspaceId, workflow.draft));
   const meta: VersionMeta = { ...compiled.meta, secretNames: compiled.secretNames };
 
   for (let attempt = 0; ; attempt++) {

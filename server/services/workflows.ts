@@ -1,7 +1,7 @@
 // Workflows and their drafts: create, list with status, get, save with optimistic concurrency, import, export,
 // archive. Publishing and versions live in ./versions.ts.
 import { z } from "zod";
-import { TOOL_NAME_PATTERN, WORKFLOW_FORMAT, validateWorkflow, type Problem, type WorkflowInput } from "../../runtime/model";
+import { TOOL_NAME_PATTERN, WORKFLOW_FORMAT, validateWorkflow, type Problem, type Workflow, type WorkflowInput } from "../../runtime/model";
 import type { Db } from "../db/client";
 import { AppError, isUniqueViolation, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";
@@ -168,13 +168,19 @@ export class ImportProblems extends AppError {
   }
 }
 
+/** Checks a document as publish, import and test runs need it: the model, plus the secrets this workspace has. */
+export async function validateForWorkspace(db: Db, workspaceId: string, doc: unknown): Promise<Workflow> {
+  const checked = validateWorkflow(doc, { secretNames: await listSecretNames(db, workspaceId) });
+  if (!checked.ok) throw new ImportProblems(checked.problems);
+  return checked.workflow;
+}
+
 /**
  * Imports a `toolflow.workflow/v1` document: every problem is reported and nothing is saved unless it is valid.
  * A name that exists gets its draft replaced (a new revision), so publishing afterwards makes the next version.
  */
 export async function importWorkflow(db: Db, workspaceId: string, actorId: string | null, doc: unknown) {
-  const checked = validateWorkflow(doc, { secretNames: await listSecretNames(db, workspaceId) });
-  if (!checked.ok) throw new ImportProblems(checked.problems);
+  await validateForWorkspace(db, workspaceId, doc);
   const draft = doc as WorkflowInput;
   const existing = await db.workflow.findUnique({ where: { workspaceId_name: { workspaceId, name: draft.name } } });
   if (!existing) return { ...(await insertWorkflow(db, workspaceId, actorId, draft, "workflow.import")), created: true };

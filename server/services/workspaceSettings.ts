@@ -1,6 +1,7 @@
 // A workspace's operational settings (stored in Workspace.limits): runtime limits, which private hosts its workflows
 // may reach, the MCP rate limit and run retention. Absent keys take the defaults.
 import { z } from "zod";
+import type { NetworkPolicy } from "../../runtime/host/types";
 import { PartialLimitsSchema } from "../../runtime/sandbox/limits";
 import type { Db } from "../db/client";
 import { parseOrThrow } from "../errors";
@@ -23,6 +24,11 @@ export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 export function parseSettings(stored: unknown): WorkspaceSettings {
   const parsed = WorkspaceSettingsSchema.safeParse(stored ?? {});
   return parsed.success ? parsed.data : WorkspaceSettingsSchema.parse({});
+}
+
+/** What the runtime's SSRF guard and `sql` node may reach for this workspace. */
+export function networkPolicy(settings: WorkspaceSettings): NetworkPolicy {
+  return { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs };
 }
 
 export async function getSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {

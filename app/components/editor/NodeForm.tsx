@@ -239,6 +239,14 @@ function JsonInput(props: { label: string; help?: string; value: unknown; onChan
 
 type SubProps = Parameters<typeof FieldInput>[0];
 
+function FieldError({ error }: { error?: string }) {
+  return error ? (
+    <Text size="xs" c="red">
+      {error}
+    </Text>
+  ) : null;
+}
+
 /** Label and help text above a composite field (key/value lists, field lists). */
 function FieldHeading({ label, help }: { label: string; help?: string }) {
   return (
@@ -282,11 +290,7 @@ function KeyValueInput(props: SubProps) {
           </Button>
         )}
       </Stack>
-      {props.error && (
-        <Text size="xs" c="red">
-          {props.error}
-        </Text>
-      )}
+      <FieldError error={props.error} />
     </Box>
   );
 }
@@ -372,11 +376,7 @@ function FieldListInput(props: SubProps) {
           </Button>
         )}
       </Stack>
-      {props.error && (
-        <Text size="xs" c="red">
-          {props.error}
-        </Text>
-      )}
+      <FieldError error={props.error} />
     </Box>
   );
 }
