@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { peopleById } from "./people";
 
 export type AuditAction =
   | "workspace.create"
@@ -45,6 +46,8 @@ export async function listAudit(db: Db, workspaceId: string, page: { cursor?: st
     take: limit + 1,
     ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
   });
-  const events = rows.slice(0, limit);
+  const shown = rows.slice(0, limit);
+  const actors = await peopleById(db, shown.map((e) => e.actorId));
+  const events = shown.map((e) => ({ ...e, actor: (e.actorId && actors.get(e.actorId)) || null }));
   return { events, nextCursor: rows.length > limit ? events[events.length - 1]!.id : null };
 }

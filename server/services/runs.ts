@@ -114,6 +114,8 @@ export interface RunFilter {
   workflow?: string;
   status?: "running" | "ok" | "error" | "cancelled";
   trigger?: "mcp" | "test" | "call";
+  /** Only runs started at or after this time. */
+  since?: Date;
   /** The id of the last run of the previous page. */
   cursor?: string;
   limit?: number;
@@ -128,6 +130,7 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
       ...(filter.workflow ? { workflow: { name: filter.workflow } } : {}),
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.trigger ? { trigger: filter.trigger } : {}),
+      ...(filter.since ? { startedAt: { gte: filter.since } } : {}),
     },
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     take: limit + 1,
@@ -155,9 +158,12 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
 export async function getRun(db: Db, workspaceId: string, runId: string) {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId },
-    include: { workflow: { select: { name: true } }, version: { select: { number: true, graph: true } } },
+    include: { workflow: { select: { name: true, draft: true } }, version: { select: { number: true, graph: true } } },
   });
   if (!run) throw new AppError("NOT_FOUND", "That run does not exist in this workspace (it may have been pruned).");
   const { workflow, version, ...rest } = run;
-  return { ...rest, workflow: workflow.name, version: version?.number ?? null, graph: version?.graph ?? null };
+  // A test run ran a draft that was not frozen: its trace is drawn over the current draft, and the page says so.
+  const graph = version?.graph ?? (run.trigger === "test" ? workflow.draft : null);
+  const graphSource = version ? ("version" as const) : graph ? ("draft" as const) : null;
+  return { ...rest, workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
 }

@@ -8,6 +8,7 @@ import type { DbProvider } from "../db/url";
 import { AppError, isUniqueViolation } from "../errors";
 import { emitToolsChanged } from "../events";
 import { recordAudit } from "./audit";
+import { peopleById } from "./people";
 import { findWorkflow, validateForWorkspace } from "./workflows";
 
 export const publishInput = z.object({ note: z.string().trim().max(2000).default("") });
@@ -61,7 +62,8 @@ export async function listVersions(db: Db, workspaceId: string, name: string) {
     orderBy: { number: "desc" },
     select: { id: true, number: true, note: true, authorId: true, createdAt: true },
   });
-  return versions.map((v) => ({ ...v, live: v.id === workflow.liveVersionId }));
+  const authors = await peopleById(db, versions.map((v) => v.authorId));
+  return versions.map((v) => ({ ...v, author: (v.authorId && authors.get(v.authorId)) || null, live: v.id === workflow.liveVersionId }));
 }
 
 async function findVersion(db: Db, workflowId: string, number: number) {
@@ -73,7 +75,8 @@ async function findVersion(db: Db, workflowId: string, number: number) {
 export async function getVersion(db: Db, workspaceId: string, name: string, number: number) {
   const workflow = await findWorkflow(db, workspaceId, name);
   const version = await findVersion(db, workflow.id, number);
-  return { number: version.number, note: version.note, createdAt: version.createdAt, graph: version.graph as WorkflowInput, live: version.id === workflow.liveVersionId };
+  const author = version.authorId ? ((await peopleById(db, [version.authorId])).get(version.authorId) ?? null) : null;
+  return { number: version.number, note: version.note, createdAt: version.createdAt, author, graph: version.graph as WorkflowInput, live: version.id === workflow.liveVersionId };
 }
 
 /** Makes an older (or newer) version live again: the rollback of SPEC §7. */

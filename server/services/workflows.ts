@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { AppError, isUniqueViolation, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";
 import { listSecretNames } from "./secrets";
+import { TEMPLATE_IDS, templateDraft } from "./templates";
 
 export const toolNameSchema = z
   .string()
@@ -16,6 +17,8 @@ export const createWorkflowInput = z.object({
   name: toolNameSchema,
   title: z.string().trim().max(120).optional(),
   description: z.string().trim().max(4000).default(""),
+  /** Start from one of the use-case templates instead of an empty input → output graph. */
+  template: z.enum(TEMPLATE_IDS).optional(),
 });
 
 /** A draft is any JSON object of the workflow format: it may be unfinished, so only its shape is checked here. */
@@ -103,10 +106,11 @@ export async function getWorkflow(db: Db, workspaceId: string, name: string) {
 
 export async function createWorkflow(db: Db, workspaceId: string, actorId: string | null, input: z.input<typeof createWorkflowInput>) {
   const parsed = parseOrThrow(createWorkflowInput, input);
-  return insertWorkflow(db, workspaceId, actorId, starterDraft(parsed), "workflow.create");
+  const draft = parsed.template ? templateDraft(parsed.template, parsed) : starterDraft(parsed);
+  return insertWorkflow(db, workspaceId, actorId, draft, "workflow.create", parsed.template ? { template: parsed.template } : undefined);
 }
 
-async function insertWorkflow(db: Db, workspaceId: string, actorId: string | null, draft: WorkflowInput, action: "workflow.create" | "workflow.import") {
+async function insertWorkflow(db: Db, workspaceId: string, actorId: string | null, draft: WorkflowInput, action: "workflow.create" | "workflow.import", data?: Record<string, unknown>) {
   try {
     return await db.$transaction(async (tx) => {
       const workflow = await tx.workflow.create({
@@ -119,7 +123,7 @@ async function insertWorkflow(db: Db, workspaceId: string, actorId: string | nul
           createdById: actorId,
         },
       });
-      await recordAudit(tx, { workspaceId, actorId, action, target: draft.name });
+      await recordAudit(tx, { workspaceId, actorId, action, target: draft.name, data });
       return { id: workflow.id, name: workflow.name, revision: workflow.revision };
     });
   } catch (error) {

@@ -22,6 +22,7 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "secrets.set": { minimum: "owner", input: () => ({ name: "CRM_TOKEN", value: "overwritten" }) },
   "secrets.delete": { minimum: "owner", input: () => ({ name: "CRM_TOKEN" }) },
   "workflows.list": { minimum: "viewer", input: () => ({}) },
+  "workflows.templates": { minimum: "viewer", input: () => ({}) },
   "workflows.get": { minimum: "viewer", input: () => ({ name: "add_tax" }) },
   "workflows.export": { minimum: "viewer", input: () => ({ name: "add_tax" }) },
   "workflows.versions": { minimum: "viewer", input: () => ({ name: "add_tax" }) },

@@ -30,6 +30,31 @@ describe.each(TEST_PROVIDERS)("workflows, drafts and versions on %s", (provider)
     await expect(api.workflows.create({ ...ws, name: "lookup_customer" })).rejects.toThrow('A workflow named "lookup_customer" already exists');
   });
 
+  it("creates from each use-case template: its graph under the chosen name, secrets named but not filled", async () => {
+    // Its own workspace, so the list assertions below see only their workflows.
+    await api.workspace.create({ name: "Templates", slug: "templates" });
+    const ws = { workspace: "templates" };
+    const templates = await api.workflows.templates(ws);
+    expect(templates.map((t) => t.id)).toEqual(["crm_lookup", "support_ticket", "sales_report", "policy_search"]);
+    expect(templates.find((t) => t.id === "sales_report")).toMatchObject({ secrets: ["SALES_DB_URL"] });
+    for (const t of templates) {
+      const name = `from_${t.id}`;
+      await api.workflows.create({ ...ws, name, template: t.id });
+      const got = await api.workflows.get({ ...ws, name });
+      expect(got.draft.name).toBe(name);
+      expect(got.draft.title).toBe(t.title);
+      expect(got.draft.description).toBe(t.description);
+      expect(got.draft.nodes).toHaveLength(t.nodeCount);
+      // Publishing is refused until an owner adds the secret, and the message names it.
+      await expect(api.workflows.publish({ ...ws, name })).rejects.toThrow(t.secrets[0]!);
+    }
+    const custom = await api.workflows.create({ ...ws, name: "my_report", title: "Weekly sales", description: "Mine.", template: "sales_report" });
+    expect((await api.workflows.get({ ...ws, name: custom.name })).draft).toMatchObject({ name: "my_report", title: "Weekly sales", description: "Mine." });
+    await expect(api.workflows.create({ ...ws, name: "x1", template: "nope" as "crm_lookup" })).rejects.toThrow();
+    const audit = await database.db.auditEvent.findFirstOrThrow({ where: { target: "my_report" } });
+    expect(audit.data).toEqual({ template: "sales_report" });
+  });
+
   it("saves drafts with optimistic concurrency: a stale save is a conflict and loses nothing", async () => {
     const { draft } = await api.workflows.get({ ...ws, name: "lookup_customer" });
     const first = await api.workflows.saveDraft({ ...ws, name: "lookup_customer", revision: 0, draft: { ...draft, description: "tab one" } });
@@ -89,6 +114,7 @@ describe.each(TEST_PROVIDERS)("workflows, drafts and versions on %s", (provider)
       expect(v2.number).toBe(2);
       const versions = await api.workflows.versions({ ...ws, name: "add_tax" });
       expect(versions.map((v) => [v.number, v.note, v.live])).toEqual([[2, "unrounded", true], [1, "first", false]]);
+      expect(versions[0]!.author).toMatchObject({ email: expect.stringContaining("@") });
 
       // The frozen version keeps its graph and compiled program whatever happens to the draft.
       const row = await database.db.workflowVersion.findFirstOrThrow({ where: { number: 1, workflow: { name: "add_tax" } } });

@@ -5,16 +5,11 @@ import { Badge, Box, Group, Text, Tooltip } from "@mantine/core";
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
 import { memo, useEffect } from "react";
 import type { HandleSpec } from "../../../runtime/nodes/types";
-import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, handleId, preview } from "./graph";
+import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, handleId, preview, type RunEntry } from "./graph";
 
-export interface RunInfo {
-  status: "ok" | "error" | "running";
-  durationMs?: number;
-  output?: unknown;
-  error?: string;
-  handle?: string;
-  count: number;
-}
+export type RunInfo = RunEntry;
+export type DiffMark = "added" | "removed" | "changed";
+const DIFF_COLORS: Record<DiffMark, string> = { added: "green", removed: "red", changed: "yellow" };
 
 export interface FlowNodeData extends Record<string, unknown> {
   nodeId: string;
@@ -29,6 +24,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   acceptsInput: boolean;
   parent?: string;
   readOnly: boolean;
+  /** Set on the versions page: how this node differs between the two versions compared. */
+  diff?: DiffMark;
 }
 
 export type FlowNodeType = Node<FlowNodeData, "tf">;
@@ -43,7 +40,10 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
   const color = CATEGORY_COLORS[data.category] ?? "gray";
   const hasProblems = data.problems.length > 0;
   const runColor = data.run?.status === "ok" ? "green" : data.run?.status === "error" ? "red" : "yellow";
-  const border = hasProblems
+  const diffColor = data.diff ? DIFF_COLORS[data.diff] : undefined;
+  const border = diffColor
+    ? `var(--mantine-color-${diffColor}-6)`
+    : hasProblems
     ? "var(--mantine-color-red-6)"
     : selected
       ? "var(--mantine-color-indigo-6)"
@@ -54,10 +54,12 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
   return (
     <Box
       data-testid={`node-${data.nodeId}`}
+      data-diff={data.diff}
       style={{
+        opacity: data.diff === "removed" ? 0.75 : undefined,
         width: NODE_WIDTH,
         background: "white",
-        border: `${selected || hasProblems ? 2 : 1}px solid ${border}`,
+        border: `${selected || hasProblems || diffColor ? 2 : 1}px ${data.diff === "removed" ? "dashed" : "solid"} ${border}`,
         borderRadius: 8,
         // No shadow on resting cards: with hundreds of nodes, shadows dominate the cost of every frame while panning.
         boxShadow: selected ? "0 0 0 3px var(--mantine-color-indigo-1)" : undefined,
@@ -92,6 +94,11 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
             {data.parent ? ` · in ${data.parent}` : ""}
           </Text>
         </Box>
+        {data.diff && (
+          <Badge size="xs" color={diffColor} variant="filled" data-testid={`diff-${data.nodeId}`}>
+            {data.diff}
+          </Badge>
+        )}
         {data.run && (
           <Tooltip label={data.run.error ?? `${data.run.status}${data.run.count > 1 ? ` (${data.run.count} times)` : ""}`} withinPortal>
             <Badge size="xs" color={runColor} variant="filled" data-testid={`run-status-${data.nodeId}`}>

@@ -28,7 +28,7 @@ import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import type { PickOption } from "./CodeField";
-import { FlowNode, type FlowNodeData, type FlowNodeType, type RunInfo } from "./FlowNode";
+import { FlowNode, type FlowNodeData, type FlowNodeType } from "./FlowNode";
 import {
   acceptsInput,
   asDoc,
@@ -46,74 +46,21 @@ import {
   renameNode,
   type DocEdge,
   type DocNode,
+  traceByNode,
+  type RunEntry,
   type WorkflowDoc,
 } from "./graph";
+import { GROUP_PREFIX, LoopGroup, loopGroups } from "./LoopGroup";
 import { NodePanel } from "./NodePanel";
 import { DRAG_MIME, Palette } from "./Palette";
 import { TestRunPanel, type TestOutcome } from "./TestRunPanel";
 
 type WorkflowStatus = { state: "draft" } | { state: "live"; version: number; changedSinceLive: boolean };
 type SaveState = "saved" | "dirty" | "saving" | "conflict" | "error";
-type RunEntry = RunInfo & { params?: unknown };
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
 /** From this many nodes on, the canvas trades extras (mini map, off-screen nodes) for smooth panning. */
 const LARGE_WORKFLOW_NODES = 150;
-const GROUP_PREFIX = "__loop:";
-
-/** A dashed frame behind each loop's child nodes, drawn from their positions (not part of the document). */
-function loopGroups(nodes: DocNode[], dims: Map<string, { width?: number; height?: number }>): Node[] {
-  const out: Node[] = [];
-  for (const loop of nodes) {
-    if (loop.type !== "loop") continue;
-    const children = nodes.filter((n) => n.parent === loop.id);
-    if (!children.length) continue;
-    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-    for (const c of children) {
-      const x = c.position?.x ?? 0;
-      const y = c.position?.y ?? 0;
-      const d = dims.get(c.id);
-      minX = Math.min(minX, x);
-      minY = Math.min(minY, y);
-      maxX = Math.max(maxX, x + (d?.width ?? 240));
-      maxY = Math.max(maxY, y + (d?.height ?? 100));
-    }
-    const width = maxX - minX + 40;
-    const height = maxY - minY + 56;
-    out.push({
-      id: `${GROUP_PREFIX}${loop.id}`,
-      type: "loopGroup",
-      position: { x: minX - 20, y: minY - 36 },
-      data: { loopId: loop.id, label: loop.label },
-      selectable: false,
-      draggable: false,
-      connectable: false,
-      focusable: false,
-      deletable: false,
-      zIndex: -1,
-      width,
-      height,
-      measured: { width, height },
-      style: { pointerEvents: "none" },
-    });
-  }
-  return out;
-}
-
-function LoopGroup({ data, width, height }: NodeProps<Node<{ loopId: string; label?: string }>>) {
-  return (
-    <Box
-      role="group"
-      aria-label={`Inside loop ${data.loopId}`}
-      style={{ width, height, border: "2px dashed var(--mantine-color-violet-4)", borderRadius: 10, background: "rgba(121, 80, 242, 0.04)" }}
-    >
-      <Text size="10px" c="violet.7" fw={700} px={8} py={4}>
-        ↻ {data.label || data.loopId}: runs once per item (item, index)
-      </Text>
-    </Box>
-  );
-}
-
 export function WorkflowEditor({ workspace, name }: { workspace: string; name: string }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.workspace.get.queryOptions({ workspace }));
@@ -412,23 +359,7 @@ function EditorInner(props: {
   const badEdges = useMemo(() => new Set(problems.filter((p) => p.edge).map((p) => edgeKey(p.edge!))), [problems]);
 
   // ---- test run -------------------------------------------------------------------------------------------------
-  const runByNode = useMemo(() => {
-    const map = new Map<string, RunEntry>();
-    for (const entry of outcome?.trace ?? []) {
-      if ((entry as { workflow?: string }).workflow) continue;
-      const prev = map.get(entry.nodeId);
-      map.set(entry.nodeId, {
-        status: entry.status,
-        durationMs: (prev?.durationMs ?? 0) + (entry.durationMs ?? 0),
-        output: entry.output,
-        error: entry.error,
-        handle: entry.handle,
-        params: entry.params,
-        count: (prev?.count ?? 0) + 1,
-      });
-    }
-    return map;
-  }, [outcome]);
+  const runByNode = useMemo(() => traceByNode(outcome?.trace ?? []), [outcome]);
 
   async function runTest(args: Record<string, unknown>) {
     setRunError(null);
@@ -750,6 +681,12 @@ function EditorInner(props: {
           </Button>
           <Button size="xs" variant="default" onClick={() => downloadJson(`${name}.workflow.json`, docRef.current)}>
             Export
+          </Button>
+          <Button size="xs" variant="default" component={Link} href={`/w/${workspace}/workflows/${encodeURIComponent(name)}/versions`}>
+            Versions
+          </Button>
+          <Button size="xs" variant="default" component={Link} href={`/w/${workspace}/runs?workflow=${encodeURIComponent(name)}`}>
+            Runs
           </Button>
           <Button size="xs" variant="light" onClick={() => setTab("test")}>
             Test

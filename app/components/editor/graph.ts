@@ -327,3 +327,44 @@ export const TYPE_ICONS: Record<string, string> = {
   output: "⇤",
   error: "✕",
 };
+
+/** What a node's card shows of a run: a node that ran several times (in a loop) is summed and shows its last output. */
+export interface RunEntry {
+  status: "ok" | "error" | "running";
+  durationMs?: number;
+  output?: unknown;
+  error?: string;
+  handle?: string;
+  params?: unknown;
+  count: number;
+}
+
+interface TraceLike {
+  nodeId: string;
+  status: "ok" | "error" | "running";
+  durationMs?: number;
+  output?: unknown;
+  error?: string;
+  handle?: string;
+  params?: unknown;
+  workflow?: string;
+}
+
+/** Folds a run's trace into one entry per node of this workflow (nodes of called workflows are left out). */
+export function traceByNode(trace: readonly TraceLike[]): Map<string, RunEntry> {
+  const map = new Map<string, RunEntry>();
+  for (const entry of trace) {
+    if (entry.workflow) continue;
+    const prev = map.get(entry.nodeId);
+    map.set(entry.nodeId, {
+      status: entry.status,
+      durationMs: (prev?.durationMs ?? 0) + (entry.durationMs ?? 0),
+      output: entry.output,
+      error: entry.error,
+      handle: entry.handle,
+      params: entry.params,
+      count: (prev?.count ?? 0) + 1,
+    });
+  }
+  return map;
+}

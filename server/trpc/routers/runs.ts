@@ -9,6 +9,7 @@ export const runsRouter = router({
         workflow: z.string().max(64).optional(),
         status: z.enum(["running", "ok", "error", "cancelled"]).optional(),
         trigger: z.enum(["mcp", "test", "call"]).optional(),
+        since: z.coerce.date().optional(),
         cursor: z.string().max(64).optional(),
         limit: z.number().int().min(1).max(200).optional(),
       }),

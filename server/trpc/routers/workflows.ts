@@ -11,6 +11,7 @@ import {
   unpublishWorkflow,
 } from "../../services/versions";
 import { testRunWorkflow } from "../../services/testRuns";
+import { listTemplates } from "../../services/templates";
 import { router, workspaceProcedure } from "../init";
 
 const byName = z.object({ name: z.string().min(1).max(64) });
@@ -20,6 +21,7 @@ export const workflowsRouter = router({
   list: workspaceProcedure("viewer")
     .input(z.object({ search: z.string().max(200).optional(), includeArchived: z.boolean().optional() }))
     .query(({ ctx, input }) => listWorkflows(ctx.db, ctx.workspace.id, input)),
+  templates: workspaceProcedure("viewer").query(() => listTemplates()),
   get: workspaceProcedure("viewer").input(byName).query(({ ctx, input }) => getWorkflow(ctx.db, ctx.workspace.id, input.name)),
   export: workspaceProcedure("viewer").input(byName).query(({ ctx, input }) => exportWorkflow(ctx.db, ctx.workspace.id, input.name)),
   create: workspaceProcedure("editor")
