@@ -16,6 +16,7 @@ import { exportWorkflow, importWorkflow, ImportProblems } from "../services/work
 import { listVersions, makeVersionLive, publishWorkflow, unpublishWorkflow } from "../services/versions";
 import { addMember } from "../services/members";
 import { createWorkspace } from "../services/workspaces";
+import { updateSettings } from "../services/workspaceSettings";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -112,6 +113,17 @@ export function registerAdminCommands(program: Command): void {
         const db = await database();
         const member = await addMember(db, await workspaceId(db, slug), null, { email, role: options.role as "editor" });
         out(`added ${member.email} to ${slug} as ${member.role}`);
+      }),
+    );
+
+  workspace
+    .command("sqlite-dirs <slug> [dirs...]")
+    .description("set the folders whose SQLite files this workspace's sql nodes may open (none: clear); operators only, as a file path reaches the server's disk")
+    .action(
+      action(async (slug: string, dirs: string[]) => {
+        const db = await database();
+        const settings = await updateSettings(db, await workspaceId(db, slug), { sqliteDirs: dirs.map((d) => resolve(d)) });
+        out(settings.sqliteDirs.length ? `${slug} may open SQLite files under: ${settings.sqliteDirs.join(", ")}` : `${slug} may open no SQLite file`);
       }),
     );
 

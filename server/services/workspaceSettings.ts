@@ -20,6 +20,29 @@ export const WorkspaceSettingsSchema = z.object({
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 
+const fields = WorkspaceSettingsSchema.shape;
+/**
+ * What an owner may change from the app, key by key (absent keys keep their value; no defaults are filled in).
+ * `sqliteDirs` is not among them: a folder path reaches the server's own disk (its database included), so only
+ * operators set it, with `toolflow workspace sqlite-dirs`.
+ */
+export const OwnerSettingsPatchSchema = z.strictObject(
+  {
+    limits: fields.limits.unwrap().optional(),
+    allowHosts: fields.allowHosts.unwrap().optional(),
+    rateLimitPerMinute: fields.rateLimitPerMinute.unwrap().optional(),
+    runRetentionDays: fields.runRetentionDays.unwrap().optional(),
+    runRetentionCount: fields.runRetentionCount.unwrap().optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `${issue.keys.join(", ")} cannot be changed here${issue.keys.includes("sqliteDirs") ? ": SQLite folders are set by the server's operator (toolflow workspace sqlite-dirs)" : ""}.`
+        : undefined,
+  },
+);
+export type OwnerSettingsPatch = z.infer<typeof OwnerSettingsPatchSchema>;
+
 /** Settings from the stored JSON; a malformed stored value falls back to the defaults rather than breaking calls. */
 export function parseSettings(stored: unknown): WorkspaceSettings {
   const parsed = WorkspaceSettingsSchema.safeParse(stored ?? {});

@@ -158,9 +158,22 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     await expect(api.settings.update({ workspace: "workspace-b", settings: { rateLimitPerMinute: 0 } })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const updated = await api.settings.update({ workspace: "workspace-b", settings: { allowHosts: ["127.0.0.1"], limits: { timeoutMs: 5000 } } });
     expect(updated).toMatchObject({ allowHosts: ["127.0.0.1"], limits: { timeoutMs: 5000 }, rateLimitPerMinute: 600 });
-    expect(await api.settings.get({ workspace: "workspace-b" })).toEqual(updated);
+    expect(await api.settings.get({ workspace: "workspace-b" })).toMatchObject(updated);
+    // A patch of one key leaves the others as they were.
+    const retention = await api.settings.update({ workspace: "workspace-b", settings: { runRetentionDays: 3 } });
+    expect(retention).toMatchObject({ allowHosts: ["127.0.0.1"], limits: { timeoutMs: 5000 }, runRetentionDays: 3 });
     const { events } = await api.settings.audit({ workspace: "workspace-b" });
-    expect(events[0]).toMatchObject({ action: "settings.update", actorId: owner.id });
+    expect(events[0]).toMatchObject({ action: "settings.update", actorId: owner.id, actor: { email: owner.email } });
+  });
+
+  it("settings: an owner cannot point sql nodes at the server's disk (SQLite folders are the operator's)", async () => {
+    const api = callerFor(database.db, owner);
+    const before = await api.settings.get({ workspace: "workspace-b" });
+    const forged = { sqliteDirs: ["/"] } as unknown as { runRetentionDays: number };
+    const error = await api.settings.update({ workspace: "workspace-b", settings: forged }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("SQLite folders are set by the server's operator") });
+    expect(await api.settings.get({ workspace: "workspace-b" })).toEqual(before);
+    expect(before.sqliteDirs).toEqual([]);
   });
 
   it("a member id from another workspace cannot be re-roled or removed through mine", async () => {

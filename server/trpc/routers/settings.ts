@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { listAudit } from "../../services/audit";
-import { getSettings, updateSettings, WorkspaceSettingsSchema } from "../../services/workspaceSettings";
+import { DEFAULT_LIMITS } from "../../../runtime/sandbox/limits";
+import { getSettings, OwnerSettingsPatchSchema, updateSettings } from "../../services/workspaceSettings";
 import { router, workspaceProcedure } from "../init";
 
 export const settingsRouter = router({
-  get: workspaceProcedure("viewer").query(({ ctx }) => getSettings(ctx.db, ctx.workspace.id)),
+  // The defaults travel along so the form can show what an empty limit means.
+  get: workspaceProcedure("viewer").query(async ({ ctx }) => ({ ...(await getSettings(ctx.db, ctx.workspace.id)), defaultLimits: DEFAULT_LIMITS })),
   update: workspaceProcedure("owner")
-    .input(z.object({ settings: WorkspaceSettingsSchema.partial() }))
+    .input(z.object({ settings: OwnerSettingsPatchSchema }))
     .mutation(({ ctx, input }) => updateSettings(ctx.db, ctx.workspace.id, input.settings, ctx.user.id)),
   audit: workspaceProcedure("owner")
     .input(z.object({ cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(200).optional() }))

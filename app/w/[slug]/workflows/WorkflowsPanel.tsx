@@ -1,9 +1,10 @@
 "use client";
 // The workflows of a workspace: status, search, create, import (problems listed, nothing saved), export, duplicate, archive.
-import { Alert, Anchor, Badge, Button, FileButton, Group, List, Modal, Paper, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Code, FileButton, Group, List, Modal, Paper, Radio, SimpleGrid, Stack, Table, Text, TextInput, Textarea, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
+import type { inferRouterInputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -11,6 +12,7 @@ import type { Problem } from "../../../../runtime/model";
 import { downloadJson } from "../../../components/editor/graph";
 import { describeError } from "../../../lib/errors";
 import { useTRPC } from "../../../lib/trpc";
+import type { AppRouter } from "../../../../server/trpc/router";
 
 type Status = { state: "draft" } | { state: "live"; version: number; changedSinceLive: boolean };
 
@@ -223,6 +225,7 @@ export function WorkflowsPanel({ workspace }: { workspace: string }) {
         </>
       )}
       <CreateWorkflowModal
+        workspace={workspace}
         opened={creating}
         onClose={() => setCreating(false)}
         onCreate={async (input) => {
@@ -246,17 +249,37 @@ export function WorkflowsPanel({ workspace }: { workspace: string }) {
   );
 }
 
-function CreateWorkflowModal(props: { opened: boolean; onClose: () => void; onCreate: (input: { name: string; title?: string; description: string }) => Promise<void> }) {
+type TemplateId = NonNullable<inferRouterInputs<AppRouter>["workflows"]["create"]["template"]>;
+
+function CreateWorkflowModal(props: {
+  workspace: string;
+  opened: boolean;
+  onClose: () => void;
+  onCreate: (input: { name: string; title?: string; description: string; template?: TemplateId }) => Promise<void>;
+}) {
+  const trpc = useTRPC();
+  const templates = useQuery({ ...trpc.workflows.templates.queryOptions({ workspace: props.workspace }), enabled: props.opened, staleTime: Infinity });
+  const [template, setTemplate] = useState<TemplateId | null>(null);
   const [name, setName] = useState("");
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
+  const chosen = templates.data?.find((t) => t.id === template);
+  function pick(id: TemplateId | null) {
+    const next = templates.data?.find((t) => t.id === id);
+    const previous = chosen;
+    setTemplate(id);
+    // Fill the fields from the template unless the person already typed their own.
+    if (!name || name === previous?.name) setName(next?.name ?? "");
+    if (!title || title === previous?.title) setTitle(next?.title ?? "");
+    if (!description || description === previous?.description) setDescription(next?.description ?? "");
+  }
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     try {
-      await props.onCreate({ name: name.trim(), ...(title.trim() ? { title: title.trim() } : {}), description });
+      await props.onCreate({ name: name.trim(), ...(title.trim() ? { title: title.trim() } : {}), description, ...(template ? { template } : {}) });
       setError(null);
     } catch (e) {
       setError(describeError(e));
@@ -265,9 +288,33 @@ function CreateWorkflowModal(props: { opened: boolean; onClose: () => void; onCr
     }
   }
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title="New workflow">
+    <Modal opened={props.opened} onClose={props.onClose} title="New workflow" size="xl">
       <form onSubmit={submit} noValidate aria-label="New workflow">
         <Stack>
+          <Radio.Group label="Start from" value={template ?? "blank"} onChange={(v) => pick(v === "blank" ? null : (v as TemplateId))}>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} mt={6} spacing="xs">
+              <Radio.Card value="blank" p="sm" radius="md" aria-label="Blank workflow">
+                <Text fw={600} size="sm">Blank</Text>
+                <Text size="xs" c="dimmed">An input and an output, connected. Build the rest on the canvas.</Text>
+              </Radio.Card>
+              {templates.data?.map((t) => (
+                <Radio.Card key={t.id} value={t.id} p="sm" radius="md" aria-label={`Template: ${t.useCase}`}>
+                  <Text fw={600} size="sm">{t.useCase}</Text>
+                  <Text size="xs" c="dimmed" lineClamp={2}>{t.description}</Text>
+                  <Text size="xs" mt={4}>
+                    {t.nodeCount} nodes · needs secret{t.secrets.length === 1 ? "" : "s"} {t.secrets.map((s) => <Code key={s}>{s}</Code>)}
+                  </Text>
+                </Radio.Card>
+              ))}
+            </SimpleGrid>
+          </Radio.Group>
+          {chosen && (
+            <Alert color="blue" variant="light" p="xs">
+              <Text size="xs">
+                The template calls example hosts and uses the secret{chosen.secrets.length === 1 ? "" : "s"} {chosen.secrets.join(", ")} by name. An owner adds {chosen.secrets.length === 1 ? "it" : "them"} under Settings → Secrets; change the URLs or query to your systems before publishing.
+              </Text>
+            </Alert>
+          )}
           <TextInput
             label="Tool name"
             description="What AI clients call: letters, digits, _ - . (e.g. add_tax)"
