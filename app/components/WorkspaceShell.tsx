@@ -24,7 +24,10 @@ export function WorkspaceShell(props: {
   const base = `/w/${props.workspace.slug}`;
   const nav = [
     { href: `${base}/workflows`, label: "Workflows" },
+    { href: `${base}/runs`, label: "Runs" },
     { href: `${base}/members`, label: "Members" },
+    { href: `${base}/settings`, label: "Settings" },
+    { href: `${base}/connect`, label: "Connect" },
   ];
 
   async function signOut() {

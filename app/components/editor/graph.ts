@@ -263,18 +263,21 @@ export function inputFields(doc: WorkflowDoc): ArgField[] {
   if (Array.isArray(params.fields)) {
     return (params.fields as ArgField[]).filter((f) => f && typeof f.name === "string" && f.name);
   }
-  const schema = params.schema as { properties?: Record<string, { type?: string; description?: string; enum?: Array<string | number>; default?: unknown }>; required?: string[] } | undefined;
-  if (schema?.properties) {
-    return Object.entries(schema.properties).map(([name, p]) => ({
-      name,
-      type: p.enum ? "enum" : (p.type ?? "string"),
-      description: p.description,
-      required: schema.required?.includes(name),
-      default: p.default,
-      values: p.enum,
-    }));
-  }
-  return [];
+  return params.schema ? schemaFields(params.schema) : [];
+}
+
+/** Form fields for the top-level properties of a JSON Schema (a tool's inputSchema, or a raw input schema). */
+export function schemaFields(input: unknown): ArgField[] {
+  const schema = input as { properties?: Record<string, { type?: string | string[]; description?: string; enum?: Array<string | number>; default?: unknown }>; required?: string[] } | undefined;
+  if (!schema?.properties) return [];
+  return Object.entries(schema.properties).map(([name, p]) => ({
+    name,
+    type: p.enum ? "enum" : ((Array.isArray(p.type) ? p.type.find((t) => t !== "null") : p.type) ?? "string"),
+    description: p.description,
+    required: schema.required?.includes(name),
+    default: p.default,
+    values: p.enum,
+  }));
 }
 
 export function downloadJson(filename: string, value: unknown) {

@@ -64,7 +64,8 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
   const trace = useMemo(() => readTrace(data?.trace), [data?.trace]);
   // Steps of this workflow (nodes of workflows it called are listed in the table, not drawn).
   const steps = useMemo(() => trace.nodes.filter((e) => !e.workflow), [trace.nodes]);
-  const doc = useMemo(() => (data?.graph ? asDoc(data.graph) : null), [data?.graph]);
+  const graph = data?.graph;
+  const doc = useMemo(() => (graph ? asDoc(graph) : null), [graph]);
   const [step, setStep] = useState<number | null>(null);
   const [playing, setPlaying] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);

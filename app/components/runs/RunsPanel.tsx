@@ -5,7 +5,7 @@ import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Text,
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import { formatMs } from "../editor/FlowNode";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
@@ -42,15 +42,13 @@ export function RunsPanel({ workspace, initial }: { workspace: string; initial: 
   // Cursors of the pages seen so far: page n starts after cursors[n - 1].
   const [cursors, setCursors] = useState<string[]>([]);
   const workflows = useQuery(trpc.workflows.list.queryOptions({ workspace, includeArchived: true }));
-  // Fixed when the filters change, so paging does not drift as new runs arrive.
-  const since = useMemo(() => (filters.within ? new Date(Date.now() - Number(filters.within) * 3_600_000) : undefined), [filters.within]);
   const input = {
     workspace,
     limit: PAGE_SIZE,
     ...(filters.workflow ? { workflow: filters.workflow } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.trigger ? { trigger: filters.trigger } : {}),
-    ...(since ? { since } : {}),
+    ...(filters.within ? { withinHours: Number(filters.within) } : {}),
     ...(cursors.length ? { cursor: cursors[cursors.length - 1] } : {}),
   };
   const runs = useQuery({ ...trpc.runs.list.queryOptions(input), refetchInterval: cursors.length ? false : 5000 });

@@ -9,12 +9,15 @@ export const runsRouter = router({
         workflow: z.string().max(64).optional(),
         status: z.enum(["running", "ok", "error", "cancelled"]).optional(),
         trigger: z.enum(["mcp", "test", "call"]).optional(),
-        since: z.coerce.date().optional(),
+        /** Only runs of the last this many hours. */
+        withinHours: z.number().int().min(1).max(87_600).optional(),
         cursor: z.string().max(64).optional(),
         limit: z.number().int().min(1).max(200).optional(),
       }),
     )
-    .query(({ ctx, input }) => listRuns(ctx.db, ctx.workspace.id, input)),
+    .query(({ ctx, input: { withinHours, ...filter } }) =>
+      listRuns(ctx.db, ctx.workspace.id, { ...filter, ...(withinHours ? { since: new Date(Date.now() - withinHours * 3_600_000) } : {}) }),
+    ),
   get: workspaceProcedure("viewer")
     .input(z.object({ runId: z.string().min(1).max(64) }))
     .query(({ ctx, input }) => getRun(ctx.db, ctx.workspace.id, input.runId)),

@@ -1,0 +1,169 @@
+"use client";
+// API keys for the workspace's MCP endpoint: a new key is shown once (with a copy button) and never again; the list
+// tells keys apart by name and prefix and shows when each was last used; revoking works at once.
+import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { describeError } from "../../lib/errors";
+import { useTRPC } from "../../lib/trpc";
+
+export function NewKeyModal({ created, onClose }: { created: { name: string; key: string } | null; onClose: () => void }) {
+  return (
+    <Modal opened={created !== null} onClose={onClose} title={`Key "${created?.name ?? ""}" created`} closeOnClickOutside={false} size="lg">
+      <Stack>
+        <Alert color="yellow" variant="light">
+          Copy it now: this is the only time the key is shown. Toolflow keeps only a hash of it.
+        </Alert>
+        <Group gap="xs" wrap="nowrap">
+          <Code block style={{ flex: 1, wordBreak: "break-all" }} aria-label="New API key">
+            {created?.key}
+          </Code>
+          <CopyButton value={created?.key ?? ""}>
+            {({ copied, copy }) => (
+              <Button onClick={copy} color={copied ? "teal" : undefined} w={90}>
+                {copied ? "Copied" : "Copy"}
+              </Button>
+            )}
+          </CopyButton>
+        </Group>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            I have copied it
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
+/** Creating a key, used here and on the Connect page; calls back with the full key. */
+export function useCreateKey(workspace: string, onCreated: (created: { name: string; key: string }) => void) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.keys.create.mutationOptions({
+      onSuccess: (created) => {
+        void queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey({ workspace }) });
+        onCreated({ name: created.name, key: created.key });
+      },
+    }),
+  );
+}
+
+export function ApiKeysPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const keys = useQuery({ ...trpc.keys.list.queryOptions({ workspace }), enabled: isOwner });
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [revoking, setRevoking] = useState<{ id: string; name: string; prefix: string } | null>(null);
+  const create = useCreateKey(workspace, (c) => {
+    setCreated(c);
+    setName("");
+    setError(null);
+  });
+  const revoke = useMutation(
+    trpc.keys.revoke.mutationOptions({
+      onSuccess: (key) => {
+        notifications.show({ color: "green", message: `${key.name} (${key.prefix}…) was revoked. Clients using it get 401 from now on.` });
+        setRevoking(null);
+        void queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey({ workspace }) });
+      },
+      onError: (e) => notifications.show({ color: "red", title: "Not revoked", message: describeError(e).message }),
+    }),
+  );
+
+  if (!isOwner) return <Alert color="gray">Only owners of this workspace manage its API keys.</Alert>;
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    create.mutate({ workspace, name }, { onError: (e) => setError(describeError(e).message) });
+  }
+
+  return (
+    <Stack>
+      <Paper withBorder p="md">
+        <form onSubmit={onSubmit} noValidate aria-label="Create an API key">
+          <Group align="flex-start">
+            <TextInput
+              label="New key for"
+              placeholder="e.g. Claude Desktop on Ana's laptop"
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={error}
+              w={360}
+            />
+            <Button type="submit" mt={25} loading={create.isPending}>
+              Create key
+            </Button>
+          </Group>
+        </form>
+      </Paper>
+      <Paper withBorder>
+        <Table aria-label="API keys" verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Key</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th aria-label="Actions" />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {keys.data?.map((k) => (
+              <Table.Tr key={k.id}>
+                <Table.Td>{k.name}</Table.Td>
+                <Table.Td>
+                  <Code>{k.prefix}…</Code>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{new Date(k.createdAt).toLocaleString()}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" c={k.lastUsedAt ? undefined : "dimmed"}>
+                    {k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : "never"}
+                  </Text>
+                </Table.Td>
+                <Table.Td>{k.revokedAt ? <Badge color="gray">revoked</Badge> : <Badge color="green">active</Badge>}</Table.Td>
+                <Table.Td>
+                  {!k.revokedAt && (
+                    <Button size="compact-xs" color="red" variant="subtle" aria-label={`Revoke ${k.name}`} onClick={() => setRevoking(k)}>
+                      Revoke
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {keys.data?.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text size="sm" c="dimmed">
+                    No keys yet. AI clients need one to call this workspace&apos;s tools.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+      <NewKeyModal created={created} onClose={() => setCreated(null)} />
+      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={`Revoke ${revoking?.name ?? ""}?`}>
+        <Text size="sm">
+          Clients using <Code>{revoking?.prefix}…</Code> get 401 from their next request. This cannot be undone; create a new key for them instead.
+        </Text>
+        <Group justify="flex-end" mt="md">
+          <Button variant="default" onClick={() => setRevoking(null)}>
+            Cancel
+          </Button>
+          <Button color="red" loading={revoke.isPending} onClick={() => revoking && revoke.mutate({ workspace, keyId: revoking.id })}>
+            Revoke key
+          </Button>
+        </Group>
+      </Modal>
+    </Stack>
+  );
+}

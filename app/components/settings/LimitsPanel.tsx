@@ -1,0 +1,161 @@
+"use client";
+// A workspace's runtime limits, the private hosts its workflows may reach, the MCP rate limit and run retention.
+// Empty limit fields mean the default (shown as the placeholder). Owners change them; others see them.
+import { Alert, Button, Group, NumberInput, Paper, SimpleGrid, Stack, TagsInput, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { describeError } from "../../lib/errors";
+import { useTRPC } from "../../lib/trpc";
+
+const LIMIT_FIELDS = [
+  { key: "timeoutMs", label: "Time per call", unit: "ms" },
+  { key: "memoryMb", label: "Sandbox memory", unit: "MB" },
+  { key: "maxOutputBytes", label: "Result size", unit: "bytes" },
+  { key: "maxHttpRequests", label: "HTTP requests per call", unit: "" },
+  { key: "maxLoopIterations", label: "Loop iterations per call", unit: "" },
+  { key: "maxWaitMs", label: "Longest wait node", unit: "ms" },
+  { key: "maxCallDepth", label: "Nested workflow calls", unit: "" },
+] as const;
+type LimitKey = (typeof LIMIT_FIELDS)[number]["key"];
+
+interface FormState {
+  limits: Partial<Record<LimitKey, number>>;
+  allowHosts: string[];
+  rateLimitPerMinute: number;
+  runRetentionDays: number;
+  runRetentionCount: number;
+}
+
+export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.settings.get.queryOptions({ workspace }));
+  if (settings.error) return <Alert color="red">{describeError(settings.error).message}</Alert>;
+  if (!settings.data) return <Text c="dimmed">Loading…</Text>;
+  const { defaultLimits, ...stored } = settings.data;
+  // Keyed by the stored values: a save that comes back resets the form to what the server kept.
+  return <LimitsForm key={JSON.stringify(stored)} workspace={workspace} isOwner={isOwner} initial={stored} defaults={defaultLimits} />;
+}
+
+function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormState & { sqliteDirs: string[] }; defaults: Record<LimitKey, number> }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState<FormState>(props.initial);
+  const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
+  const save = useMutation(
+    trpc.settings.update.mutationOptions({
+      onSuccess: () => {
+        setError(null);
+        notifications.show({ color: "green", message: "Settings saved. New calls use them at once." });
+        void queryClient.invalidateQueries({ queryKey: trpc.settings.get.queryKey({ workspace: props.workspace }) });
+      },
+      onError: (e) => setError(describeError(e)),
+    }),
+  );
+  const readOnly = !props.isOwner;
+  const fieldError = (path: string) => (error?.field && (error.field === path || error.field === `settings.${path}`) ? error.message : undefined);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    const limits = Object.fromEntries(Object.entries(form.limits).filter(([, v]) => typeof v === "number"));
+    save.mutate({ workspace: props.workspace, settings: { ...form, limits } });
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="Workspace limits">
+      <Stack>
+        {readOnly && <Alert color="gray">Only owners change these settings.</Alert>}
+        <Paper withBorder p="md">
+          <Title order={3} size="h5" mb={4}>
+            Sandbox limits per call
+          </Title>
+          <Text size="xs" c="dimmed" mb="sm">
+            A call that reaches one ends with an error naming the limit. Leave a field empty for the default.
+          </Text>
+          <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
+            {LIMIT_FIELDS.map((f) => (
+              <NumberInput
+                key={f.key}
+                label={`${f.label}${f.unit ? ` (${f.unit})` : ""}`}
+                placeholder={`default ${props.defaults[f.key].toLocaleString()}`}
+                value={form.limits[f.key] ?? ""}
+                onChange={(v) => setForm({ ...form, limits: { ...form.limits, [f.key]: typeof v === "number" ? v : undefined } })}
+                allowDecimal={false}
+                min={0}
+                thousandSeparator=","
+                readOnly={readOnly}
+                error={fieldError(`limits.${f.key}`)}
+              />
+            ))}
+          </SimpleGrid>
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={3} size="h5" mb={4}>
+            Private hosts
+          </Title>
+          <Text size="xs" c="dimmed" mb="sm">
+            HTTP and SQL nodes may not reach loopback, private or link-local addresses, so a workflow cannot probe your network. List the internal hosts, IPs or CIDR ranges they may
+            reach (e.g. crm.internal, 10.0.4.12, 10.0.0.0/16).
+          </Text>
+          <TagsInput
+            label="Allowed private hosts"
+            placeholder={readOnly ? "" : "Type a host and press Enter"}
+            value={form.allowHosts}
+            onChange={(v) => setForm({ ...form, allowHosts: v })}
+            readOnly={readOnly}
+            error={fieldError("allowHosts")}
+            clearable={!readOnly}
+          />
+          {props.initial.sqliteDirs.length > 0 && (
+            <Text size="xs" mt="xs">
+              SQLite files may be opened under: {props.initial.sqliteDirs.join(", ")} (set by the server&apos;s operator).
+            </Text>
+          )}
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={3} size="h5" mb="sm">
+            MCP and run history
+          </Title>
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <NumberInput
+              label="Requests per minute per key"
+              value={form.rateLimitPerMinute}
+              onChange={(v) => setForm({ ...form, rateLimitPerMinute: Number(v) || 0 })}
+              allowDecimal={false}
+              min={1}
+              readOnly={readOnly}
+              error={fieldError("rateLimitPerMinute")}
+            />
+            <NumberInput
+              label="Keep runs for (days)"
+              value={form.runRetentionDays}
+              onChange={(v) => setForm({ ...form, runRetentionDays: Number(v) || 0 })}
+              allowDecimal={false}
+              min={1}
+              readOnly={readOnly}
+              error={fieldError("runRetentionDays")}
+            />
+            <NumberInput
+              label="Keep at most (runs)"
+              value={form.runRetentionCount}
+              onChange={(v) => setForm({ ...form, runRetentionCount: Number(v) || 0 })}
+              allowDecimal={false}
+              min={10}
+              thousandSeparator=","
+              readOnly={readOnly}
+              error={fieldError("runRetentionCount")}
+            />
+          </SimpleGrid>
+        </Paper>
+        {error && !error.field && <Alert color="red">{error.message}</Alert>}
+        {!readOnly && (
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              Save settings
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </form>
+  );
+}
