@@ -25,12 +25,13 @@ async function listAllTools(client: Client): Promise<Tool[]> {
   return tools;
 }
 
-/** What a failed connect means for the person: the SDK reports HTTP failures as "Error POSTing … (HTTP 401)…". */
+/** What a failed request means for the person: the SDK's transport errors carry the HTTP status as `code`. */
 function explain(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/\b401\b/.test(message)) return "The endpoint refused the key (401): it is wrong, revoked, or belongs to another workspace.";
-  if (/\b403\b/.test(message)) return `The endpoint refused this page (403): ${message}`;
-  if (/\b429\b/.test(message)) return "Too many requests for this key (429): wait a minute and try again.";
+  const status = (error as { code?: unknown } | null)?.code;
+  if (status === 401) return "The endpoint refused the key (401): it is wrong, revoked, or belongs to another workspace.";
+  if (status === 403) return `The endpoint refused this page (403): ${message}`;
+  if (status === 429) return "Too many requests for this key (429): wait a minute and try again.";
   return message;
 }
 

@@ -149,7 +149,7 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
                     {playing ? "Pause" : "▶ Replay"}
                   </Button>
                   <Slider
-                    aria-label="Step"
+                    thumbLabel="Step"
                     style={{ flex: 1 }}
                     min={0}
                     max={steps.length}
@@ -203,7 +203,7 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
                         </Text>
                       )}
                       <Text size="xs" fw={600} c="dimmed">Input (params as evaluated; secrets masked)</Text>
-                      <JsonBlock value={e.params} label={`Input of ${selected}`} maxHeight={180} />
+                      <JsonBlock value={e.params} label={`Evaluated params of ${selected}`} maxHeight={180} />
                       <Text size="xs" fw={600} c="dimmed" mt={4}>Output</Text>
                       <JsonBlock value={e.output} label={`Output of ${selected}`} maxHeight={220} />
                     </Box>

@@ -40,7 +40,10 @@ export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner
 function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormState & { sqliteDirs: string[] }; defaults: Record<LimitKey, number> }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState<FormState>(props.initial);
+  const [form, setForm] = useState<FormState>(() => {
+    const { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount } = props.initial;
+    return { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount };
+  });
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
   const save = useMutation(
     trpc.settings.update.mutationOptions({
@@ -53,7 +56,9 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
     }),
   );
   const readOnly = !props.isOwner;
-  const fieldError = (path: string) => (error?.field && (error.field === path || error.field === `settings.${path}`) ? error.message : undefined);
+  const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
+  const errorPath = error?.field?.replace(/^settings\./, "") ?? null;
+  const fieldError = (path: string) => (errorPath === path ? error!.message : undefined);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -147,7 +152,7 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
             />
           </SimpleGrid>
         </Paper>
-        {error && !error.field && <Alert color="red">{error.message}</Alert>}
+        {error && !(errorPath && FIELD_PATHS.includes(errorPath)) && <Alert color="red">{error.message}</Alert>}
         {!readOnly && (
           <Group>
             <Button type="submit" loading={save.isPending}>
