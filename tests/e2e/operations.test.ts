@@ -342,7 +342,10 @@ describe("versions, runs, settings and Connect", () => {
     await form.getByRole("button", { name: "Call add_tax" }).click();
     await expect.poll(() => page.getByLabel("Playground result").innerText()).toContain('"total": 220');
     expect(JSON.parse(await page.getByLabel("Playground result").innerText())).toMatchObject({ structuredContent: { total: 220 } });
-    await page.screenshot({ path: screenshotPath("connect-page"), fullPage: true });
+    // The whole page in one viewport (a full-page capture repeats the fixed header mid-page).
+    await page.setViewportSize({ width: 1600, height: 1400 });
+    await page.screenshot({ path: screenshotPath("connect-page") });
+    await page.setViewportSize({ width: 1600, height: 1000 });
 
     // The call was a real MCP call: it is in the run history with the playground as its client.
     const run = await server.database.db.run.findFirstOrThrow({ where: { workspaceId, clientName: "Toolflow playground" }, orderBy: { startedAt: "desc" } });

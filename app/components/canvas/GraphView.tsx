@@ -3,14 +3,15 @@
 // found on it, the run detail draws a run's trace over it. Clicking a node reports it; nothing can be changed here.
 import "@xyflow/react/dist/style.css";
 import { Box } from "@mantine/core";
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, type Edge } from "@xyflow/react";
-import { useMemo } from "react";
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, type Edge } from "@xyflow/react";
+import { useEffect, useMemo, useRef } from "react";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { FlowNode, type DiffMark, type FlowNodeData, type FlowNodeType } from "../editor/FlowNode";
 import { GROUP_PREFIX, LoopGroup, loopGroups } from "../editor/LoopGroup";
 import { acceptsInput, edgeKey, handleId, keyParams, nodeHandles, type DocEdge, type DocNode, type RunEntry } from "../editor/graph";
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
+const FIT = { padding: 0.15, maxZoom: 1 };
 const EDGE_COLORS = { added: "var(--mantine-color-green-6)", removed: "var(--mantine-color-red-6)", taken: "var(--mantine-color-green-6)" };
 
 export interface GraphViewProps {
@@ -36,6 +37,21 @@ export function GraphView(props: GraphViewProps) {
 }
 
 function GraphViewInner({ nodes, edges, nodeMarks, edgeMarks, runs, selected, onSelect, height = 460, label }: GraphViewProps) {
+  const flow = useReactFlow();
+  const initialized = useNodesInitialized();
+  const box = useRef<HTMLDivElement>(null);
+  // Fit once the cards have their sizes, and again whenever the box changes size (layouts settle after the first
+  // paint), so the whole graph is always in view when a page opens.
+  useEffect(() => {
+    if (initialized) void flow.fitView(FIT);
+  }, [initialized, flow]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => void flow.fitView(FIT));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [flow]);
   const rfNodes = useMemo(() => {
     const cards: FlowNodeType[] = nodes.map((n) => {
       const descriptor = getNodeType(n.type);
@@ -83,7 +99,7 @@ function GraphViewInner({ nodes, edges, nodeMarks, edgeMarks, runs, selected, on
   );
 
   return (
-    <Box role="region" aria-label={label} h={height} style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 8, background: "white" }}>
+    <Box ref={box} role="region" aria-label={label} h={height} style={{ border: "1px solid var(--mantine-color-gray-3)", borderRadius: 8, background: "white" }}>
       <ReactFlow<FlowNodeType, Edge>
         nodes={rfNodes}
         edges={rfEdges}
@@ -94,7 +110,7 @@ function GraphViewInner({ nodes, edges, nodeMarks, edgeMarks, runs, selected, on
         onNodeClick={(_e, node) => !node.id.startsWith(GROUP_PREFIX) && onSelect?.(node.id)}
         onPaneClick={() => onSelect?.(null)}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+        fitViewOptions={FIT}
         minZoom={0.1}
         onlyRenderVisibleElements={nodes.length > 150}
         proOptions={{ hideAttribution: true }}

@@ -2,7 +2,7 @@
 // One run, node by node: the trace drawn over the canvas of the version that ran (or the draft, for a test run),
 // with a step control that replays it in order, each node's evaluated params (secrets masked), output and error, and
 // the call's arguments, result and log.
-import { Alert, Anchor, Badge, Box, Button, Code, Group, Paper, ScrollArea, SimpleGrid, Slider, Stack, Table, Tabs, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Box, Button, Code, Group, Paper, ScrollArea, Slider, Stack, Table, Tabs, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
@@ -133,7 +133,7 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
         </Alert>
       )}
       {trace.truncated && <Alert color="yellow">This run&apos;s trace was larger than the stored size limit; only a preview was kept.</Alert>}
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm" style={{ gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)" }}>
+      <Box style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)", gap: "var(--mantine-spacing-sm)" }}>
         <Stack gap="xs">
           {doc ? (
             <>
@@ -239,7 +239,7 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
             </Tabs>
           )}
         </Paper>
-      </SimpleGrid>
+      </Box>
       <Paper withBorder>
         <Table aria-label="Trace" fz="xs" verticalSpacing={4} highlightOnHover>
           <Table.Thead>

@@ -1,7 +1,7 @@
 "use client";
 // A workflow's versions: who published what and when, which one is live, a visual diff of any two (or a version and
 // the draft) on the canvas, and the two one-click actions of SPEC §7: make live (rollback) and restore to draft.
-import { Alert, Anchor, Badge, Box, Button, Code, Group, Modal, Paper, Radio, ScrollArea, Select, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Box, Button, Code, Group, Modal, Paper, Radio, ScrollArea, Select, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
@@ -246,7 +246,7 @@ function DiffView(props: { workspace: string; name: string; before: Side; after:
           </>
         )}
       </Group>
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm" style={{ gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)" }}>
+      <Box style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)", gap: "var(--mantine-spacing-sm)" }}>
         <GraphView
           label="Diff canvas"
           nodes={view.nodes}
@@ -309,7 +309,7 @@ function DiffView(props: { workspace: string; name: string; before: Side; after:
             </Stack>
           </ScrollArea>
         </Paper>
-      </SimpleGrid>
+      </Box>
     </Stack>
   );
 }
