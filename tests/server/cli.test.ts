@@ -50,6 +50,16 @@ describe("toolflow CLI", { timeout: 180_000 }, () => {
     expect(ws.memberships.map((m) => m.role)).toEqual(["owner"]);
   });
 
+  it("lets the operator (not a workspace owner) set the folders whose SQLite files sql nodes may open", async () => {
+    const data = join(dir, "shop-data");
+    expect(toolflow(["workspace", "sqlite-dirs", "acme", data])).toMatchObject({ code: 0, stdout: `acme may open SQLite files under: ${data}` });
+    const ws = await db.workspace.findUniqueOrThrow({ where: { slug: "acme" } });
+    expect(ws.limits).toMatchObject({ sqliteDirs: [data], rateLimitPerMinute: 600 });
+    expect(toolflow(["workspace", "sqlite-dirs", "acme"])).toMatchObject({ code: 0, stdout: "acme may open no SQLite file" });
+    expect((await db.workspace.findUniqueOrThrow({ where: { slug: "acme" } })).limits).toMatchObject({ sqliteDirs: [] });
+    expect(toolflow(["workspace", "sqlite-dirs", "nope", data])).toMatchObject({ code: 1 });
+  });
+
   it("creates a key that prints only the key and works for that workspace; revokes it by prefix", async () => {
     const created = toolflow(["key", "create", "--workspace", "acme", "--name", "claude"]);
     expect(created.code).toBe(0);

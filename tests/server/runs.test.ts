@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunOutcome } from "../../runtime/engine";
-import { capJson, pruneRuns, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
+import { capJson, getRun, listRuns, pruneRuns, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
 import { updateSettings } from "../../server/services/workspaceSettings";
 import { createRunInserter } from "../../server/db/run-inserts";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
@@ -91,5 +91,34 @@ describe.each(TEST_PROVIDERS)("run records on %s", (provider) => {
     expect(deleted).toBe(4);
     const left = await database.db.run.findMany({ orderBy: { startedAt: "asc" }, select: { id: true } });
     expect(left.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => `recent_${String(i + 2).padStart(2, "0")}`));
+  });
+
+  it("lists newest first with filters (workflow, status, trigger, since) and pages by cursor without repeats", async () => {
+    await database.db.run.deleteMany({});
+    const other = (await database.db.workflow.create({ data: { workspaceId, name: "other", draft: { nodes: [] } } })).id;
+    const now = Date.now();
+    const failed: RunOutcome = { ...outcome("x"), status: "error", error: { code: "node_failed", message: "boom" } };
+    await recordRuns(database.db, [
+      ...Array.from({ length: 7 }, (_, i) => record(`page_${i}`, new Date(now - (i + 1) * 60_000))),
+      { ...record("failed", new Date(now - 30 * 60_000)), outcome: failed },
+      { ...record("test", new Date(now - 40 * 60_000)), trigger: "test" as const, workflowId: other },
+      record("old", new Date(now - 3 * 86_400_000)),
+    ]);
+    const all = await listRuns(database.db, workspaceId, { limit: 4 });
+    expect(all.runs.map((r) => r.id)).toEqual(["page_0", "page_1", "page_2", "page_3"]);
+    const next = await listRuns(database.db, workspaceId, { limit: 4, cursor: all.nextCursor! });
+    expect(next.runs.map((r) => r.id)).toEqual(["page_4", "page_5", "page_6", "failed"]);
+    const last = await listRuns(database.db, workspaceId, { limit: 4, cursor: next.nextCursor! });
+    expect(last).toMatchObject({ runs: [{ id: "test" }, { id: "old" }], nextCursor: null });
+
+    expect((await listRuns(database.db, workspaceId, { status: "error" })).runs).toMatchObject([{ id: "failed", error: "boom", workflow: "w" }]);
+    expect((await listRuns(database.db, workspaceId, { trigger: "test" })).runs.map((r) => r.id)).toEqual(["test"]);
+    expect((await listRuns(database.db, workspaceId, { workflow: "other" })).runs.map((r) => r.id)).toEqual(["test"]);
+    expect((await listRuns(database.db, workspaceId, { since: new Date(now - 86_400_000) })).runs.map((r) => r.id)).not.toContain("old");
+    // The list leaves out the heavy parts; the detail has them, and a test run of a draft is drawn over the draft.
+    expect(all.runs[0]).not.toHaveProperty("trace");
+    expect(await getRun(database.db, workspaceId, "test")).toMatchObject({ graphSource: "draft", graph: { nodes: [] }, trace: { nodes: [expect.objectContaining({ nodeId: "n" })] } });
+    expect(await getRun(database.db, workspaceId, "page_0")).toMatchObject({ graphSource: null, graph: null });
+    await expect(getRun(database.db, "another-workspace", "page_0")).rejects.toThrow("does not exist in this workspace");
   });
 });
