@@ -184,7 +184,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   // Masks with the state's masker once the call runs: `call` nodes may add their workflows' secrets to it.
   let masker = createMasker(Object.values(secrets));
   const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
-    masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}) });
+    masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}), input: options.input });
 
   const args = checkArguments(options.compiled.inputSchema, options.input);
   if (!args.ok) return finish("error", errorResult(args.message), [], [], { code: "invalid_arguments", message: args.message });

@@ -61,6 +61,8 @@ export const RunOutcomeSchema = z.object({
   logs: z.array(RunLogSchema),
   durationMs: z.number(),
   error: z.object({ code: RunErrorCodeSchema, message: z.string(), limit: z.string().optional() }).optional(),
+  /** The caller's arguments with secret values masked: what a run record keeps (SPEC §6). */
+  input: z.unknown().optional(),
 });
 export type RunOutcome = z.infer<typeof RunOutcomeSchema>;
 export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;

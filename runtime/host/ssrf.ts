@@ -120,6 +120,30 @@ function normaliseName(host: string): string {
   return h.endsWith(".") ? h.slice(0, -1) : h;
 }
 
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
+/** Ranges broader than these would open most of a network (or all of it, with /0) to every workflow. */
+const MIN_PREFIX = { ipv4: 8, ipv6: 32 } as const;
+
+/** Why an allow-list entry (host name, IP, or CIDR range) cannot be saved, or null when it is fine. */
+export function allowHostProblem(raw: string): string | null {
+  const entry = raw.trim();
+  if (entry.includes("://")) return `"${entry}" is not a host name: write the host only (e.g. crm.internal), without a scheme or path.`;
+  if (entry.includes("/")) {
+    let base: ipaddr.IPv4 | ipaddr.IPv6;
+    let bits: number;
+    try {
+      [base, bits] = ipaddr.parseCIDR(entry);
+    } catch {
+      return `"${entry}" is not a CIDR range (e.g. 10.0.0.0/16).`;
+    }
+    const kind = base.kind() as "ipv4" | "ipv6";
+    if (bits < MIN_PREFIX[kind]) return `"${entry}" is too broad: allow ranges of /${MIN_PREFIX[kind]} or narrower, or name the hosts.`;
+    return null;
+  }
+  if (parseIpLiteral(entry)) return null;
+  return HOSTNAME.test(normaliseName(entry)) ? null : `"${entry}" is not a host name, IP address or CIDR range.`;
+}
+
 interface CompiledAllowList {
   names: Set<string>;
   ranges: Array<[Address, number]>;

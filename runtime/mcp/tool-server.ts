@@ -173,7 +173,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         trigger: "mcp",
         client: caller.client,
         startedAt,
-        input: args.value,
+        input: outcome.input ?? args.value,
         outcome,
       })
       .catch((error: unknown) => console.error(`could not record run ${runId}:`, error));

@@ -63,20 +63,29 @@ const differ = create({
   arrays: { detectMove: true, includeValueOnMove: false },
 });
 
-function itemLabel(item: unknown, index: string): string {
+function itemKey(item: unknown): string | null {
   if (item && typeof item === "object") {
     const o = item as Record<string, unknown>;
-    for (const key of ["name", "id", "handle"]) if (typeof o[key] === "string" && o[key]) return `[${o[key] as string}]`;
+    for (const key of ["name", "id", "handle"]) if (typeof o[key] === "string" && o[key]) return o[key] as string;
   }
-  return `[${index}]`;
+  return null;
+}
+
+function itemLabel(item: unknown, index: string): string {
+  const key = itemKey(item);
+  return key !== null ? `[${key}]` : `[${index}]`;
 }
 
 function join(path: string, key: string): string {
   return key.startsWith("[") ? `${path}${key}` : path ? `${path}.${key}` : key;
 }
 
-/** Flattens a jsondiffpatch delta into readable changes; `left` is the older value, for naming array items. */
-function flatten(delta: Delta, left: unknown, path: string, out: ValueChange[]): void {
+/**
+ * Flattens a jsondiffpatch delta into readable changes. `left` and `right` are the older and newer values at this
+ * point: in an array delta, plain keys are indexes in the new array and `_n` keys indexes in the old one, so items
+ * are named from the side their index belongs to.
+ */
+function flatten(delta: Delta, left: unknown, right: unknown, path: string, out: ValueChange[]): void {
   if (delta === undefined) return;
   if (Array.isArray(delta)) {
     if (delta.length === 1) out.push({ path, kind: "added", after: delta[0] });
@@ -90,10 +99,11 @@ function flatten(delta: Delta, left: unknown, path: string, out: ValueChange[]):
   const d = delta as Record<string, Delta> & { _t?: string };
   if (d._t === "a") {
     const leftArr = Array.isArray(left) ? left : [];
+    const rightArr = Array.isArray(right) ? right : [];
     for (const [key, inner] of Object.entries(d)) {
       if (key === "_t") continue;
       if (key.startsWith("_")) {
-        // An index in the old array: removed or moved.
+        // An index in the old array: removed, or moved (with its changes, if any, under its new index).
         const idx = key.slice(1);
         const old = leftArr[Number(idx)];
         const label = join(path, itemLabel(old, idx));
@@ -102,20 +112,23 @@ function flatten(delta: Delta, left: unknown, path: string, out: ValueChange[]):
       } else if (Array.isArray(inner) && inner.length === 1) {
         out.push({ path: join(path, itemLabel(inner[0], key)), kind: "added", after: inner[0] });
       } else {
-        // An item changed in place; its old self is at the same index unless items moved before it.
-        const old = leftArr[Number(key)];
-        flatten(inner as Delta, old, join(path, itemLabel(old, key)), out);
+        // An item changed in place: named by its new self; its old self is the one with the same key (or index).
+        const now = rightArr[Number(key)];
+        const name = itemKey(now);
+        const old = name !== null ? leftArr.find((item) => itemKey(item) === name) : leftArr[Number(key)];
+        flatten(inner as Delta, old, now, join(path, itemLabel(now, key)), out);
       }
     }
     return;
   }
   const leftObj = left && typeof left === "object" ? (left as Record<string, unknown>) : {};
-  for (const [key, inner] of Object.entries(d)) flatten(inner as Delta, leftObj[key], join(path, key), out);
+  const rightObj = right && typeof right === "object" ? (right as Record<string, unknown>) : {};
+  for (const [key, inner] of Object.entries(d)) flatten(inner as Delta, leftObj[key], rightObj[key], join(path, key), out);
 }
 
 export function diffValues(before: unknown, after: unknown, path = ""): ValueChange[] {
   const out: ValueChange[] = [];
-  flatten(differ.diff(before, after), before, path, out);
+  flatten(differ.diff(before, after), before, after, path, out);
   return out;
 }
 

@@ -45,7 +45,7 @@ export async function testRunWorkflow(
     trigger: "test",
     client: { name: "Toolflow editor" },
     startedAt,
-    input: args.value,
+    input: outcome.input ?? args.value,
     outcome,
   });
   return { runId, ...outcome };

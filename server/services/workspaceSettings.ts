@@ -2,6 +2,7 @@
 // may reach, the MCP rate limit and run retention. Absent keys take the defaults.
 import { z } from "zod";
 import type { NetworkPolicy } from "../../runtime/host/types";
+import { allowHostProblem } from "../../runtime/host/ssrf";
 import { PartialLimitsSchema } from "../../runtime/sandbox/limits";
 import type { Db } from "../db/client";
 import { parseOrThrow } from "../errors";
@@ -11,7 +12,20 @@ import { recordAudit } from "./audit";
 export const WorkspaceSettingsSchema = z.object({
   limits: PartialLimitsSchema.default({}),
   /** Loopback/private hosts, IPs or CIDRs that `http` and `sql` nodes may reach (SSRF guard exceptions). */
-  allowHosts: z.array(z.string().min(1).max(253)).max(100).default([]),
+  allowHosts: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(253)
+        .superRefine((entry, ctx) => {
+          const problem = allowHostProblem(entry);
+          if (problem) ctx.addIssue({ code: "custom", message: problem });
+        }),
+    )
+    .max(100)
+    .default([]),
   /** Folders whose SQLite files `sql` nodes may open. */
   sqliteDirs: z.array(z.string().min(1)).max(20).default([]),
   rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
@@ -65,10 +79,16 @@ export async function updateSettings(
   patch: z.input<typeof WorkspaceSettingsSchema>,
   actorId: string | null = null,
 ): Promise<WorkspaceSettings> {
-  const next = parseOrThrow(WorkspaceSettingsSchema, { ...(await getSettings(db, workspaceId)), ...patch });
-  await db.$transaction(async (tx) => {
-    await tx.workspace.update({ where: { id: workspaceId }, data: { limits: next as object } });
-    await recordAudit(tx, { workspaceId, actorId, action: "settings.update", data: patch as Record<string, unknown> });
+  // Keys sent as undefined are absent: they keep their value. `limits` is replaced as a whole (that is how a limit
+  // goes back to its default), the other keys one by one. Read and write in one transaction so concurrent patches
+  // do not undo each other.
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const next = await db.$transaction(async (tx) => {
+    const row = await tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { limits: true } });
+    const merged = parseOrThrow(WorkspaceSettingsSchema, { ...parseSettings(row.limits), ...given });
+    await tx.workspace.update({ where: { id: workspaceId }, data: { limits: merged as object } });
+    await recordAudit(tx, { workspaceId, actorId, action: "settings.update", data: given });
+    return merged;
   });
   emitAccessChanged(workspaceId);
   return next;

@@ -33,7 +33,7 @@ const t = initTRPC.context<Context>().create({
       data: {
         ...data,
         // Forms show these next to the field they are about.
-        field: cause instanceof AppError ? (cause.field ?? null) : null,
+        field: cause instanceof AppError ? (cause.field ?? null) : cause instanceof ZodError ? cause.issues[0]?.path.map(String).join(".") || null : null,
         fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
         // Workflow validation problems, each naming its node, for the editor to draw on the canvas.
         problems: cause instanceof ImportProblems ? cause.problems : null,

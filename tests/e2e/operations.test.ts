@@ -231,7 +231,15 @@ describe("versions, runs, settings and Connect", () => {
     try {
       // Limits: let workflows reach the loopback upstream (the SSRF guard refuses it otherwise).
       await page.goto(`${server.url}/w/${SLUG}/settings?tab=limits`);
-      await page.getByRole("combobox", { name: "Allowed private hosts" }).fill("127.0.0.1");
+      const hosts = page.getByRole("combobox", { name: "Allowed private hosts" });
+      // Too broad a range is refused next to the field, and nothing is saved.
+      await hosts.fill("0.0.0.0/0");
+      await page.keyboard.press("Enter");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByText('"0.0.0.0/0" is too broad').waitFor();
+      expect((await server.database.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).limits).toBeNull();
+      await hosts.press("Backspace");
+      await hosts.fill("127.0.0.1");
       await page.keyboard.press("Enter");
       await page.getByRole("button", { name: "Save settings" }).click();
       await expect.poll(async () => (await server.database.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).limits).toMatchObject({ allowHosts: ["127.0.0.1"] });
@@ -264,6 +272,8 @@ describe("versions, runs, settings and Connect", () => {
       const result = (await client.callTool({ name: "lookup_customer", arguments: { email: "ada@example.com" } })) as CallToolResult;
       expect(upstreamAuth.at(-1)).toBe(`Bearer ${SECRET_VALUE}`);
       expect(result.structuredContent).toEqual({ token: "••••", name: "Ada Lovelace" });
+      // A caller that pastes the value into the arguments: the run record keeps it masked.
+      await client.callTool({ name: "lookup_customer", arguments: { email: SECRET_VALUE } });
 
       // A test run from the editor, then every page a person would look at.
       await page.goto(`${server.url}/w/${SLUG}/workflows/lookup_customer`);

@@ -54,4 +54,35 @@ describe("diffWorkflows", () => {
     const d = diffWorkflows(ADD_TAX, after);
     expect(d.nodes[0]!.changes).toEqual([expect.objectContaining({ path: "params.fields[amount]", kind: "removed" })]);
   });
+
+  it("names a changed list item by its own name when items were inserted, removed or reordered before it", () => {
+    const fields = (...f: Array<{ name: string; type: string }>) => ({ fields: f });
+    const base = clone(ADD_TAX);
+    base.nodes[0]!.params = fields({ name: "a", type: "string" }, { name: "b", type: "string" });
+    const inserted = clone(base);
+    inserted.nodes[0]!.params = fields({ name: "x", type: "string" }, { name: "a", type: "number" }, { name: "b", type: "string" });
+    expect(diffWorkflows(base, inserted).nodes[0]!.changes).toEqual(
+      expect.arrayContaining([
+        { path: "params.fields[x]", kind: "added", after: { name: "x", type: "string" } },
+        { path: "params.fields[a].type", kind: "changed", before: "string", after: "number" },
+      ]),
+    );
+    expect(diffWorkflows(base, inserted).nodes[0]!.changes).toHaveLength(2);
+
+    const removed = clone(base);
+    removed.nodes[0]!.params = fields({ name: "b", type: "number" });
+    expect(diffWorkflows(base, removed).nodes[0]!.changes).toEqual(
+      expect.arrayContaining([
+        { path: "params.fields[a]", kind: "removed", before: { name: "a", type: "string" } },
+        { path: "params.fields[b].type", kind: "changed", before: "string", after: "number" },
+      ]),
+    );
+    expect(diffWorkflows(base, removed).nodes[0]!.changes).toHaveLength(2);
+
+    const swapped = clone(base);
+    swapped.nodes[0]!.params = fields({ name: "b", type: "string" }, { name: "a", type: "boolean" });
+    const changes = diffWorkflows(base, swapped).nodes[0]!.changes;
+    expect(changes).toContainEqual({ path: "params.fields[a].type", kind: "changed", before: "string", after: "boolean" });
+    expect(changes.filter((c) => c.kind === "changed").map((c) => c.path)).toEqual(["params.fields[a].type"]);
+  });
 });

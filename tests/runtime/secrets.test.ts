@@ -38,6 +38,21 @@ describe("secrets are masked everywhere", () => {
     expectClean(r);
   });
 
+  it("in the arguments a run record keeps, when a caller sends a secret's value", async () => {
+    const doc = workflow(
+      [
+        { id: "input", type: "input", params: { fields: [{ name: "note", type: "string" }] } },
+        { id: "s", type: "set", params: { fields: [{ name: "len", value: "{{ secrets.API_KEY.length + input.note.length }}" }] } },
+        { id: "out", type: "output", params: { mode: "json", value: "{{ steps.s }}" } },
+      ],
+      [{ from: "input", to: "s" }, { from: "s", to: "out" }],
+    );
+    const r = await run(doc, { note: `my key is ${SECRET}` }, { secrets });
+    expect(r.status).toBe("ok");
+    expect(r.input).toEqual({ note: "my key is ••••" });
+    expectClean(r);
+  });
+
   it("in logs sent to the caller and recorded in the run", async () => {
     const seen: string[] = [];
     const r = await run(chain([{ id: "l", type: "log", params: { message: "using {{ secrets.API_KEY }}" } }], "{{ 1 }}"), {}, { secrets, caller: { log: (_l, m) => void seen.push(m) } });

@@ -162,6 +162,24 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     // A patch of one key leaves the others as they were.
     const retention = await api.settings.update({ workspace: "workspace-b", settings: { runRetentionDays: 3 } });
     expect(retention).toMatchObject({ allowHosts: ["127.0.0.1"], limits: { timeoutMs: 5000 }, runRetentionDays: 3 });
+    // A key sent as undefined is absent, not a reset.
+    expect(await api.settings.update({ workspace: "workspace-b", settings: { allowHosts: undefined, runRetentionCount: 500 } })).toMatchObject({ allowHosts: ["127.0.0.1"], runRetentionCount: 500 });
+    // Allowed private hosts are host names, IPs or ranges no broader than /8 (IPv4) or /32 (IPv6).
+    for (const [entry, message] of [
+      ["0.0.0.0/0", "too broad"],
+      ["::/0", "too broad"],
+      ["10.0.0.0/4", "too broad"],
+      ["10.0.0.0/33", "not a CIDR range"],
+      ["http://crm.internal", "not a host name"],
+      ["crm internal", "not a host name"],
+    ] as const) {
+      const error = await api.settings.update({ workspace: "workspace-b", settings: { allowHosts: ["crm.internal", entry] } }).catch((e: unknown) => e);
+      expect(error, entry).toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining(message) });
+    }
+    expect(await api.settings.update({ workspace: "workspace-b", settings: { allowHosts: ["crm.internal", "10.0.0.0/16", "fd00::/48", "192.168.1.20"] } })).toMatchObject({
+      allowHosts: ["crm.internal", "10.0.0.0/16", "fd00::/48", "192.168.1.20"],
+      runRetentionCount: 500,
+    });
     const { events } = await api.settings.audit({ workspace: "workspace-b" });
     expect(events[0]).toMatchObject({ action: "settings.update", actorId: owner.id, actor: { email: owner.email } });
   });

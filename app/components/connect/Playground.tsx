@@ -46,14 +46,17 @@ export function Playground({ workspace, endpoint, isOwner }: { workspace: string
   const [changes, setChanges] = useState(0);
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const clientRef = useRef<Client | null>(null);
+  // Each Connect gets a number; a slower earlier attempt that finishes later closes its client instead of winning.
+  const attempt = useRef(0);
   const createKey = useCreateKey(workspace, (c) => {
     setCreated(c);
     setKey(c.key);
   });
 
-  useEffect(() => () => void clientRef.current?.close(), []);
+  useEffect(() => () => void clientRef.current?.close().catch(() => undefined), []);
 
   async function connect() {
+    const mine = ++attempt.current;
     await clientRef.current?.close().catch(() => undefined);
     clientRef.current = null;
     setState({ phase: "connecting" });
@@ -65,21 +68,31 @@ export function Playground({ workspace, endpoint, isOwner }: { workspace: string
     try {
       await client.connect(transport);
       client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+        if (clientRef.current !== client) return;
         setChanges((n) => n + 1);
-        setTools(await listAllTools(client));
+        try {
+          setTools(await listAllTools(client));
+        } catch (error) {
+          setCallError(`The tool list changed but could not be read again: ${explain(error)}`);
+        }
       });
       const list = await listAllTools(client);
+      if (mine !== attempt.current) {
+        await client.close().catch(() => undefined);
+        return;
+      }
       clientRef.current = client;
       setTools(list);
       setToolName((current) => (current && list.some((t) => t.name === current) ? current : (list[0]?.name ?? null)));
       setState({ phase: "connected", server: `${client.getServerVersion()?.name ?? "server"} ${client.getServerVersion()?.version ?? ""}`.trim() });
     } catch (error) {
       await client.close().catch(() => undefined);
-      setState({ phase: "failed", message: explain(error) });
+      if (mine === attempt.current) setState({ phase: "failed", message: explain(error) });
     }
   }
 
   async function disconnect() {
+    attempt.current++;
     await clientRef.current?.close().catch(() => undefined);
     clientRef.current = null;
     setState({ phase: "idle" });
@@ -133,7 +146,7 @@ export function Playground({ workspace, endpoint, isOwner }: { workspace: string
             </Button>
           )}
           {isOwner && (
-            <Button variant="subtle" loading={createKey.isPending} onClick={() => createKey.mutate({ workspace, name: "Playground" }, { onError: (e) => setState({ phase: "failed", message: describeError(e).message }) })}>
+            <Button variant="subtle" loading={createKey.isPending} onClick={() => createKey.mutate({ workspace, name: `Playground ${new Date().toLocaleString()}` }, { onError: (e) => setState({ phase: "failed", message: describeError(e).message }) })}>
               Create a key for the playground
             </Button>
           )}

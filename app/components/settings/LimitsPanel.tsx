@@ -58,7 +58,7 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
   const readOnly = !props.isOwner;
   const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
   const errorPath = error?.field?.replace(/^settings\./, "") ?? null;
-  const fieldError = (path: string) => (errorPath === path ? error!.message : undefined);
+  const fieldError = (path: string) => (errorPath && (errorPath === path || errorPath.startsWith(`${path}.`)) ? error!.message : undefined);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -152,7 +152,7 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
             />
           </SimpleGrid>
         </Paper>
-        {error && !(errorPath && FIELD_PATHS.includes(errorPath)) && <Alert color="red">{error.message}</Alert>}
+        {error && !(errorPath && FIELD_PATHS.some((p) => errorPath === p || errorPath.startsWith(`${p}.`))) && <Alert color="red">{error.message}</Alert>}
         {!readOnly && (
           <Group>
             <Button type="submit" loading={save.isPending}>

@@ -1,15 +1,20 @@
 import { headers } from "next/headers";
+import { allowedHosts, publicOrigins } from "../../../../server/config";
 import { ConnectPanel } from "../../../components/connect/ConnectPanel";
 
 export const metadata = { title: "Connect" };
 
-/** The origin AI clients should use: the configured public URL, else the one this browser reached us on. */
+/**
+ * The origin AI clients should use: the configured public URL, else the host this browser reached us on if the MCP
+ * endpoint accepts that host (its DNS-rebinding check would refuse any other), else the first local address.
+ */
 async function publicOrigin(): Promise<string> {
-  const configured = process.env.TOOLFLOW_PUBLIC_URL?.trim();
-  if (configured) return new URL(configured).origin;
+  if (process.env.TOOLFLOW_PUBLIC_URL?.trim()) return publicOrigins()[0]!;
   const h = await headers();
+  const host = h.get("host")?.toLowerCase();
+  if (!host || !allowedHosts().includes(host)) return publicOrigins()[0]!;
   const proto = h.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
-  return `${proto}://${h.get("host") ?? "localhost:3000"}`;
+  return `${proto}://${host}`;
 }
 
 export default async function ConnectPage({ params }: { params: Promise<{ slug: string }> }) {
