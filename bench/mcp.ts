@@ -159,7 +159,7 @@ async function main() {
     const key = await seedToolflow(dataDir);
     const catalogTools = Number(process.env.BENCH_CATALOG_TOOLS ?? 1000);
     const catalogSeed = await seedLargeWorkspace(catalogTools);
-    const [toolflowPort, barePort] = [await freePort(), await freePort()];
+    const [toolflowPort, barePort, runtimePort] = [await freePort(), await freePort(), await freePort()];
     const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
     targets.push(
       await start(
@@ -179,6 +179,16 @@ async function main() {
     );
     targets.push(
       await start("bare MCP SDK server", ["--import", "tsx", join(root, "bench/bare-server.ts")], { ...baseEnv, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/mcp`, {}),
+    );
+    // The data plane alone (`npm run start:runtime`): same database, no Next.js.
+    targets.push(
+      await start(
+        "Toolflow runtime only",
+        ["--no-node-snapshot", "--import", "tsx", join(root, "server/main.ts"), "--runtime"],
+        { ...baseEnv, PORT: String(runtimePort), HOST: "127.0.0.1" },
+        `http://127.0.0.1:${runtimePort}/mcp/bench`,
+        { authorization: `Bearer ${key}` },
+      ),
     );
 
     const results: Record<string, { coldStartMs: number; idleRssMb: number; peakRssMb: number; runs: Measurement[] }> = {};
@@ -221,10 +231,14 @@ async function main() {
         `${(editor.large.firstPan.frameP95Ms / editor.baseline.firstPan.frameP95Ms).toFixed(2)}× (first pan)`,
     );
 
-    const [tf, bare] = Object.values(results) as [(typeof results)[string], (typeof results)[string]];
-    const ratios = CONCURRENCY.map((c, i) => ({ concurrency: c, cpuRatio: tf.runs[i]!.cpuMsPerCall / bare.runs[i]!.cpuMsPerCall }));
+    const [tf, bare, runtimeOnly] = Object.values(results) as Array<(typeof results)[string]>;
+    const ratios = CONCURRENCY.map((c, i) => ({ concurrency: c, cpuRatio: tf!.runs[i]!.cpuMsPerCall / bare!.runs[i]!.cpuMsPerCall }));
     console.log("");
     for (const r of ratios) console.log(`CPU per call, Toolflow ÷ bare SDK at ${r.concurrency} client(s): ${r.cpuRatio.toFixed(2)}× (goal ≤ 1.5×)`);
+    console.log(
+      `cold start to first call: app ${(tf!.coldStartMs / 1000).toFixed(2)} s, runtime only ${(runtimeOnly!.coldStartMs / 1000).toFixed(2)} s, bare ${(bare!.coldStartMs / 1000).toFixed(2)} s (goal ≤ 2 s); ` +
+        `idle RSS: app ${tf!.idleRssMb.toFixed(0)} MB, runtime only ${runtimeOnly!.idleRssMb.toFixed(0)} MB (goal ≤ 250 MB)`,
+    );
 
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });

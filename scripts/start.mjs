@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: builds once if there is no build yet, then runs the HTTP entry point (which migrates and serves).
+// `npm run start:runtime` (`--runtime`) serves only the MCP endpoints: no build, no Next.js.
 // isolated-vm needs --no-node-snapshot on Node 20+, so the server runs in a child process with that flag.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,13 +10,14 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 
-if (!existsSync(join(root, ".next", "BUILD_ID"))) {
+const runtimeOnly = process.argv.includes("--runtime");
+if (!runtimeOnly && !existsSync(join(root, ".next", "BUILD_ID"))) {
   console.log("No build found: building the app once (this takes a minute or two)…");
   const build = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit", env });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(root, "server", "main.ts")], {
+const server = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(root, "server", "main.ts"), ...(runtimeOnly ? ["--runtime"] : [])], {
   cwd: root,
   stdio: "inherit",
   env,

@@ -1,19 +1,28 @@
 // Toolflow's HTTP entry point (`npm start` runs it after building): prepares the data folder, migrates the database,
-// then serves Next.js and reserves /mcp/* for the runtime. `--dev` runs Next.js in development mode.
+// then serves Next.js and reserves /mcp/* for the runtime. `--dev` runs Next.js in development mode. `--runtime`
+// (`npm run start:runtime`) serves only the MCP endpoints, without Next.js: the data plane for scale-out replicas,
+// reading published versions from the same database.
+import type { ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
-import next from "next";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
 import { allowedHosts, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, publicOrigins } from "./config";
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
-import { startHttpServer } from "./http/server";
+import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
 
 const root = resolve(import.meta.dirname, "..");
 
+/** What a runtime-only process answers outside /mcp/*: a pointer, not an app. */
+function notTheApp(_req: unknown, res: ServerResponse) {
+  res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+  res.end("This Toolflow process serves only the MCP endpoints (/mcp/<workspace>). The app runs where `npm start` runs.\n");
+}
+
 async function main() {
   const dev = process.argv.includes("--dev");
+  const runtimeOnly = process.argv.includes("--runtime");
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   const startedAt = performance.now();
   const host = listenHost();
@@ -31,12 +40,21 @@ async function main() {
     mode: mcpMode(),
     pollMs: mcpPollMs(),
   });
-  const app = next({ dev, dir: root, hostname: host, port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  const running = await startHttpServer({ host, port, app: (req, res) => handle(req, res), mcp: mcp.handle });
+  // Next.js is loaded only when this process serves the app: the runtime alone starts without it.
+  let app: { close(): Promise<void> } | null = null;
+  let handler: RequestHandler = notTheApp;
+  if (!runtimeOnly) {
+    const { default: next } = await import("next");
+    const nextApp = next({ dev, dir: root, hostname: host, port });
+    await nextApp.prepare();
+    const handle = nextApp.getRequestHandler();
+    handler = (req, res) => handle(req, res);
+    app = nextApp;
+  }
+  const running = await startHttpServer({ host, port, app: handler, mcp: mcp.handle });
   const shown = running.url.replace("127.0.0.1", "localhost");
-  console.log(`Toolflow ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
+  const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
+  console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -45,7 +63,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     await mcp.close();
     await running.close();
-    await app.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
     await getDb().$disconnect();
     process.exit(0);
   };

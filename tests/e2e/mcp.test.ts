@@ -383,3 +383,49 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("replicas over PostgreSQ
     }
   });
 });
+
+describe("the runtime alone (npm run start:runtime): a data plane beside the app, on the same database", () => {
+  let app: AppServer;
+  let runtime: AppServer;
+  let ws: Awaited<ReturnType<typeof seedWorkspace>>;
+  const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
+
+  beforeAll(async () => {
+    app = await startAppServer("sqlite");
+    runtime = await startAppServer("sqlite", {}, { args: ["--runtime"], database: app.database });
+    process.env.TOOLFLOW_DATA_DIR = app.database.env.TOOLFLOW_DATA_DIR;
+    ws = await seedWorkspace(app.database.db, "dataplane");
+    await ws.publish(ADD_TAX, "v1");
+  });
+  afterAll(async () => {
+    process.env.TOOLFLOW_DATA_DIR = previousDataDir;
+    await runtime?.stop();
+    await app?.stop();
+  });
+
+  it("serves the workspace's tools without Next.js, and follows a rollback made elsewhere", async () => {
+    expect(runtime.output()).toContain("Toolflow runtime (MCP only) ready on");
+    // Not the app: pages, tRPC and auth are not served here.
+    for (const path of ["/", "/sign-in", "/api/trpc/workspace.listMine"]) {
+      const res = await fetch(`${runtime.url}${path}`);
+      expect(res.status, path).toBe(404);
+      expect(await res.text()).toContain("serves only the MCP endpoints");
+    }
+    const client = new Client({ name: "dataplane-test", version: "1" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${runtime.url}/mcp/dataplane`), { requestInit: { headers: { authorization: `Bearer ${ws.key}` } } }));
+    try {
+      const call = async () => ((await client.callTool({ name: "add_tax", arguments: { amount: 19.99, rate: 0.07 } })) as CallToolResult).structuredContent;
+      expect(await call()).toEqual({ total: 21.39 });
+      const v2 = clone(ADD_TAX);
+      v2.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount * 2 }}" }] };
+      await ws.publish(v2, "v2");
+      await expect.poll(call, { timeout: 5000 }).toEqual({ total: 39.98 });
+      await makeVersionLive(app.database.db, ws.workspace.id, ws.owner.id, "add_tax", 1);
+      await expect.poll(call, { timeout: 5000 }).toEqual({ total: 21.39 });
+      // Its runs land in the shared database, where the app's Runs page reads them.
+      await expect.poll(() => app.database.db.run.count({ where: { workspaceId: ws.workspace.id, clientName: "dataplane-test" } })).toBeGreaterThanOrEqual(3);
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -25,11 +25,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startAppServer(provider: DbProvider = "sqlite", extraEnv: Record<string, string> = {}): Promise<AppServer> {
-  const database = await createTestDatabase(provider);
+export async function startAppServer(
+  provider: DbProvider = "sqlite",
+  extraEnv: Record<string, string> = {},
+  options: { args?: string[]; database?: TestDatabase } = {},
+): Promise<AppServer> {
+  const database = options.database ?? (await createTestDatabase(provider));
   const port = await freePort();
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", resolve(root, "server/main.ts")], {
+  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", resolve(root, "server/main.ts"), ...(options.args ?? [])], {
     cwd: root,
     env: { ...serverEnv(), ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -39,7 +43,7 @@ export async function startAppServer(provider: DbProvider = "sqlite", extraEnv: 
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
 
   const deadline = Date.now() + 60_000;
-  while (!log.includes("Toolflow ready on")) {
+  while (!/Toolflow (runtime \(MCP only\) )?ready on/.test(log)) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${log}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
@@ -55,7 +59,8 @@ export async function startAppServer(provider: DbProvider = "sqlite", extraEnv: 
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000))]);
       if (code === "timeout") child.kill("SIGKILL");
-      await database.cleanup();
+      // A database passed in belongs to the caller (e.g. shared by an app and a runtime process).
+      if (!options.database) await database.cleanup();
     },
   };
 }
