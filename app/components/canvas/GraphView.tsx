@@ -5,10 +5,9 @@ import "@xyflow/react/dist/style.css";
 import { Box } from "@mantine/core";
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, type Edge } from "@xyflow/react";
 import { useEffect, useMemo, useRef } from "react";
-import { getNodeType } from "../../../runtime/nodes/registry";
-import { FlowNode, type DiffMark, type FlowNodeData, type FlowNodeType } from "../editor/FlowNode";
+import { cardData, FlowNode, type DiffMark, type FlowNodeType } from "../editor/FlowNode";
 import { GROUP_PREFIX, LoopGroup, loopGroups } from "../editor/LoopGroup";
-import { acceptsInput, edgeKey, handleId, keyParams, nodeHandles, type DocEdge, type DocNode, type RunEntry } from "../editor/graph";
+import { edgeKey, handleId, type DocEdge, type DocNode, type RunEntry } from "../editor/graph";
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
 const FIT = { padding: 0.15, maxZoom: 1 };
@@ -54,22 +53,7 @@ function GraphViewInner({ nodes, edges, nodeMarks, edgeMarks, runs, selected, on
   }, [flow]);
   const rfNodes = useMemo(() => {
     const cards: FlowNodeType[] = nodes.map((n) => {
-      const descriptor = getNodeType(n.type);
-      const data: FlowNodeData = {
-        nodeId: n.id,
-        type: n.type,
-        typeLabel: descriptor?.label ?? n.type,
-        category: descriptor?.category ?? "data",
-        label: n.label,
-        keyParams: keyParams(n),
-        problems: [],
-        run: runs?.get(n.id),
-        handles: nodeHandles(n),
-        acceptsInput: acceptsInput(n),
-        parent: n.parent,
-        readOnly: true,
-        diff: nodeMarks?.get(n.id),
-      };
+      const data = cardData(n, { problems: [], run: runs?.get(n.id), readOnly: true, diff: nodeMarks?.get(n.id) });
       return { id: n.id, type: "tf", position: n.position ?? { x: 0, y: 0 }, data, selected: selected === n.id, ariaLabel: `${n.label || data.typeLabel} (${n.id})` };
     });
     return [...loopGroups(nodes, new Map()), ...cards] as FlowNodeType[];

@@ -5,7 +5,8 @@ import { Badge, Box, Group, Text, Tooltip } from "@mantine/core";
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
 import { memo, useEffect } from "react";
 import type { HandleSpec } from "../../../runtime/nodes/types";
-import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, handleId, preview, type RunEntry } from "./graph";
+import { getNodeType } from "../../../runtime/nodes/registry";
+import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
 
 export type RunInfo = RunEntry;
 export type DiffMark = "added" | "removed" | "changed";
@@ -29,6 +30,23 @@ export interface FlowNodeData extends Record<string, unknown> {
 }
 
 export type FlowNodeType = Node<FlowNodeData, "tf">;
+
+/** What a document node's card shows; the editor and the read-only canvases (versions, runs) build cards alike. */
+export function cardData(n: DocNode, extra: Pick<FlowNodeData, "problems" | "run" | "readOnly" | "diff">): FlowNodeData {
+  const descriptor = getNodeType(n.type);
+  return {
+    nodeId: n.id,
+    type: n.type,
+    typeLabel: descriptor?.label ?? n.type,
+    category: descriptor?.category ?? "data",
+    label: n.label,
+    keyParams: keyParams(n),
+    handles: nodeHandles(n),
+    acceptsInput: acceptsInput(n),
+    parent: n.parent,
+    ...extra,
+  };
+}
 
 function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
   const updateInternals = useUpdateNodeInternals();

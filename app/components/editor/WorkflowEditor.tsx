@@ -26,9 +26,8 @@ import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import type { PickOption } from "./CodeField";
-import { FlowNode, type FlowNodeData, type FlowNodeType } from "./FlowNode";
+import { cardData, FlowNode, type FlowNodeType } from "./FlowNode";
 import {
-  acceptsInput,
   asDoc,
   autoLayout,
   cloneNodes,
@@ -37,9 +36,7 @@ import {
   edgeKey,
   handleId,
   inputFields,
-  keyParams,
   newNodeId,
-  nodeHandles,
   removeNodes,
   renameNode,
   type DocEdge,
@@ -110,21 +107,8 @@ function toFlowNode(n: DocNode, selected: boolean, problems: string[], run: RunE
   const problemsKey = problems.join("\n");
   const hit = rfCache.get(n);
   if (hit && hit.selected === selected && hit.problemsKey === problemsKey && hit.run === run && hit.measured === measured && hit.readOnly === readOnly) return hit.rf;
-  const descriptor = getNodeType(n.type);
-  const data: FlowNodeData = {
-    nodeId: n.id,
-    type: n.type,
-    typeLabel: descriptor?.label ?? n.type,
-    category: descriptor?.category ?? "data",
-    label: n.label,
-    keyParams: keyParams(n),
-    problems,
-    run,
-    handles: nodeHandles(n),
-    acceptsInput: acceptsInput(n),
-    parent: n.parent,
-    readOnly,
-  };
+  const data = cardData(n, { problems, run, readOnly });
+
   const rf: FlowNodeType = {
     id: n.id,
     type: "tf",

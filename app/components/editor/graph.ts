@@ -342,16 +342,8 @@ export interface RunEntry {
   count: number;
 }
 
-interface TraceLike {
-  nodeId: string;
-  status: "ok" | "error" | "running";
-  durationMs?: number;
-  output?: unknown;
-  error?: string;
-  handle?: string;
-  params?: unknown;
-  workflow?: string;
-}
+/** A trace entry as the engine records it (runtime/engine TraceEntry), as far as cards need it. */
+type TraceLike = Omit<RunEntry, "count"> & { nodeId: string; workflow?: string };
 
 /** Folds a run's trace into one entry per node of this workflow (nodes of called workflows are left out). */
 export function traceByNode(trace: readonly TraceLike[]): Map<string, RunEntry> {
