@@ -646,6 +646,10 @@ function EditorInner(props: {
           <Badge variant="light" color={status.state === "draft" ? "gray" : status.changedSinceLive ? "yellow" : "green"} aria-label="Status">
             {status.state === "draft" ? "draft" : `live v${status.version}${status.changedSinceLive ? " · changed since live" : ""}`}
           </Badge>
+          {/* A text link, not more header buttons: a crowded header made panning large canvases slow (npm run bench). */}
+          <Anchor component={Link} href={`/w/${workspace}/workflows/${encodeURIComponent(name)}/versions`} size="xs" style={{ whiteSpace: "nowrap" }}>
+            Versions &amp; runs
+          </Anchor>
           <Text size="xs" c={saveState === "conflict" || saveState === "error" ? "red" : saveState === "saved" ? "dimmed" : "orange"} role="status" aria-live="polite" aria-label="Save status">
             {saveState === "dirty" ? "● " : ""}
             {saveLabel}
@@ -663,12 +667,6 @@ function EditorInner(props: {
           </Button>
           <Button size="xs" variant="default" onClick={() => downloadJson(`${name}.workflow.json`, docRef.current)}>
             Export
-          </Button>
-          <Button size="xs" variant="default" component={Link} href={`/w/${workspace}/workflows/${encodeURIComponent(name)}/versions`}>
-            Versions
-          </Button>
-          <Button size="xs" variant="default" component={Link} href={`/w/${workspace}/runs?workflow=${encodeURIComponent(name)}`}>
-            Runs
           </Button>
           <Button size="xs" variant="light" onClick={() => setTab("test")}>
             Test
