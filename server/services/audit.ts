@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { afterCursor, encodeCursor } from "./paging";
 import { peopleById } from "./people";
 
 export type AuditAction =
@@ -41,13 +42,13 @@ export async function recordAudit(
 export async function listAudit(db: Db, workspaceId: string, page: { cursor?: string; limit?: number } = {}) {
   const limit = Math.min(Math.max(page.limit ?? 50, 1), 200);
   const rows = await db.auditEvent.findMany({
-    where: { workspaceId },
+    where: { workspaceId, ...afterCursor(page.cursor, "createdAt") },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
-    ...(page.cursor ? { cursor: { id: page.cursor }, skip: 1 } : {}),
   });
   const shown = rows.slice(0, limit);
   const actors = await peopleById(db, shown.map((e) => e.actorId));
   const events = shown.map((e) => ({ ...e, actor: (e.actorId && actors.get(e.actorId)) || null }));
-  return { events, nextCursor: rows.length > limit ? events[events.length - 1]!.id : null };
+  const last = events[events.length - 1];
+  return { events, nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null };
 }

@@ -5,6 +5,7 @@ import type { RunRecord } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { RunInserter, RunRow } from "../db/run-inserts";
+import { afterCursor, encodeCursor } from "./paging";
 import { parseSettings } from "./workspaceSettings";
 
 /** Characters of JSON kept per stored part (arguments, result, trace). */
@@ -116,7 +117,7 @@ export interface RunFilter {
   trigger?: "mcp" | "test" | "call";
   /** Only runs started at or after this time. */
   since?: Date;
-  /** The id of the last run of the previous page. */
+  /** `nextCursor` of the previous page. */
   cursor?: string;
   limit?: number;
 }
@@ -131,10 +132,10 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
       ...(filter.status ? { status: filter.status } : {}),
       ...(filter.trigger ? { trigger: filter.trigger } : {}),
       ...(filter.since ? { startedAt: { gte: filter.since } } : {}),
+      ...afterCursor(filter.cursor, "startedAt"),
     },
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     take: limit + 1,
-    ...(filter.cursor ? { cursor: { id: filter.cursor }, skip: 1 } : {}),
     select: {
       id: true,
       trigger: true,
@@ -151,7 +152,7 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
   const page = rows.slice(0, limit);
   return {
     runs: page.map(({ workflow, version, ...run }) => ({ ...run, workflow: workflow.name, version: version?.number ?? null })),
-    nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.startedAt, page[page.length - 1]!.id) : null,
   };
 }
 

@@ -108,10 +108,13 @@ describe.each(TEST_PROVIDERS)("run records on %s", (provider) => {
     expect(all.runs.map((r) => r.id)).toEqual(["page_0", "page_1", "page_2", "page_3"]);
     const next = await listRuns(database.db, workspaceId, { limit: 4, cursor: all.nextCursor! });
     expect(next.runs.map((r) => r.id)).toEqual(["page_4", "page_5", "page_6", "failed"]);
+    expect((await listRuns(database.db, workspaceId, { status: "error" })).runs).toMatchObject([{ id: "failed", error: "boom", workflow: "w" }]);
+    // The last row shown is pruned before the next page is asked for: the page still starts after it.
+    await database.db.run.delete({ where: { id: "failed" } });
     const last = await listRuns(database.db, workspaceId, { limit: 4, cursor: next.nextCursor! });
     expect(last).toMatchObject({ runs: [{ id: "test" }, { id: "old" }], nextCursor: null });
+    await expect(listRuns(database.db, workspaceId, { cursor: "not-a-cursor" })).rejects.toThrow("page cursor is not valid");
 
-    expect((await listRuns(database.db, workspaceId, { status: "error" })).runs).toMatchObject([{ id: "failed", error: "boom", workflow: "w" }]);
     expect((await listRuns(database.db, workspaceId, { trigger: "test" })).runs.map((r) => r.id)).toEqual(["test"]);
     expect((await listRuns(database.db, workspaceId, { workflow: "other" })).runs.map((r) => r.id)).toEqual(["test"]);
     expect((await listRuns(database.db, workspaceId, { since: new Date(now - 86_400_000) })).runs.map((r) => r.id)).not.toContain("old");

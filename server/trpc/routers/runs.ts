@@ -11,7 +11,7 @@ export const runsRouter = router({
         trigger: z.enum(["mcp", "test", "call"]).optional(),
         /** Only runs of the last this many hours. */
         withinHours: z.number().int().min(1).max(87_600).optional(),
-        cursor: z.string().max(64).optional(),
+        cursor: z.string().max(100).optional(),
         limit: z.number().int().min(1).max(200).optional(),
       }),
     )

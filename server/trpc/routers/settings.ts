@@ -11,6 +11,6 @@ export const settingsRouter = router({
     .input(z.object({ settings: OwnerSettingsPatchSchema }))
     .mutation(({ ctx, input }) => updateSettings(ctx.db, ctx.workspace.id, input.settings, ctx.user.id)),
   audit: workspaceProcedure("owner")
-    .input(z.object({ cursor: z.string().max(64).optional(), limit: z.number().int().min(1).max(200).optional() }))
+    .input(z.object({ cursor: z.string().max(100).optional(), limit: z.number().int().min(1).max(200).optional() }))
     .query(({ ctx, input }) => listAudit(ctx.db, ctx.workspace.id, input)),
 });
