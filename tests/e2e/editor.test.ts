@@ -19,6 +19,8 @@ import {
   renameSelected,
   runTest,
   selectNode,
+  signOut,
+  signUp,
   signUpWithWorkspace,
   typeInCode,
   waitSaved,
@@ -308,15 +310,8 @@ describe("the workflow editor", () => {
   it("shows a viewer everything read-only", async () => {
     // The same browser, another person: sign out, sign up as someone the owner made a viewer.
     const viewer = page;
-    await viewer.getByRole("button", { name: "Account menu" }).click();
-    await viewer.getByRole("menuitem", { name: "Sign out" }).click();
-    await viewer.waitForURL(/\/sign-in$/);
-    await viewer.goto(`${server.url}/sign-up`);
-    await viewer.getByLabel("Name").fill("Vic Viewer");
-    await viewer.getByLabel("Email").fill("vic@example.test");
-    await viewer.getByLabel(/^Password/).fill("correct horse battery");
-    await viewer.getByRole("button", { name: "Create account" }).click();
-    await viewer.waitForURL(/\/workspaces\/new$/);
+    await signOut(viewer);
+    await signUp(viewer, server.url, { name: "Vic Viewer", email: "vic@example.test", password: "correct horse battery" });
     const db = server.database.db;
     const [workspace, user] = await Promise.all([db.workspace.findFirstOrThrow({ where: { slug: "acme" } }), db.user.findFirstOrThrow({ where: { email: "vic@example.test" } })]);
     await db.membership.create({ data: { workspaceId: workspace.id, userId: user.id, role: "viewer" } });

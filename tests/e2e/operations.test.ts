@@ -14,7 +14,7 @@ import { publishWorkflow } from "../../server/services/versions";
 import { importWorkflow } from "../../server/services/workflows";
 import { ADD_TAX, clone } from "../helpers/workflows";
 import { launchBrowser, screenshotPath } from "./helpers/browser";
-import { node, signUpWithWorkspace } from "./helpers/editor";
+import { node, signOut, signUp, signUpWithWorkspace } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
 const SLUG = "acme";
@@ -389,63 +389,54 @@ describe("versions, runs, settings and Connect", () => {
   it("shows a viewer no edit controls, and the server refuses the viewer's forged writes", async () => {
     // Last, on the same page (the packaged Chromium runs single-process: one browser context at a time).
     const viewer = page;
-    await viewer.getByRole("button", { name: "Account menu" }).click();
-    await viewer.getByRole("menuitem", { name: "Sign out" }).click();
-    await viewer.waitForURL(/\/sign-in$/);
-    {
-      await viewer.goto(`${server.url}/sign-up`);
-      await viewer.getByLabel("Name").fill("Vic Viewer");
-      await viewer.getByLabel("Email").fill("vic@example.test");
-      await viewer.getByLabel(/^Password/).fill("correct horse battery");
-      await viewer.getByRole("button", { name: "Create account" }).click();
-      await viewer.waitForURL(/\/workspaces\/new$/);
-      const vic = await server.database.db.user.findUniqueOrThrow({ where: { email: "vic@example.test" } });
-      await server.database.db.membership.create({ data: { workspaceId, userId: vic.id, role: "viewer" } });
+    await signOut(viewer);
+    await signUp(viewer, server.url, { name: "Vic Viewer", email: "vic@example.test", password: "correct horse battery" });
+    const vic = await server.database.db.user.findUniqueOrThrow({ where: { email: "vic@example.test" } });
+    await server.database.db.membership.create({ data: { workspaceId, userId: vic.id, role: "viewer" } });
 
-      await viewer.goto(`${server.url}/w/${SLUG}/workflows/add_tax/versions`);
-      await viewer.getByRole("table", { name: "Versions" }).waitFor();
-      await viewer.getByRole("region", { name: "Diff canvas" }).waitFor();
-      expect(await viewer.getByRole("button", { name: /Make v\d live/ }).count()).toBe(0);
-      expect(await viewer.getByRole("button", { name: /Restore v\d to draft/ }).count()).toBe(0);
+    await viewer.goto(`${server.url}/w/${SLUG}/workflows/add_tax/versions`);
+    await viewer.getByRole("table", { name: "Versions" }).waitFor();
+    await viewer.getByRole("region", { name: "Diff canvas" }).waitFor();
+    expect(await viewer.getByRole("button", { name: /Make v\d live/ }).count()).toBe(0);
+    expect(await viewer.getByRole("button", { name: /Restore v\d to draft/ }).count()).toBe(0);
 
-      await viewer.goto(`${server.url}/w/${SLUG}/settings?tab=keys`);
-      await expect.poll(() => viewer.getByText("Only owners of this workspace manage its API keys.").count()).toBe(1);
-      expect(await viewer.getByRole("button", { name: "Create key" }).count()).toBe(0);
-      await viewer.getByRole("tab", { name: "Secrets" }).click();
-      await expect.poll(() => viewer.getByRole("table", { name: "Secrets" }).innerText()).toContain("CRM_TOKEN");
-      expect(await viewer.getByRole("button", { name: /Add a secret|Replace|Delete/ }).count()).toBe(0);
-      await viewer.getByRole("tab", { name: "Limits" }).click();
-      await viewer.getByText("Only owners change these settings.").waitFor();
-      expect(await viewer.getByRole("button", { name: "Save settings" }).count()).toBe(0);
-      await viewer.getByRole("tab", { name: "Audit log" }).click();
-      await viewer.getByText("Only owners see the audit log.").waitFor();
+    await viewer.goto(`${server.url}/w/${SLUG}/settings?tab=keys`);
+    await expect.poll(() => viewer.getByText("Only owners of this workspace manage its API keys.").count()).toBe(1);
+    expect(await viewer.getByRole("button", { name: "Create key" }).count()).toBe(0);
+    await viewer.getByRole("tab", { name: "Secrets" }).click();
+    await expect.poll(() => viewer.getByRole("table", { name: "Secrets" }).innerText()).toContain("CRM_TOKEN");
+    expect(await viewer.getByRole("button", { name: /Add a secret|Replace|Delete/ }).count()).toBe(0);
+    await viewer.getByRole("tab", { name: "Limits" }).click();
+    await viewer.getByText("Only owners change these settings.").waitFor();
+    expect(await viewer.getByRole("button", { name: "Save settings" }).count()).toBe(0);
+    await viewer.getByRole("tab", { name: "Audit log" }).click();
+    await viewer.getByText("Only owners see the audit log.").waitFor();
 
-      // Forged writes with the viewer's own session, straight at tRPC: refused, and nothing changes.
-      const forge = (path: string, input: unknown) =>
-        viewer.evaluate(
-          async ([p, body]) => {
-            const res = await fetch(`/api/trpc/${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: body }) });
-            return { status: res.status, text: await res.text() };
-          },
-          [path, input] as const,
-        );
-      const liveBefore = (await server.database.db.workflow.findFirstOrThrow({ where: { workspaceId, name: "add_tax" }, include: { liveVersion: true } })).liveVersion?.number;
-      for (const [path, input] of [
-        ["workflows.makeLive", { workspace: SLUG, name: "add_tax", number: 2 }],
-        ["workflows.publish", { workspace: SLUG, name: "add_tax", note: "forged" }],
-        ["secrets.set", { workspace: SLUG, name: "CRM_TOKEN", value: "forged" }],
-        ["keys.create", { workspace: SLUG, name: "forged" }],
-        ["settings.update", { workspace: SLUG, settings: { allowHosts: ["0.0.0.0/0"] } }],
-      ] as const) {
-        const res = await forge(path, input);
-        expect(res.status, `${path}: ${res.text}`).toBe(403);
-        expect(res.text).toContain("FORBIDDEN");
-      }
-      const after = await server.database.db.workflow.findFirstOrThrow({ where: { workspaceId, name: "add_tax" }, include: { liveVersion: true, versions: true } });
-      expect(after.liveVersion?.number).toBe(liveBefore);
-      expect(after.versions).toHaveLength(2);
-      expect(await server.database.db.apiKey.count({ where: { workspaceId, name: "forged" } })).toBe(0);
-      expect((await server.database.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).limits).toMatchObject({ allowHosts: ["127.0.0.1"] });
+    // Forged writes with the viewer's own session, straight at tRPC: refused, and nothing changes.
+    const forge = (path: string, input: unknown) =>
+      viewer.evaluate(
+        async ([p, body]) => {
+          const res = await fetch(`/api/trpc/${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ json: body }) });
+          return { status: res.status, text: await res.text() };
+        },
+        [path, input] as const,
+      );
+    const liveBefore = (await server.database.db.workflow.findFirstOrThrow({ where: { workspaceId, name: "add_tax" }, include: { liveVersion: true } })).liveVersion?.number;
+    for (const [path, input] of [
+      ["workflows.makeLive", { workspace: SLUG, name: "add_tax", number: 2 }],
+      ["workflows.publish", { workspace: SLUG, name: "add_tax", note: "forged" }],
+      ["secrets.set", { workspace: SLUG, name: "CRM_TOKEN", value: "forged" }],
+      ["keys.create", { workspace: SLUG, name: "forged" }],
+      ["settings.update", { workspace: SLUG, settings: { allowHosts: ["0.0.0.0/0"] } }],
+    ] as const) {
+      const res = await forge(path, input);
+      expect(res.status, `${path}: ${res.text}`).toBe(403);
+      expect(res.text).toContain("FORBIDDEN");
     }
+    const after = await server.database.db.workflow.findFirstOrThrow({ where: { workspaceId, name: "add_tax" }, include: { liveVersion: true, versions: true } });
+    expect(after.liveVersion?.number).toBe(liveBefore);
+    expect(after.versions).toHaveLength(2);
+    expect(await server.database.db.apiKey.count({ where: { workspaceId, name: "forged" } })).toBe(0);
+    expect((await server.database.db.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).limits).toMatchObject({ allowHosts: ["127.0.0.1"] });
   });
 });

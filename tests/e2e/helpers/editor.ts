@@ -2,13 +2,26 @@
 // person does (palette, panel, field picker, handles).
 import type { Locator, Page } from "playwright-core";
 
-export async function signUpWithWorkspace(page: Page, baseUrl: string, user: { name: string; email: string; password: string }, workspace: string) {
+type NewUser = { name: string; email: string; password: string };
+
+/** Signs up through the form; the new account lands on "create a workspace". */
+export async function signUp(page: Page, baseUrl: string, user: NewUser) {
   await page.goto(`${baseUrl}/sign-up`);
   await page.getByLabel("Name").fill(user.name);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel(/^Password/).fill(user.password);
   await page.getByRole("button", { name: "Create account" }).click();
   await page.waitForURL(/\/workspaces\/new$/);
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await page.waitForURL(/\/sign-in$/);
+}
+
+export async function signUpWithWorkspace(page: Page, baseUrl: string, user: NewUser, workspace: string) {
+  await signUp(page, baseUrl, user);
   await page.getByLabel("Workspace name").fill(workspace);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/workflows$/);
