@@ -6,6 +6,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../../lib/errors";
+import { ConfirmDialog } from "../ConfirmDialog";
 import { useTRPC } from "../../lib/trpc";
 
 export function NewKeyModal({ created, onClose }: { created: { name: string; key: string } | null; onClose: () => void }) {
@@ -151,19 +152,19 @@ export function ApiKeysPanel({ workspace, isOwner }: { workspace: string; isOwne
         </Table>
       </Paper>
       <NewKeyModal created={created} onClose={() => setCreated(null)} />
-      <Modal opened={revoking !== null} onClose={() => setRevoking(null)} title={`Revoke ${revoking?.name ?? ""}?`}>
+      <ConfirmDialog
+        opened={revoking !== null}
+        title={`Revoke ${revoking?.name ?? ""}?`}
+        confirmLabel="Revoke key"
+        color="red"
+        busy={revoke.isPending}
+        onConfirm={() => revoking && revoke.mutate({ workspace, keyId: revoking.id })}
+        onClose={() => setRevoking(null)}
+      >
         <Text size="sm">
           Clients using <Code>{revoking?.prefix}…</Code> get 401 from their next request. This cannot be undone; create a new key for them instead.
         </Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => setRevoking(null)}>
-            Cancel
-          </Button>
-          <Button color="red" loading={revoke.isPending} onClick={() => revoking && revoke.mutate({ workspace, keyId: revoking.id })}>
-            Revoke key
-          </Button>
-        </Group>
-      </Modal>
+      </ConfirmDialog>
     </Stack>
   );
 }

@@ -6,6 +6,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../../lib/errors";
+import { ConfirmDialog } from "../ConfirmDialog";
 import { useTRPC } from "../../lib/trpc";
 
 export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
@@ -90,17 +91,17 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
         </Table>
       </Paper>
       {editing && <SecretForm workspace={workspace} initialName={editing.name} replace={editing.replace} onDone={() => (setEditing(null), void refresh())} onCancel={() => setEditing(null)} />}
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title={`Delete ${deleting ?? ""}?`}>
+      <ConfirmDialog
+        opened={deleting !== null}
+        title={`Delete ${deleting ?? ""}?`}
+        confirmLabel="Delete secret"
+        color="red"
+        busy={remove.isPending}
+        onConfirm={() => deleting && remove.mutate({ workspace, name: deleting })}
+        onClose={() => setDeleting(null)}
+      >
         <Text size="sm">Workflows that use it stop validating: publishing them, and calls of live versions that need it, fail until a secret of that name exists again.</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => setDeleting(null)}>
-            Cancel
-          </Button>
-          <Button color="red" loading={remove.isPending} onClick={() => deleting && remove.mutate({ workspace, name: deleting })}>
-            Delete secret
-          </Button>
-        </Group>
-      </Modal>
+      </ConfirmDialog>
     </Stack>
   );
 }

@@ -1,13 +1,14 @@
 "use client";
 // A workflow's versions: who published what and when, which one is live, a visual diff of any two (or a version and
 // the draft) on the canvas, and the two one-click actions of SPEC §7: make live (rollback) and restore to draft.
-import { Alert, Anchor, Badge, Box, Button, Code, Group, Modal, Paper, Radio, ScrollArea, Select, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Box, Button, Code, Group, Paper, Radio, ScrollArea, Select, Stack, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { diffWorkflows, type ValueChange } from "../../../runtime/model/diff";
 import { GraphView } from "../canvas/GraphView";
+import { ConfirmDialog } from "../ConfirmDialog";
 import { asDoc, edgeKey, preview, type DocEdge, type DocNode, type WorkflowDoc } from "../editor/graph";
 import type { DiffMark } from "../editor/FlowNode";
 import { describeError } from "../../lib/errors";
@@ -168,10 +169,17 @@ export function VersionsPanel({ workspace, name }: { workspace: string; name: st
           <DiffView workspace={workspace} name={name} before={compare.before} after={compare.after} draft={workflow.data?.draft} />
         </Stack>
       )}
-      <Modal
+      <ConfirmDialog
         opened={confirm !== null}
-        onClose={() => setConfirm(null)}
         title={confirm?.action === "live" ? `Make v${confirm.number} live?` : `Restore v${confirm?.number ?? ""} to the draft?`}
+        confirmLabel={confirm?.action === "live" ? `Make v${confirm.number} live${live ? ` instead of v${live.number}` : ""}` : `Restore v${confirm?.number ?? ""} to draft`}
+        busy={makeLive.isPending || restore.isPending}
+        onConfirm={() => {
+          if (!confirm) return;
+          if (confirm.action === "live") makeLive.mutate({ workspace, name, number: confirm.number });
+          else restore.mutate({ workspace, name, number: confirm.number });
+        }}
+        onClose={() => setConfirm(null)}
       >
         {confirm?.action === "live" ? (
           <Text size="sm" data-testid="confirm-text">
@@ -183,21 +191,7 @@ export function VersionsPanel({ workspace, name }: { workspace: string; name: st
             The draft of <b>{name}</b> becomes a copy of <b>v{confirm?.number}</b>; its unpublished changes are replaced. The live version ({live ? `v${live.number}` : "none"}) does not change until you publish.
           </Text>
         )}
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => setConfirm(null)}>
-            Cancel
-          </Button>
-          {confirm?.action === "live" ? (
-            <Button loading={makeLive.isPending} onClick={() => makeLive.mutate({ workspace, name, number: confirm.number })}>
-              Make v{confirm.number} live{live ? ` instead of v${live.number}` : ""}
-            </Button>
-          ) : (
-            <Button loading={restore.isPending} onClick={() => confirm && restore.mutate({ workspace, name, number: confirm.number })}>
-              Restore v{confirm?.number} to draft
-            </Button>
-          )}
-        </Group>
-      </Modal>
+      </ConfirmDialog>
     </Stack>
   );
 }

@@ -9,6 +9,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { Problem } from "../../../../runtime/model";
+import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { downloadJson } from "../../../components/editor/graph";
 import { describeError } from "../../../lib/errors";
 import { useTRPC } from "../../../lib/trpc";
@@ -234,17 +235,17 @@ export function WorkflowsPanel({ workspace }: { workspace: string }) {
           router.push(`/w/${workspace}/workflows/${encodeURIComponent(created.name)}`);
         }}
       />
-      <Modal opened={archiving !== null} onClose={() => setArchiving(null)} title={`Archive ${archiving ?? ""}?`}>
+      <ConfirmDialog
+        opened={archiving !== null}
+        title={`Archive ${archiving ?? ""}?`}
+        confirmLabel="Archive"
+        color="red"
+        busy={archive.isPending}
+        onConfirm={() => archiving && archive.mutate({ workspace, name: archiving })}
+        onClose={() => setArchiving(null)}
+      >
         <Text size="sm">An archived workflow leaves the list and its tool is no longer served. Its versions and runs are kept.</Text>
-        <Group justify="flex-end" mt="md">
-          <Button variant="default" onClick={() => setArchiving(null)}>
-            Cancel
-          </Button>
-          <Button color="red" loading={archive.isPending} onClick={() => archiving && archive.mutate({ workspace, name: archiving })}>
-            Archive
-          </Button>
-        </Group>
-      </Modal>
+      </ConfirmDialog>
     </Stack>
   );
 }
