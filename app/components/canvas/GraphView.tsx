@@ -7,7 +7,7 @@ import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesIn
 import { useEffect, useMemo, useRef } from "react";
 import { cardData, FlowNode, type DiffMark, type FlowNodeType } from "../editor/FlowNode";
 import { GROUP_PREFIX, LoopGroup, loopGroups } from "../editor/LoopGroup";
-import { edgeKey, handleId, type DocEdge, type DocNode, type RunEntry } from "../editor/graph";
+import { flowEdge, type DocEdge, type DocNode, type RunEntry } from "../editor/graph";
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
 const FIT = { padding: 0.15, maxZoom: 1 };
@@ -62,19 +62,15 @@ function GraphViewInner({ nodes, edges, nodeMarks, edgeMarks, runs, selected, on
   const rfEdges = useMemo<Edge[]>(
     () =>
       edges.map((e) => {
-        const key = edgeKey(e);
-        const mark = edgeMarks?.get(key);
+        const base = flowEdge(e);
+        const mark = edgeMarks?.get(base.id);
         const taken = runs ? runs.has(e.from) && runs.has(e.to) : false;
         const color = mark ? EDGE_COLORS[mark] : taken ? EDGE_COLORS.taken : undefined;
         return {
-          id: key,
-          source: e.from,
-          target: e.to,
-          sourceHandle: handleId(e.handle),
-          targetHandle: "in",
+          ...base,
           label: mark ? `${mark}${e.handle ? ` (${e.handle})` : ""}` : e.handle,
           animated: taken,
-          ariaLabel: `Edge from ${e.from}${e.handle ? ` (${e.handle})` : ""} to ${e.to}${mark ? `, ${mark}` : ""}`,
+          ariaLabel: `${base.ariaLabel}${mark ? `, ${mark}` : ""}`,
           style: color ? { stroke: color, strokeWidth: 2, ...(mark === "removed" ? { strokeDasharray: "6 4" } : {}) } : undefined,
           focusable: false,
         };

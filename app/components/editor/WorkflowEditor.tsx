@@ -34,7 +34,7 @@ import {
   defaultParams,
   downloadJson,
   edgeKey,
-  handleId,
+  flowEdge,
   inputFields,
   newNodeId,
   removeNodes,
@@ -366,19 +366,14 @@ function EditorInner(props: {
   const rfEdges = useMemo<Edge[]>(
     () =>
       doc.edges.map((e) => {
-        const key = edgeKey(e);
-        const bad = badEdges.has(key);
+        const base = flowEdge(e);
+        const bad = badEdges.has(base.id);
         const taken = outcome ? runByNode.has(e.from) && runByNode.has(e.to) : false;
         return {
-          id: key,
-          source: e.from,
-          target: e.to,
-          sourceHandle: handleId(e.handle),
-          targetHandle: "in",
-          selected: selectedEdges.includes(key),
+          ...base,
+          selected: selectedEdges.includes(base.id),
           label: e.handle,
           animated: taken,
-          ariaLabel: `Edge from ${e.from}${e.handle ? ` (${e.handle})` : ""} to ${e.to}`,
           style: bad ? { stroke: "var(--mantine-color-red-6)", strokeWidth: 2 } : taken ? { stroke: "var(--mantine-color-green-6)", strokeWidth: 2 } : undefined,
         };
       }),

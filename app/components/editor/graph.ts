@@ -107,6 +107,18 @@ export function edgeKey(e: DocEdge): string {
   return `${e.from}:${e.handle ?? ""}->${e.to}`;
 }
 
+/** A document edge as React Flow draws it (id, handles, accessible name); each canvas adds its own styling. */
+export function flowEdge(e: DocEdge) {
+  return {
+    id: edgeKey(e),
+    source: e.from,
+    target: e.to,
+    sourceHandle: handleId(e.handle),
+    targetHandle: "in",
+    ariaLabel: `Edge from ${e.from}${e.handle ? ` (${e.handle})` : ""} to ${e.to}`,
+  };
+}
+
 /** Whether a form field is shown for these params (`showWhen`, with the other field's default). */
 export function fieldVisible(field: FormField, params: Record<string, unknown>, form: FormField[]): boolean {
   if (!field.showWhen) return true;

@@ -18,6 +18,8 @@ const LIMIT_FIELDS = [
   { key: "maxCallDepth", label: "Nested workflow calls", unit: "" },
 ] as const;
 type LimitKey = (typeof LIMIT_FIELDS)[number]["key"];
+/** Paths of the fields that show their own error; any other error shows above the Save button. */
+const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
 
 interface FormState {
   limits: Partial<Record<LimitKey, number>>;
@@ -56,7 +58,6 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
     }),
   );
   const readOnly = !props.isOwner;
-  const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
   const errorPath = error?.field?.replace(/^settings\./, "") ?? null;
   const fieldError = (path: string) => (errorPath && (errorPath === path || errorPath.startsWith(`${path}.`)) ? error!.message : undefined);
 
