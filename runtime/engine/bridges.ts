@@ -5,8 +5,10 @@ import { performHttp } from "../host/http";
 import { runSql } from "../host/sql";
 import { HostError, type HttpRequestSpec, type LogLevel } from "../host/types";
 import { limitMessage } from "../sandbox/limits";
+import { hostAllowed, hostRefusal, toGrants } from "../secrets/grants";
 import { createMasker } from "../secrets/mask";
 import { LOG_LEVELS } from "../nodes/log";
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { checkArguments } from "./arguments";
 import { LimitHit, setFatal, type CallState } from "./state";
 import type { RunnableWorkflow } from "./types";
@@ -78,14 +80,29 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
   const { options, limits } = state;
   const allowedSecrets = new Set(frame.compiled.secretNames);
   // Only secrets this program declares can be looked up host-side; anything else reads as unset.
-  const lookup = (name: string) => (allowedSecrets.has(name) ? state.secrets[name] : undefined);
+  const grant = (name: string) => (allowedSecrets.has(name) ? state.secrets[name] : undefined);
+  /** A secret's value for a request or connection to `host`, refused unless the owner named that host for it. */
+  const valueFor = (name: string, host: string, use: string) => {
+    const g = grant(name);
+    if (g && !hostAllowed(g.hosts, host)) throw new HostError("secret_host_refused", hostRefusal(name, g.hosts, host, use));
+    return g?.value;
+  };
+  /**
+   * What comes back from a host capability enters the sandbox: an upstream that echoes a credential must not hand
+   * the value of a secret the sandbox may not read to code that could encode it past masking.
+   */
+  const hideUnreadable = <T>(value: T): T => {
+    const hidden = Object.values(state.secrets).filter((g) => !g.readable).map((g) => g.value);
+    return hidden.length ? createMasker(hidden).mask(value) : value;
+  };
 
   const handlers: Record<string, (node: string, payload: unknown) => Promise<unknown>> = {
     async http(node, payload) {
       const spec = (payload && typeof payload === "object" ? payload : {}) as HttpRequestSpec;
-      return performHttp(spec, {
+      const response = await performHttp(spec, {
         policy: options.policy,
-        secrets: lookup,
+        secrets: (name) => grant(name)?.value,
+        checkSecretTarget: (name, url) => void valueFor(name, url.hostname, "an HTTP request"),
         signal: state.abort.signal,
         onRequest: () => {
           state.httpRequests++;
@@ -97,12 +114,22 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
           }
         },
       });
+      return hideUnreadable(response);
     },
     async sql(_node, payload) {
       const p = parse(SqlPayload, payload, "sql");
-      const url = lookup(p.connection);
-      if (!url) throw new HostError("secret_missing", `secret "${p.connection}" is not set in this workspace (add it in Settings → Secrets)`);
-      return runSql({ connectionUrl: url, query: p.query, params: p.params, readOnly: p.readOnly, maxRows: p.maxRows }, { policy: options.policy, signal: state.abort.signal });
+      const g = grant(p.connection);
+      if (!g) throw new HostError("secret_missing", `secret "${p.connection}" is not set in this workspace (add it in Settings → Secrets)`);
+      const host = databaseHost(g.value);
+      if (host === null) throw new HostError("sql_invalid_url", `the connection URL in secret "${p.connection}" is not a valid URL`);
+      // SQLite files have no host: the operator's folders (sqliteDirs) bound what they may open.
+      if (host !== undefined) valueFor(p.connection, host, "a database connection");
+      const timeoutMs = Math.max(1, state.deadline - Date.now());
+      const result = await runSql(
+        { connectionUrl: g.value, query: p.query, params: p.params, readOnly: p.readOnly, maxRows: p.maxRows, timeoutMs },
+        { policy: options.policy, signal: state.abort.signal },
+      );
+      return hideUnreadable(result);
     },
     async call(node, payload) {
       const p = parse(CallPayload, payload, "call");
@@ -171,7 +198,11 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       if (frame.finished || state.abort.signal.aborted) return JSON.stringify({ ok: false, fatal: "ended", error: "the run has already ended" });
       if (payloadJson.length > 8 * 1024 * 1024) throw new HostError("invalid_request", "the request is too large");
       const envelope = parse(Envelope, JSON.parse(payloadJson), "host");
+      // Host code (zod, HTTP bodies, drivers, this reply's JSON.stringify) recurses: deep data is refused, not walked.
+      // The request object wraps the node's data (an HTTP body sits one level down), hence the one level of room.
+      if (nestsDeeperThan(envelope.payload, MAX_NESTING_DEPTH + 1)) throw new HostError("too_deep", `node "${envelope.node}": the ${op} request is nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for workflow data`);
       const value = await handlers[op]!(envelope.node, envelope.payload);
+      if (nestsDeeperThan(value, MAX_NESTING_DEPTH + 1)) throw new HostError("too_deep", `node "${envelope.node}": the ${op} response is nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for workflow data`);
       return JSON.stringify({ ok: true, value: value === undefined ? null : value });
     } catch (error) {
       if (error instanceof LimitHit) {
@@ -217,6 +248,16 @@ function recordAnnounced(state: CallState, frame: ProgramFrame, payloadJson: unk
 async function addSecrets(state: CallState, names: readonly string[]): Promise<void> {
   const missing = names.filter((n) => !(n in state.secrets));
   if (!missing.length || !state.options.loadSecrets) return;
-  Object.assign(state.secrets, await state.options.loadSecrets(missing));
-  state.masker = createMasker(Object.values(state.secrets));
+  Object.assign(state.secrets, toGrants(await state.options.loadSecrets(missing)));
+  state.masker = createMasker(Object.values(state.secrets).map((g) => g.value));
+}
+
+/** The host a network database URL names (postgres://, mysql://…); undefined for SQLite files, null when unreadable. */
+function databaseHost(connectionUrl: string): string | undefined | null {
+  if (/^\s*(sqlite|file):/i.test(connectionUrl)) return undefined;
+  try {
+    return new URL(connectionUrl.trim()).hostname || null;
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,5 @@
 // Mutable state of one top-level call, shared by the workflows it runs through `call` nodes.
+import type { SecretGrant } from "../secrets/grants";
 import type { Masker } from "../secrets/mask";
 import type { IsolateHandle } from "../sandbox/pool";
 import type { LimitName, ResolvedLimits } from "../sandbox/limits";
@@ -21,8 +22,10 @@ export interface CallState {
   /** Replaced when a `call` brings in the callee's secrets, so everything is masked with every value in play. */
   masker: Masker;
   /** Plaintext secrets available to this call: the top-level workflow's, plus those of workflows it calls. */
-  secrets: Record<string, string>;
+  secrets: Record<string, SecretGrant>;
   handle: IsolateHandle;
+  /** When the call's wall-time limit ends it (ms since the epoch): host work gets only what is left. */
+  deadline: number;
   /** Aborted when the call ends for any reason, so in-flight HTTP/SQL/waits stop. */
   abort: AbortController;
   fatal?: { code: "limit" | "cancelled"; limit?: LimitName; message: string };

@@ -1,5 +1,6 @@
 // What a run returns to the server (run records, MCP results) and what it needs from it.
 import { z } from "zod";
+import type { SecretInput } from "../secrets/grants";
 import type { CompiledWorkflow } from "../compiler/compile";
 import type { CallerChannel, NetworkPolicy } from "../host/types";
 import type { PartialLimits } from "../sandbox/limits";
@@ -92,10 +93,13 @@ export interface RunOptions {
   /** Per-call overrides (over the workspace's). */
   callLimits?: PartialLimits;
   policy: NetworkPolicy;
-  /** Plaintext secrets of the workspace, by name; only the ones the program references are used. */
-  secrets: Record<string, string>;
+  /**
+   * Plaintext secrets of the workspace, by name, with the hosts each may be sent to and whether code may read it;
+   * only the ones the program references are used.
+   */
+  secrets: Record<string, SecretInput>;
   /** Loads more secrets by name, for workflows reached through `call` nodes that use their own. */
-  loadSecrets?: (names: string[]) => Promise<Record<string, string>>;
+  loadSecrets?: (names: string[]) => Promise<Record<string, SecretInput>>;
   caller?: CallerChannel;
   signal?: AbortSignal;
   versions?: VersionSource;

@@ -35,6 +35,8 @@ export interface HttpContext {
   onRequest?: (info: { method: string; url: string; attempt: number }) => void;
   /** Other secret values to mask in errors, e.g. ones the workflow interpolated into the URL or headers itself. */
   maskValues?: string[];
+  /** Throws when the auth secret may not be sent to this URL's host (the secret's own host list). */
+  checkSecretTarget?: (secretName: string, url: URL) => void;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -101,7 +103,10 @@ async function run(spec: ParsedSpec, secretValue: string | undefined, masker: Ma
   for (const [name, value] of Object.entries(spec.headers ?? {})) {
     if (value !== null && value !== undefined) headers[name.toLowerCase()] = String(value);
   }
-  if (spec.auth) applyAuth(spec.auth, secretValue, url, headers);
+  if (spec.auth) {
+    ctx.checkSecretTarget?.(spec.auth.secret, url);
+    applyAuth(spec.auth, secretValue, url, headers);
+  }
   const body = encodeBody(method, spec.body, spec.bodyType ?? undefined, headers);
   headers["user-agent"] ??= "Toolflow";
   headers["accept"] ??= spec.responseType === "text" ? "*/*" : "application/json, */*;q=0.8";

@@ -1,6 +1,7 @@
 // What the MCP endpoint needs from storage, as a small interface the runtime defines (server/mcp implements it with
 // Prisma). Everything here is plain data.
 import type { NetworkPolicy } from "../host/types";
+import type { SecretGrant } from "../secrets/grants";
 import type { RunnableWorkflow, RunOutcome, VersionSource } from "../engine/types";
 import type { PartialLimits } from "../sandbox/limits";
 
@@ -49,7 +50,8 @@ export interface McpBackend {
   /** Cheap: one number per workspace that changes whenever its live tools change. */
   toolsRevision(workspaceId: string): Promise<number>;
   loadLiveTools(workspaceId: string): Promise<LiveTool[]>;
-  secrets(workspaceId: string, names: readonly string[]): Promise<Record<string, string>>;
+  /** Values with the hosts each may be sent to and whether workflow code may read it. */
+  secrets(workspaceId: string, names: readonly string[]): Promise<Record<string, SecretGrant>>;
   /** Stores a run record; the response never waits for it. */
   recordRun(record: RunRecord): Promise<void>;
   /** Notifies of tool changes made in this process, so sessions hear about them at once. */

@@ -12,6 +12,7 @@ export type AuditAction =
   | "key.revoke"
   | "secret.set"
   | "secret.delete"
+  | "secret.rules"
   | "workflow.create"
   | "workflow.import"
   | "workflow.archive"

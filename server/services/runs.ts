@@ -156,7 +156,26 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
   };
 }
 
-export async function getRun(db: Db, workspaceId: string, runId: string) {
+/**
+ * A run as someone who may see that it ran but not the data it carried (viewers, unless the workspace lets them):
+ * arguments, result, node params and outputs, and log text are left out.
+ */
+function withoutData<T extends { input: unknown; output: unknown; trace: unknown }>(run: T): T & { dataHidden: boolean } {
+  const trace = (run.trace ?? {}) as { nodes?: unknown; logs?: unknown };
+  const nodes = Array.isArray(trace.nodes)
+    ? trace.nodes.map((n) => {
+        if (!n || typeof n !== "object") return n;
+        const { params: _params, output: _output, ...rest } = n as Record<string, unknown>;
+        return rest;
+      })
+    : [];
+  const logs = Array.isArray(trace.logs)
+    ? trace.logs.map((l) => (l && typeof l === "object" ? { ...(l as Record<string, unknown>), message: "(hidden)" } : l))
+    : [];
+  return { ...run, input: null, output: null, trace: { nodes, logs }, dataHidden: true };
+}
+
+export async function getRun(db: Db, workspaceId: string, runId: string, options: { withData: boolean } = { withData: true }) {
   const run = await db.run.findFirst({
     where: { id: runId, workspaceId },
     include: { workflow: { select: { name: true, draft: true } }, version: { select: { number: true, graph: true } } },
@@ -166,5 +185,6 @@ export async function getRun(db: Db, workspaceId: string, runId: string) {
   // A test run ran a draft that was not frozen: its trace is drawn over the current draft, and the page says so.
   const graph = version?.graph ?? (run.trigger === "test" ? workflow.draft : null);
   const graphSource = version ? ("version" as const) : graph ? ("draft" as const) : null;
-  return { ...rest, workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
+  const view = { ...rest, workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
+  return options.withData ? { ...view, dataHidden: false } : withoutData(view);
 }

@@ -66,12 +66,12 @@ describe.each(TEST_PROVIDERS)("API keys and secrets on %s", (provider) => {
     expect(row.ciphertext).not.toContain(value);
     expect(row.ciphertext).not.toContain(Buffer.from(value).toString("base64"));
     expect(JSON.stringify(await api.secrets.list({ workspace: "keys-a" }))).not.toContain(value);
-    expect(await resolveSecrets(database.db, workspaceA, ["CRM_TOKEN", "MISSING"])).toEqual({ CRM_TOKEN: value });
+    expect(await resolveSecrets(database.db, workspaceA, ["CRM_TOKEN", "MISSING"])).toEqual({ CRM_TOKEN: { value, hosts: [], readable: false } });
     expect(await resolveSecrets(database.db, workspaceB, ["CRM_TOKEN"])).toEqual({});
 
     // Replacing keeps one row; the audit log says it was replaced, without the value.
     await api.secrets.set({ workspace: "keys-a", name: "CRM_TOKEN", value: "rotated-value" });
-    expect(await resolveSecrets(database.db, workspaceA, ["CRM_TOKEN"])).toEqual({ CRM_TOKEN: "rotated-value" });
+    expect(await resolveSecrets(database.db, workspaceA, ["CRM_TOKEN"])).toEqual({ CRM_TOKEN: { value: "rotated-value", hosts: [], readable: false } });
     const audit = await database.db.auditEvent.findMany({ where: { workspaceId: workspaceA, action: "secret.set" } });
     expect(audit).toHaveLength(2);
     expect(JSON.stringify(audit)).not.toContain(value);
@@ -97,5 +97,57 @@ describe.each(TEST_PROVIDERS)("API keys and secrets on %s", (provider) => {
     await api.secrets.set({ workspace: "keys-a", name: "TEMP", value: "x1234" });
     await api.secrets.delete({ workspace: "keys-a", name: "TEMP" });
     await expect(api.secrets.delete({ workspace: "keys-a", name: "TEMP" })).rejects.toThrow("There is no secret named TEMP");
+  });
+
+  it("keeps a secret's hosts and readability, closed by default, and checks each host entry", async () => {
+    const created = await api.secrets.set({ workspace: "keys-a", name: "RULED", value: "v-123456" });
+    expect(created).toMatchObject({ name: "RULED", hosts: [], readable: false });
+    const ruled = await api.secrets.updateRules({ workspace: "keys-a", name: "RULED", hosts: ["API.Example.com", "*.crm.example", "api.example.com"], readable: true });
+    expect(ruled).toMatchObject({ hosts: ["api.example.com", "*.crm.example"], readable: true });
+    // Replacing the value keeps the rules it is not given.
+    await api.secrets.set({ workspace: "keys-a", name: "RULED", value: "v-654321" });
+    expect((await api.secrets.list({ workspace: "keys-a" })).find((s) => s.name === "RULED")).toMatchObject({ hosts: ["api.example.com", "*.crm.example"], readable: true });
+    expect(await resolveSecrets(database.db, workspaceA, ["RULED"])).toEqual({ RULED: { value: "v-654321", hosts: ["api.example.com", "*.crm.example"], readable: true } });
+
+    for (const [hosts, message] of [
+      [["https://api.example.com"], "is not a host name: write just the host"],
+      [["*.*"], "is not a valid pattern"],
+      [["a*.example.com"], "may use * only as a whole entry"],
+    ] as const) {
+      const error = await api.secrets.updateRules({ workspace: "keys-a", name: "RULED", hosts: [...hosts] }).catch((e: unknown) => e);
+      expect(String(error)).toContain(message);
+    }
+    // Nothing was lost by the refused changes.
+    expect((await api.secrets.list({ workspace: "keys-a" })).find((s) => s.name === "RULED")?.hosts).toEqual(["api.example.com", "*.crm.example"]);
+    await expect(api.secrets.updateRules({ workspace: "keys-a", name: "NOPE", readable: true })).rejects.toThrow("There is no secret named NOPE");
+  });
+
+  it("shows viewers that runs happened but not their data, unless an owner allows it", async () => {
+    const viewerUser = await createUser(database.db, "run-viewer@example.test");
+    await api.members.add({ workspace: "keys-a", email: viewerUser.email, role: "viewer" });
+    const viewer = callerFor(database.db, viewerUser);
+    const workflowId = (await database.db.workflow.create({ data: { workspaceId: workspaceA, name: "viewed", draft: {} } })).id;
+    const run = await database.db.run.create({
+      data: {
+        workspaceId: workspaceA,
+        workflowId,
+        trigger: "mcp",
+        status: "ok",
+        input: { email: "ada@example.com" },
+        output: { content: [{ type: "text", text: "Ada Lovelace, VIP" }] },
+        trace: { nodes: [{ nodeId: "crm", type: "http", status: "ok", startedAt: "2026-01-01T00:00:00.000Z", params: { q: "ada@example.com" }, output: { name: "Ada Lovelace" } }], logs: [{ level: "info", message: "found Ada Lovelace", at: "2026-01-01T00:00:00.000Z" }] },
+      },
+    });
+    const hidden = await viewer.runs.get({ workspace: "keys-a", runId: run.id });
+    expect(hidden).toMatchObject({ dataHidden: true, status: "ok", input: null, output: null });
+    expect(JSON.stringify(hidden)).not.toMatch(/ada@example.com|Ada Lovelace/);
+    expect((hidden.trace as { nodes: unknown[] }).nodes[0]).toMatchObject({ nodeId: "crm", status: "ok" });
+
+    const asOwner = await api.runs.get({ workspace: "keys-a", runId: run.id });
+    expect(asOwner).toMatchObject({ dataHidden: false, input: { email: "ada@example.com" } });
+
+    await expect(viewer.settings.update({ workspace: "keys-a", settings: { viewersSeeRunData: true } })).rejects.toThrow();
+    await api.settings.update({ workspace: "keys-a", settings: { viewersSeeRunData: true } });
+    expect(await viewer.runs.get({ workspace: "keys-a", runId: run.id })).toMatchObject({ dataHidden: false, input: { email: "ada@example.com" } });
   });
 });

@@ -132,6 +132,9 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
           </Text>
         </Alert>
       )}
+      {data.dataHidden && (
+        <Alert color="gray">Viewers of this workspace see how runs went, not the data they carried: arguments, results, node data and log text are hidden. An owner can change this in Settings → Limits.</Alert>
+      )}
       {trace.truncated && <Alert color="yellow">This run&apos;s trace was larger than the stored size limit; only a preview was kept.</Alert>}
       <Box style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)", gap: "var(--mantine-spacing-sm)" }}>
         <Stack gap="xs">

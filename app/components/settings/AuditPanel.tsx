@@ -14,6 +14,7 @@ const ACTION_LABELS: Record<string, string> = {
   "key.create": "created an API key",
   "key.revoke": "revoked an API key",
   "secret.set": "set a secret",
+  "secret.rules": "changed where a secret may go",
   "secret.delete": "deleted a secret",
   "workflow.create": "created a workflow",
   "workflow.import": "imported a workflow",

@@ -1,7 +1,8 @@
 "use client";
 // Credentials the workflows use (HTTP auth, SQL connection URLs), by name. A value goes to the server once, when it
-// is set or replaced; it is never sent back, so this page can only name secrets, replace or delete them.
-import { Alert, Button, Code, Group, Modal, Paper, PasswordInput, Stack, Table, Text, TextInput } from "@mantine/core";
+// is set or replaced; it is never sent back, so this page can only name secrets, replace or delete them, and say
+// where each may go: the hosts it may be sent to, and whether workflow code may read it.
+import { Alert, Badge, Button, Checkbox, Code, Group, Modal, Paper, PasswordInput, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -13,7 +14,7 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const secrets = useQuery(trpc.secrets.list.queryOptions({ workspace }));
-  const [editing, setEditing] = useState<{ name: string; replace: boolean } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.secrets.list.queryKey({ workspace }) });
   const remove = useMutation(
@@ -30,12 +31,12 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
   return (
     <Stack>
       <Text size="sm" c="dimmed">
-        Workflows use a secret by name (an HTTP node&apos;s auth, a SQL node&apos;s connection). Values are encrypted on the server and never shown again, to anyone; run records
-        show them as ••••.
+        Workflows use a secret by name (an HTTP node&apos;s auth, a SQL node&apos;s connection), and only toward the hosts it names. Values are encrypted on the server and never
+        shown again, to anyone; run records show them as ••••. Expressions and code nodes can read a secret only when it is marked readable by workflows.
       </Text>
       {isOwner ? (
         <Group>
-          <Button onClick={() => setEditing({ name: "", replace: false })}>Add a secret</Button>
+          <Button onClick={() => setEditing({ mode: "add", name: "", hosts: [], readable: false })}>Add a secret</Button>
         </Group>
       ) : (
         <Alert color="gray">Only owners add, replace or delete secrets.</Alert>
@@ -46,6 +47,8 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>Value</Table.Th>
+              <Table.Th>May be sent to</Table.Th>
+              <Table.Th>Workflow code</Table.Th>
               <Table.Th>Last set</Table.Th>
               {isOwner && <Table.Th aria-label="Actions" />}
             </Table.Tr>
@@ -62,12 +65,31 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
                   </Text>
                 </Table.Td>
                 <Table.Td>
+                  <Text size="sm" c={s.hosts.length ? undefined : "dimmed"}>
+                    {s.hosts.length ? s.hosts.join(", ") : "no host yet"}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  {s.readable ? (
+                    <Badge color="orange" variant="light">
+                      readable
+                    </Badge>
+                  ) : (
+                    <Text size="sm" c="dimmed">
+                      not readable
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td>
                   <Text size="sm">{new Date(s.updatedAt).toLocaleString()}</Text>
                 </Table.Td>
                 {isOwner && (
                   <Table.Td>
                     <Group gap={4} justify="flex-end">
-                      <Button size="compact-xs" variant="default" aria-label={`Replace ${s.name}`} onClick={() => setEditing({ name: s.name, replace: true })}>
+                      <Button size="compact-xs" variant="default" aria-label={`Where ${s.name} may go`} onClick={() => setEditing({ mode: "rules", name: s.name, hosts: s.hosts, readable: s.readable })}>
+                        Hosts and use
+                      </Button>
+                      <Button size="compact-xs" variant="default" aria-label={`Replace ${s.name}`} onClick={() => setEditing({ mode: "replace", name: s.name, hosts: s.hosts, readable: s.readable })}>
                         Replace
                       </Button>
                       <Button size="compact-xs" variant="subtle" color="red" aria-label={`Delete ${s.name}`} onClick={() => setDeleting(s.name)}>
@@ -80,7 +102,7 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
             ))}
             {secrets.data?.length === 0 && (
               <Table.Tr>
-                <Table.Td colSpan={4}>
+                <Table.Td colSpan={6}>
                   <Text size="sm" c="dimmed">
                     No secrets yet.
                   </Text>
@@ -90,7 +112,7 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
           </Table.Tbody>
         </Table>
       </Paper>
-      {editing && <SecretForm workspace={workspace} initialName={editing.name} replace={editing.replace} onDone={() => (setEditing(null), void refresh())} onCancel={() => setEditing(null)} />}
+      {editing && <SecretForm workspace={workspace} editing={editing} onDone={() => (setEditing(null), void refresh())} onCancel={() => setEditing(null)} />}
       <ConfirmDialog
         opened={deleting !== null}
         title={`Delete ${deleting ?? ""}?`}
@@ -106,53 +128,94 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
   );
 }
 
-function SecretForm(props: { workspace: string; initialName: string; replace: boolean; onDone: () => void; onCancel: () => void }) {
+interface Editing {
+  mode: "add" | "replace" | "rules";
+  name: string;
+  hosts: string[];
+  readable: boolean;
+}
+
+const TITLES: Record<Editing["mode"], (name: string) => string> = {
+  add: () => "Add a secret",
+  replace: (name) => `Replace ${name}`,
+  rules: (name) => `Where ${name} may go`,
+};
+
+function SecretForm(props: { workspace: string; editing: Editing; onDone: () => void; onCancel: () => void }) {
+  const { mode } = props.editing;
   const trpc = useTRPC();
-  const [name, setName] = useState(props.initialName);
+  const [name, setName] = useState(props.editing.name);
   const [value, setValue] = useState("");
+  const [hosts, setHosts] = useState(props.editing.hosts.join(", "));
+  const [readable, setReadable] = useState(props.editing.readable);
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
-  const set = useMutation(
-    trpc.secrets.set.mutationOptions({
-      onSuccess: (saved) => {
-        setValue("");
-        notifications.show({ color: "green", message: `${saved.name} was ${props.replace ? "replaced" : "saved"}.` });
-        props.onDone();
-      },
-      onError: (e) => setError(describeError(e)),
-    }),
-  );
+  const onSuccess = (saved: { name: string }) => {
+    setValue("");
+    notifications.show({ color: "green", message: `${saved.name} was ${mode === "replace" ? "replaced" : "saved"}.` });
+    props.onDone();
+  };
+  const set = useMutation(trpc.secrets.set.mutationOptions({ onSuccess, onError: (e) => setError(describeError(e)) }));
+  const rules = useMutation(trpc.secrets.updateRules.mutationOptions({ onSuccess, onError: (e) => setError(describeError(e)) }));
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    set.mutate({ workspace: props.workspace, name: name.trim(), value });
+    const hostList = hosts
+      .split(/[\s,]+/)
+      .map((h) => h.trim())
+      .filter(Boolean);
+    if (mode === "rules") rules.mutate({ workspace: props.workspace, name, hosts: hostList, readable });
+    else set.mutate({ workspace: props.workspace, name: name.trim(), value, hosts: hostList, readable });
   }
+  const fieldIs = (prefix: string) => error?.field === prefix || error?.field?.startsWith(`${prefix}.`);
   return (
-    <Modal opened onClose={props.onCancel} title={props.replace ? `Replace ${props.initialName}` : "Add a secret"}>
-      <form onSubmit={onSubmit} noValidate aria-label={props.replace ? "Replace a secret" : "Add a secret"}>
+    <Modal opened onClose={props.onCancel} title={TITLES[mode](props.editing.name)}>
+      <form onSubmit={onSubmit} noValidate aria-label={TITLES[mode]("a secret")}>
         <Stack>
           <TextInput
             label="Name"
             description="Capital letters, digits and _, e.g. CRM_TOKEN"
             value={name}
             onChange={(e) => setName(e.currentTarget.value.toUpperCase())}
-            disabled={props.replace}
-            error={error?.field === "name" ? error.message : undefined}
-            data-autofocus={!props.replace || undefined}
+            disabled={mode !== "add"}
+            error={fieldIs("name") ? error?.message : undefined}
+            data-autofocus={mode === "add" || undefined}
           />
-          <PasswordInput
-            label={props.replace ? "New value" : "Value"}
-            description="Sent once, stored encrypted; it is never shown again."
-            value={value}
-            onChange={(e) => setValue(e.currentTarget.value)}
-            autoComplete="off"
-            error={error && error.field !== "name" ? error.message : undefined}
-            data-autofocus={props.replace || undefined}
+          {mode !== "rules" && (
+            <PasswordInput
+              label={mode === "replace" ? "New value" : "Value"}
+              description="Sent once, stored encrypted; it is never shown again."
+              value={value}
+              onChange={(e) => setValue(e.currentTarget.value)}
+              autoComplete="off"
+              error={fieldIs("value") ? error?.message : undefined}
+              data-autofocus={mode === "replace" || undefined}
+            />
+          )}
+          <TextInput
+            label="Hosts it may be sent to"
+            description="Comma-separated: api.example.com, *.example.com for its subdomains, or * for any host. HTTP auth and SQL connections to other hosts are refused."
+            placeholder="api.example.com"
+            value={hosts}
+            onChange={(e) => setHosts(e.currentTarget.value)}
+            error={fieldIs("hosts") ? error?.message : undefined}
+            data-autofocus={mode === "rules" || undefined}
           />
+          <Checkbox
+            label="Readable by workflows"
+            description="Lets expressions and code nodes read the value as secrets.NAME. A code node can then send it anywhere its HTTP requests may go, in any encoding; leave it off unless a workflow needs the value itself."
+            checked={readable}
+            onChange={(e) => setReadable(e.currentTarget.checked)}
+          />
+          {error && !fieldIs("name") && !fieldIs("value") && !fieldIs("hosts") && (
+            <Alert color="red" role="alert">
+              {error.message}
+            </Alert>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={props.onCancel}>
               Cancel
             </Button>
-            <Button type="submit" loading={set.isPending}>
-              {props.replace ? "Replace value" : "Save secret"}
+            <Button type="submit" loading={set.isPending || rules.isPending}>
+              {{ add: "Save secret", replace: "Replace value", rules: "Save" }[mode]}
             </Button>
           </Group>
         </Stack>

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { hasRole } from "../../auth/roles";
 import { getRun, listRuns } from "../../services/runs";
+import { getSettings } from "../../services/workspaceSettings";
 import { router, workspaceProcedure } from "../init";
 
 export const runsRouter = router({
@@ -20,5 +22,9 @@ export const runsRouter = router({
     ),
   get: workspaceProcedure("viewer")
     .input(z.object({ runId: z.string().min(1).max(64) }))
-    .query(({ ctx, input }) => getRun(ctx.db, ctx.workspace.id, input.runId)),
+    .query(async ({ ctx, input }) => {
+      // Viewers see that runs happened; the data they carried only where an owner allows it (SPEC §11).
+      const withData = hasRole(ctx.role, "editor") || (await getSettings(ctx.db, ctx.workspace.id)).viewersSeeRunData;
+      return getRun(ctx.db, ctx.workspace.id, input.runId, { withData });
+    }),
 });
