@@ -23,6 +23,8 @@ export type ValidationResult = { ok: true; workflow: Workflow } | { ok: false; p
 export interface ValidationContext {
   /** Secret names that exist in the workspace; when given, references to other names are problems. */
   secretNames?: string[];
+  /** Of those, the ones readable by workflows; when given, `secrets.NAME` of any other is a problem (SPEC §11). */
+  readableSecretNames?: string[];
 }
 
 /** Handles a node offers given its params and on-error policy; `null` is the unnamed handle. */
@@ -138,9 +140,16 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     }
     if (ctx.secretNames && params.success) {
       const known = new Set(ctx.secretNames);
+      const readable = ctx.readableSecretNames ? new Set(ctx.readableSecretNames) : undefined;
       for (const ref of nodeSecretRefs(descriptor, node, params.data)) {
         if (!known.has(ref.name)) {
           problems.push({ nodeId: node.id, path: ref.path, message: `node "${node.id}" uses secret "${ref.name}", which does not exist in this workspace; create it or pick another` });
+        } else if (readable && !ref.host && !readable.has(ref.name)) {
+          problems.push({
+            nodeId: node.id,
+            path: ref.path,
+            message: `node "${node.id}" reads secret "${ref.name}" as secrets.${ref.name}, but that secret is not readable by workflows; use it in an http node's auth or a sql node's connection, or an owner can mark it readable in Settings → Secrets`,
+          });
         }
       }
     }

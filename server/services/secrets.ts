@@ -59,10 +59,6 @@ export async function listSecrets(db: Db, workspaceId: string): Promise<SecretVi
   return rows.map((r) => ({ name: r.name, updatedAt: r.updatedAt, hosts: storedHosts(r.hosts), readable: r.readable }));
 }
 
-export async function listSecretNames(db: Db, workspaceId: string): Promise<string[]> {
-  return (await listSecrets(db, workspaceId)).map((s) => s.name);
-}
-
 function parseRules(input: Partial<SecretRules> | undefined): Partial<SecretRules> {
   const rules = parseOrThrow(secretRulesSchema.partial(), input ?? {});
   return { ...rules, ...(rules.hosts ? { hosts: normaliseSecretHosts(rules.hosts) } : {}) };

@@ -5,7 +5,7 @@ import { TOOL_NAME_PATTERN, WORKFLOW_FORMAT, validateWorkflow, type Problem, typ
 import type { Db } from "../db/client";
 import { AppError, isUniqueViolation, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";
-import { listSecretNames } from "./secrets";
+import { listSecrets } from "./secrets";
 import { TEMPLATE_IDS, templateDraft } from "./templates";
 
 export const toolNameSchema = z
@@ -174,7 +174,8 @@ export class ImportProblems extends AppError {
 
 /** Checks a document as publish, import and test runs need it: the model, plus the secrets this workspace has. */
 export async function validateForWorkspace(db: Db, workspaceId: string, doc: unknown): Promise<Workflow> {
-  const checked = validateWorkflow(doc, { secretNames: await listSecretNames(db, workspaceId) });
+  const secrets = await listSecrets(db, workspaceId);
+  const checked = validateWorkflow(doc, { secretNames: secrets.map((s) => s.name), readableSecretNames: secrets.filter((s) => s.readable).map((s) => s.name) });
   if (!checked.ok) throw new ImportProblems(checked.problems);
   return checked.workflow;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validateWorkflow, type Problem } from "../../runtime/model";
 import { workflow } from "./helpers";
 
-function problems(doc: unknown, ctx?: { secretNames?: string[] }): Problem[] {
+function problems(doc: unknown, ctx?: { secretNames?: string[]; readableSecretNames?: string[] }): Problem[] {
   const r = validateWorkflow(doc, ctx);
   if (r.ok) throw new Error("expected problems");
   return r.problems;
@@ -158,6 +158,22 @@ describe("validateWorkflow", () => {
     expect(p).toEqual([expect.objectContaining({ nodeId: "api", message: expect.stringContaining('uses secret "API_TOKEN", which does not exist in this workspace') })]);
     expect(validateWorkflow(doc, { secretNames: ["PATH_KEY", "API_TOKEN"] }).ok).toBe(true);
     expect(validateWorkflow(doc).ok).toBe(true);
+  });
+
+  it("secrets read in expressions must be readable by workflows; host-side use needs no such mark", () => {
+    const doc = workflow(
+      [
+        { id: "api", type: "http", params: { url: "https://x.example/{{ secrets.PATH_KEY }}", auth: { secret: "API_TOKEN", scheme: "bearer" } } },
+        { id: "out", type: "output", params: { value: 1 } },
+      ],
+      [
+        { from: "input", to: "api" },
+        { from: "api", to: "out" },
+      ],
+    );
+    const p = problems(doc, { secretNames: ["PATH_KEY", "API_TOKEN"], readableSecretNames: [] });
+    expect(p).toEqual([expect.objectContaining({ nodeId: "api", path: "params.url", message: expect.stringContaining('reads secret "PATH_KEY" as secrets.PATH_KEY, but that secret is not readable by workflows') })]);
+    expect(validateWorkflow(doc, { secretNames: ["PATH_KEY", "API_TOKEN"], readableSecretNames: ["PATH_KEY"] }).ok).toBe(true);
   });
 
   it("params failing their node's schema come with the param path", () => {
