@@ -1,6 +1,7 @@
 // Tool arguments are checked against the version's input schema before anything runs (SPEC §6: the error names the field).
 import { Ajv2020, type ValidateFunction, type ErrorObject } from "ajv/dist/2020";
 import addFormatsModule from "ajv-formats";
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { unsafeSchemaPatterns } from "../model/schema-safety";
 
 // ajv-formats is CommonJS; depending on the loader the function is the module or its `default`.
@@ -40,8 +41,15 @@ function describe(e: ErrorObject): string {
 
 export type ArgumentCheck = { ok: true; value: unknown } | { ok: false; message: string; fields: string[] };
 
-/** Validates (a copy of) the arguments, filling schema defaults; the message lists every wrong field. */
+/** The message for arguments deeper than {@link MAX_NESTING_DEPTH}; callers answer it with JSON-RPC -32602. */
+export const TOO_DEEP_ARGUMENTS = `Invalid arguments: the arguments are nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for tool arguments; send flatter data`;
+
+/**
+ * Validates (a copy of) the arguments, filling schema defaults; the message lists every wrong field. The nesting depth
+ * is checked first, without recursion: structuredClone and ajv recurse and would overflow the stack on deep input.
+ */
 export function checkArguments(schema: object, input: unknown): ArgumentCheck {
+  if (nestsDeeperThan(input, MAX_NESTING_DEPTH)) return { ok: false, message: TOO_DEEP_ARGUMENTS, fields: [] };
   let validate: ValidateFunction;
   try {
     validate = validatorFor(schema);

@@ -1,7 +1,9 @@
 // The engine entry point the server calls: validate arguments, lease an isolate of the workspace, run the compiled
 // program with host bridges under the call's limits, and return a masked result plus trace.
 import { z } from "zod";
+import { toGrants, unreadableRefusal } from "../secrets/grants";
 import { createMasker } from "../secrets/mask";
+import { jsonTextDepth, MAX_NESTING_DEPTH, parseBounded } from "../model/json-depth";
 import { SandboxManager, SandboxCancelled } from "../sandbox/pool";
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
@@ -28,6 +30,8 @@ export function getDefaultSandbox(): SandboxManager {
 }
 
 const DEFAULT_TRACE_CAP = 16 * 1024;
+/** Why a result deeper than {@link MAX_NESTING_DEPTH} is refused; says the workflow did run. */
+export const TOO_DEEP_RESULT = `The tool result is nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for tool results, so it was refused (the workflow's steps did run); return flatter data, for example JSON text in a string`;
 /** Characters of trace JSON the host parses from one program, and entries it keeps. */
 const MAX_TRACE_CHARS = 8 * 1024 * 1024;
 const MAX_TRACE_ENTRIES = 10_000;
@@ -68,10 +72,20 @@ function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
 }
 
+/** JSON text from the sandbox, parsed (JSON.parse is iterative in V8, so any depth is safe); bad JSON stays text. */
 function parseJson(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A node's params or output for the trace: parts nested deeper than the limit are cut (a trace is read, not refused). */
+function parseTraceValue(text: string): unknown {
+  try {
+    return parseBounded(text, MAX_NESTING_DEPTH);
   } catch {
     return text;
   }
@@ -89,8 +103,8 @@ function toTraceEntries(rawTrace: unknown[], frame: { depth: number; name: strin
       status: e.status,
       startedAt: new Date(e.startedAt).toISOString(),
       ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}),
-      ...(e.params !== undefined ? { params: parseJson(e.params) } : {}),
-      ...(e.output !== undefined ? { output: parseJson(e.output) } : {}),
+      ...(e.params !== undefined ? { params: parseTraceValue(e.params) } : {}),
+      ...(e.output !== undefined ? { output: parseTraceValue(e.output) } : {}),
       ...(e.error !== undefined ? { error: e.error } : {}),
       ...(e.handle ? { handle: e.handle } : {}),
       ...(e.loop ? { loop: e.loop } : {}),
@@ -121,11 +135,15 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
       return r.structuredContent ?? { content: r.content };
     },
   };
+  // Only secrets an owner marked readable reach the sandbox; masking alone would not keep the others in (SPEC §11).
   const secrets: Record<string, string> = {};
+  const unreadable: string[] = [];
   for (const name of compiled.meta.sandboxSecretNames) {
-    const value = state.secrets[name];
-    if (value !== undefined) secrets[name] = value;
+    const grant = state.secrets[name];
+    if (grant?.readable) secrets[name] = grant.value;
+    else if (grant) unreadable.push(name);
   }
+  if (unreadable.length) return { program: { kind: "error", code: "workflow_error", message: unreadableRefusal(unreadable) }, trace: [] };
   const ctxJson = JSON.stringify({
     run: { id: options.run.id, workspace: options.run.workspace, client: options.run.client ?? options.caller?.client ?? null },
     secrets,
@@ -155,6 +173,13 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
   if (Buffer.byteLength(output.resultJson) > limits.values.maxOutputBytes) {
     return { program: { kind: "error", code: "limit", limit: "maxOutputBytes", message: limitMessage(limits, "maxOutputBytes") }, trace };
   }
+  // Counted on the text, before anything recursive (zod, masking, the SDK's serialiser) sees the value. The outcome and
+  // result objects around the tool's data do not count, so structuredContent itself may nest MAX_NESTING_DEPTH levels.
+  // The workflow has already run by now: requests it sent (an authenticated HTTP call) cannot be taken back, and the
+  // run record shows that the result was refused.
+  if (jsonTextDepth(output.resultJson, MAX_NESTING_DEPTH + 2) > MAX_NESTING_DEPTH + 2) {
+    return { program: { kind: "error", code: "limit", limit: "maxNestingDepth", message: TOO_DEEP_RESULT }, trace };
+  }
   const outcome = RawOutcome.safeParse(parseJson(output.resultJson));
   if (!outcome.success) return { program: { kind: "error", code: "internal", message: "the workflow program returned an unreadable result" }, trace };
   const o = outcome.data;
@@ -180,9 +205,9 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
 
 export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
-  const secrets = { ...(options.secrets ?? {}) };
+  const secrets = toGrants(options.secrets);
   // Masks with the state's masker once the call runs: `call` nodes may add their workflows' secrets to it.
-  let masker = createMasker(Object.values(secrets));
+  let masker = createMasker(Object.values(secrets).map((g) => g.value));
   const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
     masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}), input: options.input });
 
@@ -207,6 +232,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     masker,
     secrets,
     handle,
+    deadline: Date.now() + limits.values.timeoutMs,
     abort: new AbortController(),
     httpRequests: 0,
     loopIterations: 0,

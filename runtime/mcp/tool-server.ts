@@ -16,10 +16,25 @@ import {
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import { checkArguments, runWorkflow } from "../engine";
+import { checkArguments, runWorkflow, type RunOutcome } from "../engine";
+import { failureOutcome, secretValuesOf } from "../engine/outcome";
 import type { CallerChannel, LogLevel } from "../host/types";
-import type { LiveTool, McpBackend, McpWorkspace } from "./backend";
+import type { LiveTool, McpBackend, McpWorkspace, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
+
+const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
+
+/**
+ * Hands a run record to the backend without letting it fail the call: a backend that throws synchronously or rejects
+ * is logged, and the answer still goes out.
+ */
+function recordSafely(backend: McpBackend, record: RunRecord): void {
+  try {
+    void Promise.resolve(backend.recordRun(record)).catch((error: unknown) => console.error(`could not record run ${record.id}:`, error));
+  } catch (error) {
+    console.error(`could not record run ${record.id}:`, error);
+  }
+}
 
 const LEVELS: LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
 
@@ -82,9 +97,9 @@ export function createToolServer(options: ToolServerOptions): Server {
       return await callTool(request, extra);
     } catch (error) {
       if (error instanceof McpError) throw error;
-      // Storage or sandbox failures: the operator gets the details in the log, the client a plain message.
+      // Failures before the tool is known (the catalog's storage): the operator gets the details in the log.
       console.error(`MCP tools/call "${request.params.name}" in ${workspace.slug} failed:`, error);
-      throw new McpError(ErrorCode.InternalError, "Internal error while running the tool; try again later.");
+      throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
     }
   });
 
@@ -94,17 +109,71 @@ export function createToolServer(options: ToolServerOptions): Server {
   ) {
     const { byName } = await catalog.tools(workspace.id);
     const tool = byName.get(request.params.name);
+    // No workflow, so no run record: a Run belongs to a workflow, and this names none of the workspace's.
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `Unknown tool "${request.params.name}": call tools/list for the tools of this workspace.`);
-    const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
-    if (!args.ok) {
-      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
-    }
-
-    const clientCaps = server.getClientCapabilities();
+    const runId = randomUUID();
+    const startedAt = new Date();
     const clientInfo = server.getClientVersion();
+    const client = clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined;
+    let recorded = false;
+    const record = (input: unknown, outcome: RunOutcome) => {
+      recorded = true;
+      recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, startedAt, input, outcome });
+    };
+
+    // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
+    let secrets: Awaited<ReturnType<McpBackend["secrets"]>> | undefined;
+    try {
+      const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
+      if (!args.ok) {
+        // Nothing ran and no secret was loaded: the arguments are kept as sent (depth-bounded by failureOutcome).
+        const refused = failureOutcome({ code: "invalid_arguments", message: args.message, startedAt, input: request.params.arguments ?? {} });
+        record(refused.input, refused);
+        throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
+      }
+      const caller = callerChannel(tool, request, extra, client);
+      secrets = await backend.secrets(workspace.id, tool.runnable.secretNames);
+      const outcome = await runWorkflow({
+        compiled: tool.runnable,
+        input: args.value,
+        workspaceId: workspace.id,
+        limits: workspace.limits,
+        policy: workspace.policy,
+        secrets,
+        loadSecrets: (names) => backend.secrets(workspace.id, names),
+        caller,
+        signal: extra.signal,
+        versions: backend.versions ?? catalog,
+        run: { id: runId, workspace: workspace.slug, client },
+      });
+      // The answer does not wait for the run record.
+      record(outcome.input ?? args.value, outcome);
+      return outcome.result;
+    } catch (error) {
+      const protocol = error instanceof McpError;
+      if (!recorded) {
+        // Storage or sandbox failures: the operator gets the details in the log, the record and the client a plain message.
+        if (!protocol) console.error(`MCP tools/call "${tool.name}" in ${workspace.slug} failed (run ${runId}):`, error);
+        const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
+        const failed = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
+        record(failed.input, failed);
+      }
+      if (protocol) throw error;
+      throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+    }
+  }
+
+  /** How the engine reaches this session's client: log messages, progress, elicitation and sampling. */
+  function callerChannel(
+    tool: LiveTool,
+    request: z.infer<typeof CallToolRequestSchema>,
+    extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
+    client: CallerChannel["client"],
+  ): CallerChannel {
+    const clientCaps = server.getClientCapabilities();
     const progressToken = request.params._meta?.progressToken;
-    const caller: CallerChannel = {
-      client: clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined,
+    return {
+      client,
       log: (level: LogLevel, message: string, data?: unknown) => {
         if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
         return extra.sendNotification({
@@ -147,37 +216,6 @@ export function createToolServer(options: ToolServerOptions): Server {
             }
           : undefined,
     };
-
-    const runId = randomUUID();
-    const startedAt = new Date();
-    const outcome = await runWorkflow({
-      compiled: tool.runnable,
-      input: args.value,
-      workspaceId: workspace.id,
-      limits: workspace.limits,
-      policy: workspace.policy,
-      secrets: await backend.secrets(workspace.id, tool.runnable.secretNames),
-      loadSecrets: (names) => backend.secrets(workspace.id, names),
-      caller,
-      signal: extra.signal,
-      versions: backend.versions ?? catalog,
-      run: { id: runId, workspace: workspace.slug, client: caller.client },
-    });
-    // The answer does not wait for the run record.
-    backend
-      .recordRun({
-        id: runId,
-        workspaceId: workspace.id,
-        workflowId: tool.workflowId,
-        versionId: tool.versionId,
-        trigger: "mcp",
-        client: caller.client,
-        startedAt,
-        input: outcome.input ?? args.value,
-        outcome,
-      })
-      .catch((error: unknown) => console.error(`could not record run ${runId}:`, error));
-    return outcome.result;
   }
 
   return server;

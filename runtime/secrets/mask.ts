@@ -1,4 +1,5 @@
 // Replaces secret values with a fixed mask wherever they could surface: run records, logs, error messages.
+import { copyBounded, MAX_KEPT_DEPTH } from "../model/json-depth";
 
 /** What a secret value is replaced with. Fixed width so the mask does not reveal the secret's length. */
 export const MASK = "••••";
@@ -12,7 +13,10 @@ export const MIN_SUBSTRING_MASK_LENGTH = 4;
 export interface Masker {
   /** The text with every known form of every secret replaced by {@link MASK}. */
   maskText(text: string): string;
-  /** A deep copy with strings (object keys included) masked; the input is never mutated. */
+  /**
+   * A deep copy with strings (object keys included) masked; the input is never mutated. Parts nested deeper than
+   * {@link MAX_KEPT_DEPTH} levels are replaced by a marker, so the copy can always be serialised.
+   */
   mask<T>(value: T): T;
 }
 
@@ -58,41 +62,9 @@ export function createMasker(values: Iterable<string | undefined | null>): Maske
     return pattern ? text.replace(pattern, MASK) : text;
   };
 
-  const maskDeep = (value: unknown, seen: WeakMap<object, unknown>): unknown => {
-    if (typeof value === "string") return maskText(value);
-    if (value === null || typeof value !== "object") return value;
-    const known = seen.get(value);
-    if (known !== undefined) return known; // cycles stay cycles instead of recursing forever
-    if (Array.isArray(value)) {
-      const copy: unknown[] = [];
-      seen.set(value, copy);
-      for (const item of value) copy.push(maskDeep(item, seen));
-      return copy;
-    }
-    if (value instanceof Error) {
-      // Errors carry their text in non-enumerable own properties (message, stack), so copy those explicitly.
-      const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
-      seen.set(value, copy);
-      for (const key of Object.getOwnPropertyNames(value)) {
-        const descriptor = Object.getOwnPropertyDescriptor(value, key)!;
-        if ("value" in descriptor) descriptor.value = maskDeep(descriptor.value, seen);
-        Object.defineProperty(copy, maskText(key), descriptor);
-      }
-      return copy;
-    }
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return value; // Dates, Buffers, class instances: not plain data
-    const copy: Record<string, unknown> = proto === null ? Object.create(null) : {};
-    seen.set(value, copy);
-    for (const [key, item] of Object.entries(value)) {
-      // defineProperty, not assignment: a "__proto__" key must stay a key instead of replacing the prototype.
-      Object.defineProperty(copy, maskText(key), { value: maskDeep(item, seen), enumerable: true, writable: true, configurable: true });
-    }
-    return copy;
-  };
-
   return {
     maskText,
-    mask: <T>(value: T): T => maskDeep(value, new WeakMap()) as T,
+    // Iterative and depth-bounded: a 20,000-level value from a workflow must not overflow the stack here.
+    mask: <T>(value: T): T => copyBounded(value, { maxDepth: MAX_KEPT_DEPTH, mapString: maskText }) as T,
   };
 }

@@ -5,6 +5,7 @@
 // Prisma to keep the two in step.
 import Database from "better-sqlite3";
 import pg from "pg";
+import { stringifyBounded } from "../../runtime/model/json-depth";
 import type { DatabaseTarget } from "./url";
 
 export interface RunRow {
@@ -40,7 +41,8 @@ export interface RunInserter {
 function encode(row: RunRow, column: (typeof COLUMNS)[number], dateAs: "iso" | "date"): unknown {
   const value = row[column];
   if (value === undefined || value === null) return null;
-  if (JSON_COLUMNS.has(column)) return JSON.stringify(value);
+  // Never throws: a value too deep (or otherwise not serialisable) is stored cut or as a note, not lost with its batch.
+  if (JSON_COLUMNS.has(column)) return stringifyBounded(value) ?? null;
   // Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
   if (DATE_COLUMNS.has(column)) return dateAs === "date" ? value : (value as Date).toISOString().replace("Z", "+00:00");
   return value;

@@ -2,6 +2,7 @@
 // per-node trace. The engine already masks secrets; here every stored JSON part is capped in size, and old runs
 // are pruned by the workspace's retention settings.
 import type { RunRecord } from "../../runtime/mcp/backend";
+import { clampDepth, MAX_KEPT_DEPTH } from "../../runtime/model/json-depth";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import type { RunInserter, RunRow } from "../db/run-inserts";
@@ -16,7 +17,15 @@ const recordedSincePrune = new Map<string, number>();
 
 export function capJson(value: unknown, cap = RUN_PART_CAP): unknown {
   if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
+  // Depth-bounded first: JSON.stringify (here, in the inserter, in Prisma) recurses, and one record that cannot be
+  // serialised would lose the whole batch it is written with.
+  value = clampDepth(value, MAX_KEPT_DEPTH);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    return { unserializable: error instanceof Error ? error.message.slice(0, 200) : "not JSON data" };
+  }
   if (text === undefined || text.length <= cap) return value;
   return { truncated: true, originalChars: text.length, preview: text.slice(0, Math.min(cap, 4096)) };
 }

@@ -2,7 +2,8 @@
 // workspace's secrets and limits, and record it as a `test` run.
 import { randomUUID } from "node:crypto";
 import { compileWorkflow } from "../../runtime/compiler";
-import { checkArguments, runWorkflow, type VersionSource } from "../../runtime/engine";
+import { checkArguments, runWorkflow, type RunOutcome, type VersionSource } from "../../runtime/engine";
+import { failureOutcome, secretValuesOf } from "../../runtime/engine/outcome";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { liveRunnable } from "../mcp/backend";
@@ -10,6 +11,8 @@ import { recordRun } from "./runs";
 import { resolveSecrets } from "./secrets";
 import { findWorkflow, validateForWorkspace } from "./workflows";
 import { getSettings, networkPolicy } from "./workspaceSettings";
+
+const INTERNAL_MESSAGE = "Internal error while running the workflow; try again later.";
 
 export async function testRunWorkflow(
   db: Db,
@@ -19,34 +22,47 @@ export async function testRunWorkflow(
 ) {
   const workflow = await findWorkflow(db, workspace.id, name);
   const compiled = compileWorkflow(await validateForWorkspace(db, workspace.id, input.draft ?? workflow.draft));
-  const args = checkArguments(compiled.inputSchema, input.args ?? {});
-  if (!args.ok) throw new AppError("BAD_REQUEST", `Invalid test arguments: ${args.message}`, args.fields[0]);
-
-  const settings = await getSettings(db, workspace.id);
-  const versions: VersionSource = { getLive: (workspaceId, toolName) => liveRunnable(db, workspaceId, toolName) };
   const runId = randomUUID();
   const startedAt = new Date();
-  const outcome = await runWorkflow({
-    compiled,
-    input: args.value,
-    workspaceId: workspace.id,
-    limits: settings.limits,
-    policy: networkPolicy(settings),
-    secrets: await resolveSecrets(db, workspace.id, compiled.secretNames),
-    loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
-    versions,
-    run: { id: runId, workspace: workspace.slug, client: { name: "Toolflow editor" } },
-  });
-  await recordRun(db, {
-    id: runId,
-    workspaceId: workspace.id,
-    workflowId: workflow.id,
-    versionId: null,
-    trigger: "test",
-    client: { name: "Toolflow editor" },
-    startedAt,
-    input: outcome.input ?? args.value,
-    outcome,
-  });
+  const client = { name: "Toolflow editor" };
+  // Every test run leaves a record, whatever happens to it (SPEC §11); recording itself never fails the run.
+  const record = async (outcome: RunOutcome) => {
+    try {
+      await recordRun(db, { id: runId, workspaceId: workspace.id, workflowId: workflow.id, versionId: null, trigger: "test", client, startedAt, input: outcome.input, outcome });
+    } catch (error) {
+      console.error(`could not record test run ${runId}:`, error);
+    }
+  };
+
+  const args = checkArguments(compiled.inputSchema, input.args ?? {});
+  if (!args.ok) {
+    await record(failureOutcome({ code: "invalid_arguments", message: args.message, startedAt, input: input.args ?? {} }));
+    throw new AppError("BAD_REQUEST", `Invalid test arguments: ${args.message}`, args.fields[0]);
+  }
+
+  let secrets: Awaited<ReturnType<typeof resolveSecrets>> | undefined;
+  let outcome: RunOutcome;
+  try {
+    const settings = await getSettings(db, workspace.id);
+    const versions: VersionSource = { getLive: (workspaceId, toolName) => liveRunnable(db, workspaceId, toolName) };
+    secrets = await resolveSecrets(db, workspace.id, compiled.secretNames);
+    outcome = await runWorkflow({
+      compiled,
+      input: args.value,
+      workspaceId: workspace.id,
+      limits: settings.limits,
+      policy: networkPolicy(settings),
+      secrets,
+      loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
+      versions,
+      run: { id: runId, workspace: workspace.slug, client },
+    });
+  } catch (error) {
+    // The editor shows this like any failed run; the details are for the operator's log.
+    console.error(`test run ${runId} of "${name}" failed:`, error);
+    outcome = failureOutcome({ code: "internal", message: INTERNAL_MESSAGE, startedAt, input: args.value, secretValues: secretValuesOf(secrets) });
+  }
+  outcome = { ...outcome, input: outcome.input ?? args.value };
+  await record(outcome);
   return { runId, ...outcome };
 }

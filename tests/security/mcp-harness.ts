@@ -1,4 +1,5 @@
 // An McpEndpoint over real loopback HTTP with an in-memory backend: two workspaces, several keys, a few tools.
+import { toGrant, type SecretInput } from "../../runtime/secrets/grants";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { compileWorkflow } from "../../runtime/compiler";
@@ -45,7 +46,7 @@ export interface Harness {
   runs: RunRecord[];
   tools: Record<string, LiveTool[]>;
   workspaces: Record<string, McpWorkspace>;
-  secrets: Record<string, Record<string, string>>;
+  secrets: Record<string, Record<string, SecretInput>>;
   /** Makes `backend.secrets` throw, to see what an internal failure looks like to a client. */
   failSecrets?: Error;
   close(): Promise<void>;
@@ -59,7 +60,7 @@ export async function startHarness(options: { mode?: "stateful" | "stateless"; m
       alpha: { id: "ws_alpha", slug: "alpha", policy: { allowHosts: [] }, rateLimitPerMinute: options.rateLimitPerMinute ?? 1000 },
       beta: { id: "ws_beta", slug: "beta", policy: { allowHosts: [] }, rateLimitPerMinute: options.rateLimitPerMinute ?? 1000 },
     } as Record<string, McpWorkspace>,
-    secrets: { ws_alpha: {}, ws_beta: {} } as Record<string, Record<string, string>>,
+    secrets: { ws_alpha: {}, ws_beta: {} } as Record<string, Record<string, SecretInput>>,
   };
   const keyTable: Record<string, { id: string; workspaceId: string; revoked?: boolean }> = {
     [KEYS.alpha1]: { id: "key_a1", workspaceId: "ws_alpha" },
@@ -89,7 +90,8 @@ export async function startHarness(options: { mode?: "stateful" | "stateless"; m
     async secrets(workspaceId, names) {
       if (harness.failSecrets) throw harness.failSecrets;
       const all = state.secrets[workspaceId] ?? {};
-      return Object.fromEntries(names.filter((n) => n in all).map((n) => [n, all[n]!]));
+      // A bare string in a test is a secret with no restriction (as `toolflow run` treats it).
+      return Object.fromEntries(names.filter((n) => n in all).map((n) => [n, toGrant(all[n]!)]));
     },
     async recordRun(record) {
       state.runs.push(record);
