@@ -1,12 +1,13 @@
 // The per-workspace MCP endpoint, `/mcp/<workspace-slug>`, over Streamable HTTP (SDK transport). Stateful sessions by
 // default (server→client requests, notifications on a GET stream), or stateless for replicas without sticky sessions.
-// Every request is checked in the same order: Host/Origin (403), method (405), body size (413), workspace and API key
-// (401), rate limit (429); then it reaches the session's MCP server.
+// Every request is checked in the same order: Host/Origin (403), method (405), workspace and API key (401), body size
+// (413), rate limit (429); then it reaches the session's MCP server.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { limitCeilings } from "../sandbox/limits";
 import type { McpBackend, McpWorkspace } from "./backend";
 import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
@@ -88,9 +89,9 @@ export class McpEndpoint {
     if (!["POST", "GET", "DELETE"].includes(method) || (this.mode === "stateless" && method !== "POST")) {
       throw new HttpFailure(405, `Method ${method} is not allowed here.`, { allow: this.mode === "stateless" ? "POST" : "GET, POST, DELETE" });
     }
-    const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes) : undefined;
 
-    // Unknown workspace and wrong key answer alike, so the endpoint does not reveal which workspaces exist.
+    // Unknown workspace and wrong key answer alike, so the endpoint does not reveal which workspaces exist. Both are
+    // checked before a byte of the body is read: a stranger gets nothing buffered on their behalf.
     const workspace = await this.access.workspace(match[1]!);
     const key = await this.access.key(workspace?.id ?? "", bearerToken(req));
     if (!workspace || !key.ok) {
@@ -99,6 +100,7 @@ export class McpEndpoint {
         "www-authenticate": missing ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`,
       });
     }
+    const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes) : undefined;
     // A JSON-RPC batch is as many requests as it has messages.
     await this.rateLimit(workspace, key.keyId, Array.isArray(body) ? Math.max(1, body.length) : 1);
 
@@ -107,7 +109,8 @@ export class McpEndpoint {
   }
 
   private async rateLimit(workspace: McpWorkspace, keyId: string, points: number): Promise<void> {
-    const perMinute = workspace.rateLimitPerMinute;
+    // The operator's ceiling holds even for a rate stored before it was set.
+    const perMinute = Math.min(workspace.rateLimitPerMinute, limitCeilings().rateLimitPerMinute);
     let limiter = this.limiters.get(perMinute);
     if (!limiter) this.limiters.set(perMinute, (limiter = new RateLimiterMemory({ points: perMinute, duration: 60 })));
     try {

@@ -1,5 +1,6 @@
-// Checks every MCP request passes before any MCP processing: DNS-rebinding protection (Host and Origin), a body size
-// cap, and the bearer token. Each failure has its own status and a JSON-RPC error body without internals.
+// Checks every MCP request passes before any MCP processing: DNS-rebinding protection (Host and Origin), the bearer
+// token (before the body is read), and a body size cap. Each failure has its own status and a JSON-RPC error body
+// without internals.
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export class HttpFailure extends Error {
@@ -18,7 +19,10 @@ export function sendFailure(res: ServerResponse, failure: HttpFailure): void {
     res.end();
     return;
   }
-  res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
+  // A refusal sent before the request body was read (403, 401, 413) closes the connection, so the server does not go
+  // on reading, and discarding, a body that may never end.
+  const unread = res.req !== undefined && !res.req.complete;
+  res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers, ...(unread ? { connection: "close" } : {}) });
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: failure.rpcCode, message: failure.message }, id: null }));
 }
 

@@ -1,14 +1,6 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { createContext } from "../../../../server/trpc/init";
-import { appRouter } from "../../../../server/trpc/router";
+import { createTrpcHandler } from "../../../../server/trpc/http";
 
-function handler(request: Request) {
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: request,
-    router: appRouter,
-    createContext: () => createContext({ headers: request.headers }),
-  });
-}
+// The origin check for state-changing requests lives in the handler (server/trpc/http.ts), so every procedure has it.
+const handler = createTrpcHandler();
 
 export { handler as GET, handler as POST };
