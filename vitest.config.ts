@@ -11,6 +11,9 @@ export default defineConfig({
           name: "unit",
           include: ["tests/**/*.test.ts"],
           exclude: ["tests/e2e/**"],
+          // The operator ceiling on allowed private hosts (default none): the suites' loopback upstreams and the
+          // private entries they save through the settings service. Ceiling tests set their own.
+          env: { TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1,localhost,crm.internal,10.0.0.0/8,192.168.0.0/16,fd00::/8" },
           pool: "forks",
           execArgv,
           testTimeout: 30_000,
@@ -24,8 +27,13 @@ export default defineConfig({
           pool: "forks",
           execArgv,
           globalSetup: ["tests/e2e/global-setup.ts"],
-          testTimeout: 120_000,
+          // A browser test is dozens of steps, each waiting for its condition; a busy `npm test` (unit files beside
+          // it on two cores) made two of them pass 120 s. The bound is for hangs, not for speed.
+          testTimeout: 300_000,
           hookTimeout: 300_000,
+          // A condition waited for with expect.poll (a page showing a row, a notification arriving) may take seconds
+          // on a loaded two-core machine; 1 s, vitest's default, made busy runs fail. Passing runs do not wait longer.
+          expect: { poll: { timeout: 20_000, interval: 50 } },
           // One real server and one browser at a time: the machine has two cores.
           fileParallelism: false,
         },

@@ -107,14 +107,14 @@ export function parseIpLiteral(host: string): Address | null {
 }
 
 /** An IPv4-mapped IPv6 address is compared as its IPv4 form, so "127.0.0.1" also allows ::ffff:127.0.0.1. */
-function comparable(address: Address): Address {
+export function comparable(address: Address): Address {
   if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
     return (address as ipaddr.IPv6).toIPv4Address();
   }
   return address;
 }
 
-function normaliseName(host: string): string {
+export function normaliseName(host: string): string {
   let h = host.trim().toLowerCase();
   if (h.startsWith("[") && h.endsWith("]")) h = h.slice(1, -1);
   return h.endsWith(".") ? h.slice(0, -1) : h;
@@ -158,7 +158,10 @@ function compileAllowList(entries: string[]): CompiledAllowList {
     if (entry.includes("/")) {
       try {
         const [base, bits] = ipaddr.parseCIDR(entry);
-        ranges.push([comparable(base), base.kind() === "ipv6" && comparable(base).kind() === "ipv4" ? bits - 96 : bits]);
+        // A range is read as IPv4 only when it lies inside ::ffff:0:0/96; a wider one (::ffff:7f00:0/80) would
+        // otherwise turn into a negative IPv4 prefix, which matches every IPv4 address.
+        const mapped = base.kind() === "ipv6" && bits >= 96 && comparable(base).kind() === "ipv4";
+        ranges.push(mapped ? [comparable(base), bits - 96] : [base, bits]);
       } catch {
         // An unparsable entry allows nothing; the settings form validates entries before saving them.
       }

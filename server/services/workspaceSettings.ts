@@ -3,9 +3,11 @@
 import { z } from "zod";
 import type { NetworkPolicy } from "../../runtime/host/types";
 import { allowHostProblem } from "../../runtime/host/ssrf";
-import { PartialLimitsSchema } from "../../runtime/sandbox/limits";
+import { intersectAllowHosts, PRIVATE_HOSTS_VARIABLE, withinCeiling } from "../../runtime/host/private-hosts";
+import { ceilingMessage, PartialLimitsSchema, resolveLimits, type Ceilings, type Limits, type LimitName } from "../../runtime/sandbox/limits";
+import { maxLimits, privateHosts } from "../config";
 import type { Db } from "../db/client";
-import { parseOrThrow } from "../errors";
+import { AppError, parseOrThrow } from "../errors";
 import { emitAccessChanged } from "../events";
 import { recordAudit } from "./audit";
 
@@ -31,6 +33,8 @@ export const WorkspaceSettingsSchema = z.object({
   rateLimitPerMinute: z.number().int().min(1).max(100_000).default(600),
   runRetentionDays: z.number().int().min(1).max(3650).default(30),
   runRetentionCount: z.number().int().min(10).max(1_000_000).default(10_000),
+  /** Whether viewers see the arguments, results and node data of runs (they always see that a run happened). */
+  viewersSeeRunData: z.boolean().default(false),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 
@@ -47,6 +51,7 @@ export const OwnerSettingsPatchSchema = z.strictObject(
     rateLimitPerMinute: fields.rateLimitPerMinute.unwrap().optional(),
     runRetentionDays: fields.runRetentionDays.unwrap().optional(),
     runRetentionCount: fields.runRetentionCount.unwrap().optional(),
+    viewersSeeRunData: fields.viewersSeeRunData.unwrap().optional(),
   },
   {
     error: (issue) =>
@@ -63,9 +68,38 @@ export function parseSettings(stored: unknown): WorkspaceSettings {
   return parsed.success ? parsed.data : WorkspaceSettingsSchema.parse({});
 }
 
-/** What the runtime's SSRF guard and `sql` node may reach for this workspace. */
+/**
+ * What the runtime's SSRF guard and `sql` node may reach for this workspace: its allowed hosts cut to the operator's
+ * `TOOLFLOW_PRIVATE_HOSTS`, so hosts stored before the ceiling (or written to the database by hand) stay unreachable.
+ */
 export function networkPolicy(settings: WorkspaceSettings): NetworkPolicy {
-  return { allowHosts: settings.allowHosts, sqliteDirs: settings.sqliteDirs };
+  return { allowHosts: intersectAllowHosts(settings.allowHosts, privateHosts()), sqliteDirs: settings.sqliteDirs };
+}
+
+/** What the Limits tab shows beside the settings: the defaults (as the ceilings cut them) and the operator's ceilings. */
+export function operatorBounds(): { defaultLimits: Limits; ceilings: Ceilings; privateHosts: string[] } {
+  const ceilings = maxLimits();
+  return { defaultLimits: resolveLimits(undefined, undefined, ceilings).values, ceilings, privateHosts: privateHosts() };
+}
+
+/** Refuses a changed setting above the operator's ceilings, naming the ceiling and the variable that sets it. */
+function enforceCeilings(given: Record<string, unknown>, merged: WorkspaceSettings): void {
+  const ceilings = maxLimits();
+  if (given.limits !== undefined) {
+    for (const [name, value] of Object.entries(merged.limits) as Array<[LimitName, number | undefined]>) {
+      if (value !== undefined && value > ceilings[name]) throw new AppError("BAD_REQUEST", ceilingMessage(name, ceilings), `limits.${name}`);
+    }
+  }
+  if (given.rateLimitPerMinute !== undefined && merged.rateLimitPerMinute > ceilings.rateLimitPerMinute) {
+    throw new AppError("BAD_REQUEST", ceilingMessage("rateLimitPerMinute", ceilings), "rateLimitPerMinute");
+  }
+  if (given.allowHosts !== undefined) {
+    const ceiling = privateHosts();
+    const outside = merged.allowHosts.find((entry) => !withinCeiling(entry, ceiling));
+    if (outside !== undefined) {
+      throw new AppError("BAD_REQUEST", `${outside} is not among the private hosts this server lets workspaces reach (${PRIVATE_HOSTS_VARIABLE}).`, "allowHosts");
+    }
+  }
 }
 
 export async function getSettings(db: Db, workspaceId: string): Promise<WorkspaceSettings> {
@@ -86,6 +120,7 @@ export async function updateSettings(
   const next = await db.$transaction(async (tx) => {
     const row = await tx.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { limits: true } });
     const merged = parseOrThrow(WorkspaceSettingsSchema, { ...parseSettings(row.limits), ...given });
+    enforceCeilings(given, merged);
     await tx.workspace.update({ where: { id: workspaceId }, data: { limits: merged as object } });
     await recordAudit(tx, { workspaceId, actorId, action: "settings.update", data: given });
     return merged;

@@ -34,12 +34,22 @@ export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner
   const settings = useQuery(trpc.settings.get.queryOptions({ workspace }));
   if (settings.error) return <Alert color="red">{describeError(settings.error).message}</Alert>;
   if (!settings.data) return <Text c="dimmed">Loading…</Text>;
-  const { defaultLimits, ...stored } = settings.data;
+  const { defaultLimits, ceilings, privateHosts, ...stored } = settings.data;
   // Keyed by the stored values: a save that comes back resets the form to what the server kept.
-  return <LimitsForm key={JSON.stringify(stored)} workspace={workspace} isOwner={isOwner} initial={stored} defaults={defaultLimits} />;
+  return (
+    <LimitsForm key={JSON.stringify(stored)} workspace={workspace} isOwner={isOwner} initial={stored} defaults={defaultLimits} ceilings={ceilings} privateHosts={privateHosts} />
+  );
 }
 
-function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormState & { sqliteDirs: string[] }; defaults: Record<LimitKey, number> }) {
+function LimitsForm(props: {
+  workspace: string;
+  isOwner: boolean;
+  initial: FormState & { sqliteDirs: string[] };
+  defaults: Record<LimitKey, number>;
+  /** The operator's ceilings (TOOLFLOW_MAX_LIMITS) and the private hosts workspaces may allow (TOOLFLOW_PRIVATE_HOSTS). */
+  ceilings: Record<LimitKey | "rateLimitPerMinute", number>;
+  privateHosts: string[];
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form, setForm] = useState<FormState>(() => {
@@ -76,7 +86,8 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
             Sandbox limits per call
           </Title>
           <Text size="xs" c="dimmed" mb="sm">
-            A call that reaches one ends with an error naming the limit. Leave a field empty for the default.
+            A call that reaches one ends with an error naming the limit. Leave a field empty for the default. The server&apos;s operator sets how far each may go
+            (TOOLFLOW_MAX_LIMITS).
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
             {LIMIT_FIELDS.map((f) => (
@@ -84,6 +95,7 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
                 key={f.key}
                 label={`${f.label}${f.unit ? ` (${f.unit})` : ""}`}
                 placeholder={`default ${props.defaults[f.key].toLocaleString()}`}
+                description={`At most ${props.ceilings[f.key].toLocaleString()} on this server`}
                 value={form.limits[f.key] ?? ""}
                 onChange={(v) => setForm({ ...form, limits: { ...form.limits, [f.key]: typeof v === "number" ? v : undefined } })}
                 allowDecimal={false}
@@ -112,6 +124,11 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
             error={fieldError("allowHosts")}
             clearable={!readOnly}
           />
+          <Text size="xs" mt="xs">
+            {props.privateHosts.length > 0
+              ? `This server lets workspaces allow only these private hosts and ranges, or parts of them: ${props.privateHosts.join(", ")}.`
+              : "This server lets workspaces reach no private hosts; its operator can permit some (TOOLFLOW_PRIVATE_HOSTS)."}
+          </Text>
           {props.initial.sqliteDirs.length > 0 && (
             <Text size="xs" mt="xs">
               SQLite files may be opened under: {props.initial.sqliteDirs.join(", ")} (set by the server&apos;s operator).
@@ -125,6 +142,7 @@ function LimitsForm(props: { workspace: string; isOwner: boolean; initial: FormS
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
             <NumberInput
               label="Requests per minute per key"
+              description={`At most ${props.ceilings.rateLimitPerMinute.toLocaleString()} on this server`}
               value={form.rateLimitPerMinute}
               onChange={(v) => setForm({ ...form, rateLimitPerMinute: Number(v) || 0 })}
               allowDecimal={false}

@@ -1,12 +1,11 @@
 import { z } from "zod";
 import { listAudit } from "../../services/audit";
-import { DEFAULT_LIMITS } from "../../../runtime/sandbox/limits";
-import { getSettings, OwnerSettingsPatchSchema, updateSettings } from "../../services/workspaceSettings";
+import { getSettings, operatorBounds, OwnerSettingsPatchSchema, updateSettings } from "../../services/workspaceSettings";
 import { router, workspaceProcedure } from "../init";
 
 export const settingsRouter = router({
-  // The defaults travel along so the form can show what an empty limit means.
-  get: workspaceProcedure("viewer").query(async ({ ctx }) => ({ ...(await getSettings(ctx.db, ctx.workspace.id)), defaultLimits: DEFAULT_LIMITS })),
+  // The defaults and the operator's ceilings travel along so the form can show what an empty limit means and how far each may go.
+  get: workspaceProcedure("viewer").query(async ({ ctx }) => ({ ...(await getSettings(ctx.db, ctx.workspace.id)), ...operatorBounds() })),
   update: workspaceProcedure("owner")
     .input(z.object({ settings: OwnerSettingsPatchSchema }))
     .mutation(({ ctx, input }) => updateSettings(ctx.db, ctx.workspace.id, input.settings, ctx.user.id)),
