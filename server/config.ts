@@ -3,7 +3,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import ipaddr from "ipaddr.js";
 import { dataDir } from "./db/url";
+import { parsePrivateHosts } from "../runtime/host/private-hosts";
+import { limitCeilings, type Ceilings } from "../runtime/sandbox/limits";
 
 export function listenPort(env: NodeJS.ProcessEnv = process.env): number {
   const port = Number(env.PORT ?? 3000);
@@ -53,10 +56,82 @@ export function allowedHosts(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...new Set([...hosts, ...extra])];
 }
 
+/**
+ * Origins the app's own pages may send state-changing requests from (the tRPC Origin check): the public and local
+ * origins, plus http and https on each extra `TOOLFLOW_ALLOWED_HOSTS` host, whose scheme depends on the proxy in front.
+ */
+export function appOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
+  const origins = new Set(publicOrigins(env).map((o) => o.toLowerCase()));
+  const own = new Set([...origins].map((o) => new URL(o).host));
+  for (const host of allowedHosts(env)) {
+    if (own.has(host)) continue;
+    for (const scheme of ["http", "https"]) {
+      try {
+        origins.add(new URL(`${scheme}://${host}`).origin.toLowerCase());
+      } catch {
+        // Not a host:port value: it names no origin.
+      }
+    }
+  }
+  return [...origins];
+}
+
+/** The most any workspace may set, per limit (`TOOLFLOW_MAX_LIMITS`; built-in ceilings for absent keys). */
+export function maxLimits(env: NodeJS.ProcessEnv = process.env): Ceilings {
+  return limitCeilings(env);
+}
+
+let cachedPrivateHosts: { raw: string | undefined; hosts: string[] } | undefined;
+
+/** The private hosts, IPs and ranges workspaces may allow at all (`TOOLFLOW_PRIVATE_HOSTS`; default none). */
+export function privateHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env.TOOLFLOW_PRIVATE_HOSTS;
+  if (!cachedPrivateHosts || cachedPrivateHosts.raw !== raw) cachedPrivateHosts = { raw, hosts: parsePrivateHosts(raw) };
+  return cachedPrivateHosts.hosts;
+}
+
+/** Reads the tenant ceilings once at start, so a malformed variable stops the server with its message. */
+export function checkTenantCeilings(env: NodeJS.ProcessEnv = process.env): void {
+  maxLimits(env);
+  privateHosts(env);
+}
+
 export function mcpMode(env: NodeJS.ProcessEnv = process.env): "stateful" | "stateless" {
   const mode = env.TOOLFLOW_MCP_MODE ?? "stateful";
   if (mode !== "stateful" && mode !== "stateless") throw new Error(`TOOLFLOW_MCP_MODE must be stateful or stateless (got "${mode}")`);
   return mode;
+}
+
+/**
+ * Who may create an account (SPEC §11): `open` (anyone), `invite` (the default: new people need an invitation link an
+ * owner created) or `closed` (only the operator, with `toolflow user create`). The first account of a fresh install
+ * can always be created, whatever the mode.
+ */
+export type SignupMode = "open" | "invite" | "closed";
+export function signupMode(env: NodeJS.ProcessEnv = process.env): SignupMode {
+  const mode = env.TOOLFLOW_SIGNUP?.trim().toLowerCase() || "invite";
+  if (mode !== "open" && mode !== "invite" && mode !== "closed") {
+    throw new Error(`TOOLFLOW_SIGNUP must be open, invite or closed (got "${env.TOOLFLOW_SIGNUP}")`);
+  }
+  return mode;
+}
+
+/**
+ * The reverse proxies whose `X-Forwarded-For` counts (`TOOLFLOW_TRUSTED_PROXIES`: comma-separated IPs or CIDR ranges,
+ * default none). Checked here so a typo stops the server instead of silently trusting nobody (or everybody).
+ */
+export function trustedProxies(env: NodeJS.ProcessEnv = process.env): string[] {
+  const entries = env.TOOLFLOW_TRUSTED_PROXIES?.split(",").map((e) => e.trim()).filter(Boolean) ?? [];
+  for (const entry of entries) {
+    if (!isIpOrCidr(entry)) throw new Error(`TOOLFLOW_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range`);
+  }
+  return entries;
+}
+
+// Strict spellings only (no "127.1" or hex octets): what a proxy writes, and what an operator means.
+function isIpOrCidr(entry: string): boolean {
+  if (!entry.includes("/")) return ipaddr.IPv4.isValidFourPartDecimal(entry) || ipaddr.IPv6.isValid(entry);
+  return ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) || ipaddr.IPv6.isValidCIDR(entry);
 }
 
 /** How often open MCP sessions re-check their workspace's tools for changes made elsewhere (ms). */

@@ -5,7 +5,7 @@
 import type { ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
-import { allowedHosts, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, publicOrigins } from "./config";
+import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
@@ -28,6 +28,8 @@ async function main() {
   const host = listenHost();
   const port = listenPort();
   ensureAuthSecret();
+  checkTenantCeilings(); // a malformed TOOLFLOW_MAX_LIMITS or TOOLFLOW_PRIVATE_HOSTS stops the start with its message
+  signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
 
   const target = databaseTarget();
   const applied = await migrate(target, join(root, "prisma", "migrations"));
@@ -51,7 +53,7 @@ async function main() {
     handler = (req, res) => handle(req, res);
     app = nextApp;
   }
-  const running = await startHttpServer({ host, port, app: handler, mcp: mcp.handle });
+  const running = await startHttpServer({ host, port, app: handler, mcp: mcp.handle, trustedProxies: trustedProxies() });
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);

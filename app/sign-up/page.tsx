@@ -1,67 +1,22 @@
-"use client";
-import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
-import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { MIN_PASSWORD_LENGTH } from "../../server/auth/limits";
-import { AuthCard } from "../components/AuthCard";
-import { authClient } from "../lib/auth-client";
-import { authErrorMessage } from "../lib/auth-errors";
+import { decideSignup } from "../../server/auth/signup";
+import { getDb } from "../../server/db/client";
+import { SignUpForm, type SignUpState } from "./SignUpForm";
 
-type Field = "name" | "email" | "password";
+export const dynamic = "force-dynamic";
+// The invitation token is in this page's address: never send it on to another site.
+export const metadata = { title: "Create your account", referrer: "no-referrer" };
 
-export default function SignUpPage() {
-  const router = useRouter();
-  const [errors, setErrors] = useState<Partial<Record<Field | "form", string>>>({});
-  const [busy, setBusy] = useState(false);
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const name = String(form.get("name") ?? "").trim();
-    const email = String(form.get("email") ?? "").trim();
-    const password = String(form.get("password") ?? "");
-    const found: typeof errors = {};
-    if (!name) found.name = "Tell us your name.";
-    if (!/^\S+@\S+\.\S+$/.test(email)) found.email = "Enter a valid email address.";
-    if (password.length < MIN_PASSWORD_LENGTH) found.password = `Use at least ${MIN_PASSWORD_LENGTH} characters for the password.`;
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    const { error } = await authClient.signUp.email({ name, email, password });
-    setBusy(false);
-    if (error) {
-      const { field, message } = authErrorMessage(error);
-      setErrors({ [field ?? "form"]: message });
-      return;
-    }
-    router.push("/workspaces/new");
-    router.refresh();
-  }
-
-  return (
-    <AuthCard
-      title="Create your account"
-      subtitle="Build tools your AI assistant can use."
-      footer={{ text: "Already have an account?", link: "Sign in", href: "/sign-in" }}
-    >
-      <form onSubmit={onSubmit} noValidate>
-        <Stack>
-          {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
-          <TextInput label="Name" name="name" autoComplete="name" error={errors.name} required />
-          <TextInput label="Email" name="email" type="email" autoComplete="email" error={errors.email} required />
-          <PasswordInput
-            label="Password"
-            name="password"
-            autoComplete="new-password"
-            description={`At least ${MIN_PASSWORD_LENGTH} characters`}
-            error={errors.password}
-            required
-          />
-          <Button type="submit" loading={busy}>
-            Create account
-          </Button>
-        </Stack>
-      </form>
-    </AuthCard>
-  );
+/** What the page offers depends on the server's sign-up mode and the invitation in `?invite=` (SPEC §11). */
+export default async function SignUpPage(props: { searchParams: Promise<{ invite?: string | string[] }> }) {
+  const { invite } = await props.searchParams;
+  const token = (Array.isArray(invite) ? invite[0] : invite)?.trim() || undefined;
+  const decision = await decideSignup(getDb(), token);
+  let state: SignUpState;
+  if (!decision.allowed) state = { kind: "refused", code: decision.code, message: decision.message };
+  else if (decision.firstAccount) state = { kind: "first" };
+  else if (decision.invitation && token) {
+    const { workspace, role, email } = decision.invitation;
+    state = { kind: "invited", token, workspace: { slug: workspace.slug, name: workspace.name }, role, email };
+  } else state = { kind: "open" };
+  return <SignUpForm state={state} />;
 }

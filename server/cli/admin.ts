@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { getAuth } from "../auth/auth";
-import { ensureAuthSecret } from "../config";
+import { asOperator } from "../auth/signup";
+import { ensureAuthSecret, publicOrigins } from "../config";
 import { getDb, type Db } from "../db/client";
 import { migrate } from "../db/migrate";
 import { databaseTarget } from "../db/url";
@@ -15,6 +16,7 @@ import { setSecret } from "../services/secrets";
 import { exportWorkflow, importWorkflow, ImportProblems } from "../services/workflows";
 import { listVersions, makeVersionLive, publishWorkflow, unpublishWorkflow } from "../services/versions";
 import { addMember } from "../services/members";
+import { createInvitation } from "../services/invitations";
 import { createWorkspace } from "../services/workspaces";
 import { updateSettings } from "../services/workspaceSettings";
 
@@ -80,7 +82,8 @@ export function registerAdminCommands(program: Command): void {
         await database();
         ensureAuthSecret();
         try {
-          const result = await getAuth().api.signUpEmail({ body: { email, password, name: options.name ?? email.split("@")[0]! } });
+          // The operator makes accounts whatever TOOLFLOW_SIGNUP says (in closed mode, only this way).
+          const result = await asOperator(() => getAuth().api.signUpEmail({ body: { email, password, name: options.name ?? email.split("@")[0]! } }));
           out(`created user ${result.user.email}`);
         } catch (error) {
           const message = (error as { body?: { message?: string }; message?: string }).body?.message ?? (error as Error).message;
@@ -124,6 +127,27 @@ export function registerAdminCommands(program: Command): void {
         const db = await database();
         const settings = await updateSettings(db, await workspaceId(db, slug), { sqliteDirs: dirs.map((d) => resolve(d)) });
         out(settings.sqliteDirs.length ? `${slug} may open SQLite files under: ${settings.sqliteDirs.join(", ")}` : `${slug} may open no SQLite file`);
+      }),
+    );
+
+  const invite = program.command("invite").description("manage invitation links (TOOLFLOW_SIGNUP=invite)");
+  invite
+    .command("create")
+    .description("create an invitation link to a workspace and print it (shown once)")
+    .requiredOption("--workspace <slug>")
+    .option("--role <role>", "owner, editor or viewer", "editor")
+    .option("--email <email>", "only this email address may use it")
+    .option("--days <days>", "days until it expires", "7")
+    .action(
+      action(async (options: { workspace: string; role: string; email?: string; days: string }) => {
+        const db = await database();
+        const created = await createInvitation(db, await workspaceId(db, options.workspace), null, {
+          role: options.role as "editor",
+          email: options.email,
+          expiresInDays: Number(options.days),
+        });
+        out(`${publicOrigins()[0]}${created.path}`);
+        process.stderr.write(`invitation to ${options.workspace} as ${created.role}${created.email ? ` for ${created.email}` : ""}, expires ${created.expiresAt.toISOString()}\n`);
       }),
     );
 
@@ -172,12 +196,16 @@ export function registerAdminCommands(program: Command): void {
     .command("set <name>")
     .description("create or replace a secret (value read from standard input)")
     .requiredOption("--workspace <slug>")
+    .option("--hosts <hosts>", "comma-separated hosts the value may be sent to (api.example.com, *.example.com, or * for any)")
+    .option("--readable", "let expressions and code nodes read the value as secrets.NAME")
+    .option("--no-readable", "only http auth and sql connections may use the value (the default for a new secret)")
     .action(
-      action(async (name: string, options: { workspace: string }) => {
+      action(async (name: string, options: { workspace: string; hosts?: string; readable?: boolean }) => {
         const value = await readStdin("secret value");
         const db = await database();
-        await setSecret(db, await workspaceId(db, options.workspace), null, name, value);
-        out(`secret ${name} set in ${options.workspace}`);
+        const hosts = options.hosts === undefined ? undefined : options.hosts.split(",").map((h) => h.trim()).filter(Boolean);
+        const saved = await setSecret(db, await workspaceId(db, options.workspace), null, name, value, { hosts, readable: options.readable });
+        out(`secret ${name} set in ${options.workspace} (hosts: ${saved.hosts.join(", ") || "none"}; ${saved.readable ? "readable by workflows" : "not readable by workflows"})`);
       }),
     );
 

@@ -2,6 +2,7 @@
 // Next.js (the hot path), everything else to Next.js (pages, tRPC, auth).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseRanges, setClientAddress } from "./clientAddress";
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 
@@ -12,6 +13,8 @@ export interface HttpServerOptions {
   app: RequestHandler;
   /** The MCP endpoint; until it is mounted, `/mcp/*` is an unknown path like any other and the app answers 404. */
   mcp?: RequestHandler;
+  /** Proxies whose X-Forwarded-For counts for the client address (TOOLFLOW_TRUSTED_PROXIES); default none. */
+  trustedProxies?: string[];
 }
 
 export function isMcpPath(url: string | undefined): boolean {
@@ -26,7 +29,9 @@ export interface RunningServer {
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const trusted = parseRanges(options.trustedProxies ?? []);
   const server = http.createServer((req, res) => {
+    setClientAddress(req, trusted);
     const handler = options.mcp && isMcpPath(req.url) ? options.mcp : options.app;
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       // Never leak a stack trace to the client; the operator gets it in the log.

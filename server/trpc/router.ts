@@ -1,4 +1,5 @@
 import { router } from "./init";
+import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { runsRouter } from "./routers/runs";
@@ -10,6 +11,7 @@ import { workspaceRouter } from "./routers/workspace";
 export const appRouter = router({
   workspace: workspaceRouter,
   members: membersRouter,
+  invitations: invitationsRouter,
   keys: keysRouter,
   secrets: secretsRouter,
   workflows: workflowsRouter,

@@ -77,11 +77,19 @@ describe("toolflow CLI", { timeout: 180_000 }, () => {
 
   it("sets a secret from stdin without echoing it", async () => {
     const set = toolflow(["secret", "set", "CRM_TOKEN", "--workspace", "acme"], "s3cr3t-value\n");
-    expect(set).toMatchObject({ code: 0, stdout: "secret CRM_TOKEN set in acme" });
+    expect(set).toMatchObject({ code: 0, stdout: "secret CRM_TOKEN set in acme (hosts: none; not readable by workflows)" });
     expect(set.stdout + set.stderr).not.toContain("s3cr3t-value");
     const ws = await db.workspace.findUniqueOrThrow({ where: { slug: "acme" } });
-    expect(await resolveSecrets(db, ws.id, ["CRM_TOKEN"])).toEqual({ CRM_TOKEN: "s3cr3t-value" });
+    expect(await resolveSecrets(db, ws.id, ["CRM_TOKEN"])).toEqual({ CRM_TOKEN: { value: "s3cr3t-value", hosts: [], readable: false } });
     expect(toolflow(["secret", "set", "bad name", "--workspace", "acme"], "x")).toMatchObject({ code: 1, stderr: expect.stringContaining("capital letters") });
+    // Where it may go; a replace without those options keeps them.
+    expect(toolflow(["secret", "set", "CRM_TOKEN", "--workspace", "acme", "--hosts", "api.crm.example, *.crm.example", "--readable"], "v2-value\n")).toMatchObject({
+      code: 0,
+      stdout: "secret CRM_TOKEN set in acme (hosts: api.crm.example, *.crm.example; readable by workflows)",
+    });
+    expect(toolflow(["secret", "set", "CRM_TOKEN", "--workspace", "acme"], "v3-value\n")).toMatchObject({ code: 0, stdout: expect.stringContaining("readable by workflows") });
+    expect(await resolveSecrets(db, ws.id, ["CRM_TOKEN"])).toEqual({ CRM_TOKEN: { value: "v3-value", hosts: ["api.crm.example", "*.crm.example"], readable: true } });
+    expect(toolflow(["secret", "set", "CRM_TOKEN", "--workspace", "acme", "--hosts", "https://evil.example"], "x")).toMatchObject({ code: 1, stderr: expect.stringContaining("is not a host name") });
   });
 
   it("imports, publishes, lists versions, rolls back, exports and unpublishes", async () => {

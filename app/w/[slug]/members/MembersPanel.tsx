@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import type { Role } from "../../../../server/auth/roles";
 import { describeError } from "../../../lib/errors";
 import { useTRPC } from "../../../lib/trpc";
+import { InvitationsPanel } from "./InvitationsPanel";
 
 const ROLES: { value: Role; label: string }[] = [
   { value: "viewer", label: "Viewer — can look" },
@@ -78,6 +79,7 @@ export function MembersPanel({ workspace }: { workspace: string }) {
         </Table>
         {members.error && <Text c="red" p="md">{describeError(members.error).message}</Text>}
       </Paper>
+      {isOwner && <InvitationsPanel workspace={workspace} roles={ROLES} />}
     </Stack>
   );
 }
