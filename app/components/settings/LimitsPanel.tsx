@@ -1,7 +1,7 @@
 "use client";
 // A workspace's runtime limits, the private hosts its workflows may reach, the MCP rate limit and run retention.
 // Empty limit fields mean the default (shown as the placeholder). Owners change them; others see them.
-import { Alert, Button, Group, NumberInput, Paper, SimpleGrid, Stack, TagsInput, Text, Title } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, NumberInput, Paper, SimpleGrid, Stack, TagsInput, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -27,6 +27,7 @@ interface FormState {
   rateLimitPerMinute: number;
   runRetentionDays: number;
   runRetentionCount: number;
+  viewersSeeRunData: boolean;
 }
 
 export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
@@ -53,8 +54,8 @@ function LimitsForm(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form, setForm] = useState<FormState>(() => {
-    const { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount } = props.initial;
-    return { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount };
+    const { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount, viewersSeeRunData } = props.initial;
+    return { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount, viewersSeeRunData };
   });
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
   const save = useMutation(
@@ -170,6 +171,14 @@ function LimitsForm(props: {
               error={fieldError("runRetentionCount")}
             />
           </SimpleGrid>
+          <Checkbox
+            mt="md"
+            label="Viewers see the data of runs"
+            description="Arguments, results, node data and log text. Off: viewers see that runs happened, how long they took and how they ended, but not what they carried."
+            checked={form.viewersSeeRunData}
+            onChange={(e) => setForm({ ...form, viewersSeeRunData: e.currentTarget.checked })}
+            disabled={readOnly}
+          />
         </Paper>
         {error && !(errorPath && FIELD_PATHS.some((p) => errorPath === p || errorPath.startsWith(`${p}.`))) && <Alert color="red">{error.message}</Alert>}
         {!readOnly && (
