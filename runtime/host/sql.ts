@@ -1,23 +1,31 @@
 // Host side of the `sql` node (SPEC §4): one statement against PostgreSQL, MySQL/MariaDB or SQLite.
 // Network databases go through the SSRF guard and connect to the checked address; SQLite files only inside the
-// workspace's allowed folders. A fresh connection per call, always closed.
-import fs from "node:fs";
+// workspace's allowed folders. A fresh connection per call, always closed. Every engine obeys the call's time
+// limit (spec.timeoutMs) and abort signal on the database's side too (SPEC §11): PostgreSQL statement_timeout and a
+// cancel request, MySQL max_statement_time/max_execution_time and KILL, SQLite a database process that is killed.
 import net from "node:net";
-import path from "node:path";
-import Database from "better-sqlite3";
 import mysql from "mysql2";
 import pg from "pg";
 import { z } from "zod";
 import { createMasker, MASK, type Masker } from "../secrets/mask";
 import { describeZodError } from "./http";
 import { scanPlaceholders, type ScannedQuery, type SqlDialect } from "./sql-placeholders";
+import { resolveSqlitePath } from "./sqlite/path";
+import { sqlitePool, SqlitePoolError, type SqliteChildReply } from "./sqlite/pool";
+import { checkSqliteStatement, READ_ONLY_MESSAGE } from "./sqlite/statement";
 import { checkHost } from "./ssrf";
 import { HostError, type NetworkPolicy, type SqlRequestSpec, type SqlResultData } from "./types";
 
+export { resolveSqlitePath };
+
 export const DEFAULT_SQL_TIMEOUT_MS = 30_000;
-/** Extra time the driver gets to report its own timeout before we close the connection under it. */
-const DEADLINE_GRACE_MS = 2_000;
-const READ_ONLY_MESSAGE = "the query tried to write but the node is read-only (set readOnly: false to allow writes)";
+/**
+ * Extra time the server's own statement limit gets to report first (its message is the clearer one) before we
+ * cancel on the server and close the connection ourselves. Kept short: the call's time limit must hold.
+ */
+const DEADLINE_GRACE_MS = 250;
+/** How long a cancel (PostgreSQL cancel request, MySQL KILL) may take on its own second connection. */
+const CANCEL_TIMEOUT_MS = 3_000;
 
 export interface SqlContext {
   policy: NetworkPolicy;
@@ -52,7 +60,7 @@ export async function runSql(spec: SqlRequestSpec, ctx: SqlContext): Promise<Sql
         return await runMysql(parsed.data, url, ctx);
       case "sqlite":
       case "file":
-        return runSqlite(parsed.data, url, ctx);
+        return await runSqlite(parsed.data, url, ctx);
       default:
         throw new HostError(
           "sql_invalid_url",
@@ -192,10 +200,10 @@ function aborted(): HostError {
 }
 
 /**
- * Runs `work` with a hard deadline and the caller's abort signal: on either, `destroy` closes the connection under
- * the driver so nothing keeps running on our side (the server's own timeout stops it on theirs).
+ * Runs `work` with a hard deadline and the caller's abort signal: on either, `destroy` cancels the statement on the
+ * server (so it stops there too, not only on our side) and closes the connection under the driver.
  */
-async function withDeadline<T>(work: Promise<T>, opts: { timeoutMs: number; signal?: AbortSignal; destroy: () => void; timeoutMessage: string }): Promise<T> {
+async function withDeadline<T>(work: Promise<T>, opts: { timeoutMs: number; signal?: AbortSignal; destroy: () => void; timeoutMessage: () => string }): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   work.catch(() => {}); // it may still reject after we gave up on it
@@ -205,7 +213,7 @@ async function withDeadline<T>(work: Promise<T>, opts: { timeoutMs: number; sign
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           opts.destroy();
-          reject(new HostError("sql_timeout", opts.timeoutMessage));
+          reject(new HostError("sql_timeout", opts.timeoutMessage()));
         }, opts.timeoutMs + DEADLINE_GRACE_MS);
         onAbort = () => {
           opts.destroy();
@@ -285,7 +293,14 @@ async function runPostgres(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): P
   });
   client.on("error", () => {}); // errors after we closed the connection are of no interest
   let phase: "connect" | "query" = "connect";
-  const destroy = () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  const destroy = () => {
+    // Closing our socket alone leaves the backend running the statement until it next writes to us.
+    const key = client as unknown as { processID?: number | null; secretKey?: number | null };
+    if (phase === "query" && typeof key.processID === "number" && typeof key.secretKey === "number") {
+      void pgCancelRequest(checked.address, target.port, key.processID, key.secretKey);
+    }
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  };
   const work = (async () => {
     await client.connect();
     phase = "query";
@@ -296,12 +311,46 @@ async function runPostgres(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): P
     return result;
   })();
   try {
-    return await withDeadline(work, { timeoutMs, signal: ctx.signal, destroy, timeoutMessage: `the PostgreSQL query at ${where} did not finish within ${timeoutMs} ms` });
+    return await withDeadline(work, {
+      timeoutMs,
+      signal: ctx.signal,
+      destroy,
+      timeoutMessage: () => (phase === "connect" ? `could not connect to PostgreSQL at ${where} within ${timeoutMs} ms` : pgTimeoutMessage(timeoutMs)),
+    });
   } catch (error) {
     throw pgError(error, phase, where, timeoutMs);
   } finally {
     client.end().catch(() => {});
   }
+}
+
+function pgTimeoutMessage(timeoutMs: number): string {
+  return `the PostgreSQL query took longer than ${timeoutMs} ms and was cancelled`;
+}
+
+/**
+ * The protocol's CancelRequest on a second connection to the same checked address: the server stops the backend's
+ * statement. It needs no login (the backend's secret key is the proof), so it works whatever pg_hba.conf allows.
+ */
+function pgCancelRequest(address: string, port: number, processID: number, secretKey: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port });
+    const done = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.setTimeout(CANCEL_TIMEOUT_MS, done);
+    socket.once("error", done);
+    socket.once("close", done);
+    socket.once("connect", () => {
+      const packet = Buffer.alloc(16);
+      packet.writeInt32BE(16, 0);
+      packet.writeInt32BE(80877102, 4); // the CancelRequest code: 1234 << 16 | 5678
+      packet.writeInt32BE(processID, 8);
+      packet.writeInt32BE(secretKey, 12);
+      socket.end(packet); // the server closes the connection once it has acted on it
+    });
+  });
 }
 
 function pgStream(client: pg.Client, text: string, values: unknown[], maxRows: number): Promise<SqlResultData> {
@@ -326,7 +375,7 @@ function pgError(error: unknown, phase: "connect" | "query", where: string, time
   const e = error as { code?: string; message?: string };
   const message = e?.message ?? String(error);
   if (e?.code === "25006") return new HostError("sql_read_only", READ_ONLY_MESSAGE);
-  if (e?.code === "57014") return new HostError("sql_timeout", `the PostgreSQL query took longer than ${timeoutMs} ms and was cancelled`);
+  if (e?.code === "57014") return new HostError("sql_timeout", pgTimeoutMessage(timeoutMs));
   if (phase === "connect") {
     if (/timeout/i.test(message)) return new HostError("sql_timeout", `could not connect to PostgreSQL at ${where} within ${timeoutMs} ms`);
     return new HostError("sql_connection_failed", `could not connect to PostgreSQL at ${where}: ${message}`);
@@ -369,7 +418,8 @@ async function runMysql(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): Prom
   const timeoutMs = spec.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
   const hostName = target.host.replace(/^\[|\]$/g, "");
   const where = `${hostName}:${target.port}`;
-  const connection = mysql.createConnection({
+  const startedAt = Date.now();
+  const connectionOptions: mysql.ConnectionOptions = {
     host: hostName, // kept for TLS server name checks; the socket itself goes to the checked address:
     port: target.port,
     stream: () => net.connect({ host: checked.address, port: target.port }),
@@ -385,26 +435,42 @@ async function runMysql(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): Prom
     supportBigNumbers: true,
     bigNumberStrings: false,
     charset: "utf8mb4",
-  });
+  };
+  const connection = mysql.createConnection(connectionOptions);
   connection.on("error", () => {});
+  let serverVersion = "";
+  connection.once("connect", (handshake: { serverVersion?: string } | undefined) => {
+    serverVersion = handshake?.serverVersion ?? "";
+  });
   let phase: "connect" | "query" = "connect";
+  const destroy = () => {
+    // Closing our socket alone leaves the server running the statement (SLEEP, a long scan) until it next writes.
+    if (phase === "query" && connection.threadId) void mysqlKill(connectionOptions, connection.threadId);
+    connection.destroy();
+  };
   const run = (sql: string) =>
     new Promise<void>((resolve, reject) => connection.query(sql, (error) => (error ? reject(error) : resolve())));
   const work = (async () => {
     await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
     phase = "query";
+    await mysqlStatementLimit(run, serverVersion, timeoutMs - (Date.now() - startedAt));
     if (spec.readOnly) {
       // The session default too: DDL commits implicitly, and the statement after that commit must still be read-only.
       await run("SET SESSION TRANSACTION READ ONLY");
       await run("START TRANSACTION READ ONLY");
     }
     const values = positionalValues(scanned, spec.params, mysqlValue);
-    const result = await mysqlStream(connection, scanned.text, values, spec.maxRows, timeoutMs);
+    const result = await mysqlStream(connection, scanned.text, values, spec.maxRows);
     if (spec.readOnly) await run("ROLLBACK");
     return result;
   })();
   try {
-    return await withDeadline(work, { timeoutMs, signal: ctx.signal, destroy: () => connection.destroy(), timeoutMessage: `the MySQL query at ${where} did not finish within ${timeoutMs} ms` });
+    return await withDeadline(work, {
+      timeoutMs,
+      signal: ctx.signal,
+      destroy,
+      timeoutMessage: () => (phase === "connect" ? `could not connect to MySQL at ${where} within ${timeoutMs} ms` : mysqlTimeoutMessage(timeoutMs)),
+    });
   } catch (error) {
     throw mysqlError(error, phase, where, timeoutMs);
   } finally {
@@ -412,14 +478,51 @@ async function runMysql(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): Prom
   }
 }
 
-function mysqlStream(connection: mysql.Connection, sql: string, values: unknown[], maxRows: number, timeoutMs: number): Promise<SqlResultData> {
+function mysqlTimeoutMessage(timeoutMs: number): string {
+  return `the MySQL query took longer than ${timeoutMs} ms and was cancelled`;
+}
+
+/**
+ * The server's own limit for every statement of this session: MariaDB's max_statement_time (seconds, any
+ * statement), MySQL's max_execution_time (ms, read-only SELECTs; KILL covers the rest). Servers too old for either
+ * still get the KILL at the deadline.
+ */
+async function mysqlStatementLimit(run: (sql: string) => Promise<void>, serverVersion: string, remainingMs: number): Promise<void> {
+  const ms = Math.max(1, Math.floor(remainingMs));
+  try {
+    if (/mariadb/i.test(serverVersion)) await run(`SET SESSION max_statement_time = ${(ms / 1000).toFixed(3)}`);
+    else await run(`SET SESSION max_execution_time = ${ms}`);
+  } catch (error) {
+    const e = error as { errno?: number };
+    if (e?.errno !== 1193) throw error; // ER_UNKNOWN_SYSTEM_VARIABLE: a server without the setting
+  }
+}
+
+/** KILL on a second connection to the same checked address: the thread's statement stops and the thread ends. */
+function mysqlKill(options: mysql.ConnectionOptions, threadId: number): Promise<void> {
+  return new Promise((resolve) => {
+    const killer = mysql.createConnection({ ...options, connectTimeout: CANCEL_TIMEOUT_MS });
+    killer.on("error", () => {});
+    const timer = setTimeout(done, CANCEL_TIMEOUT_MS);
+    function done() {
+      clearTimeout(timer);
+      killer.destroy();
+      resolve();
+    }
+    // Our own thread: a user may always kill its own threads, no PROCESS or SUPER privilege needed.
+    killer.query(`KILL ${Math.trunc(threadId)}`, done);
+  });
+}
+
+function mysqlStream(connection: mysql.Connection, sql: string, values: unknown[], maxRows: number): Promise<SqlResultData> {
   return new Promise((resolve, reject) => {
     const rows: Array<Record<string, unknown>> = [];
     let seen = 0;
     let affected: number | undefined;
     let isResultSet = false;
     // Streamed (no callback): rows are handed over one by one, only maxRows of them are kept.
-    const query = connection.query({ sql, values, timeout: timeoutMs });
+    // No driver-side timeout: it would close the connection without stopping the statement on the server.
+    const query = connection.query({ sql, values });
     query.on("fields", (fields: unknown) => {
       isResultSet = fields !== undefined;
     });
@@ -441,7 +544,8 @@ function mysqlError(error: unknown, phase: "connect" | "query", where: string, t
   const e = error as { code?: string; errno?: number; sqlMessage?: string; message?: string };
   const message = e?.sqlMessage ?? e?.message ?? String(error);
   if (e?.errno === 1792 || e?.code === "ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION") return new HostError("sql_read_only", READ_ONLY_MESSAGE);
-  if (e?.code === "PROTOCOL_SEQUENCE_TIMEOUT") return new HostError("sql_timeout", `the MySQL query took longer than ${timeoutMs} ms and was cancelled`);
+  // MariaDB ER_STATEMENT_TIMEOUT, MySQL ER_QUERY_TIMEOUT: the session limit set above.
+  if (e?.errno === 1969 || e?.errno === 3024 || e?.code === "PROTOCOL_SEQUENCE_TIMEOUT") return new HostError("sql_timeout", mysqlTimeoutMessage(timeoutMs));
   if (phase === "connect") {
     if (e?.code === "ETIMEDOUT") return new HostError("sql_timeout", `could not connect to MySQL at ${where} within ${timeoutMs} ms`);
     return new HostError("sql_connection_failed", `could not connect to MySQL at ${where}: ${message}`);
@@ -451,63 +555,6 @@ function mysqlError(error: unknown, phase: "connect" | "query", where: string, t
 
 // ---------------------------------------------------------------- SQLite
 
-/**
- * The file a `sqlite:`/`file:` URL names, if it lies inside one of `dirs` (after following symlinks).
- * Accepted: sqlite:/abs/file.db, sqlite:///abs/file.db, file:///abs/file.db, and relative paths (resolved against the
- * first allowed folder). `:memory:` needs no folder: it touches no file.
- */
-export function resolveSqlitePath(rawUrl: string, dirs: string[] | undefined): string {
-  let rest = rawUrl.replace(/^(sqlite|file):/i, "");
-  if (rest.startsWith("//")) {
-    rest = rest.slice(2);
-    if (rest.toLowerCase().startsWith("localhost/")) rest = rest.slice("localhost".length);
-    else if (!rest.startsWith("/")) throw new HostError("sql_invalid_url", `SQLite URL "${rawUrl}" names a remote host; write sqlite:/absolute/path/file.db`);
-  }
-  if (rest.includes("?") || rest.includes("#")) {
-    throw new HostError("sql_invalid_url", `SQLite URL "${rawUrl}" may not have query parameters; write sqlite:/absolute/path/file.db`);
-  }
-  let file: string;
-  try {
-    file = decodeURIComponent(rest);
-  } catch {
-    throw new HostError("sql_invalid_url", `SQLite URL "${rawUrl}" has a malformed %-escape`);
-  }
-  if (file === ":memory:") return file;
-  if (!file) throw new HostError("sql_invalid_url", `SQLite URL "${rawUrl}" has no file path`);
-  if (file.includes("\0")) throw new HostError("sql_invalid_url", `SQLite URL "${rawUrl}" contains a NUL character`);
-  const allowed = (dirs ?? []).filter((d) => d.trim() !== "");
-  if (allowed.length === 0) {
-    throw new HostError("sql_path_refused", "SQLite files are not enabled for this workspace: no folder is allowed for SQLite databases");
-  }
-  if (file.split(/[\\/]/).includes("..")) {
-    throw new HostError("sql_path_refused", `SQLite path "${file}" may not contain ".." segments`);
-  }
-  const resolved = path.resolve(allowed[0]!, file);
-  const inside = (candidate: string, roots: string[]) => roots.some((root) => candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-  const outside = () =>
-    new HostError("sql_path_refused", `SQLite file "${file}" is outside the folders allowed for SQLite databases (${allowed.join(", ")})`);
-  // Lexical check first, so the existence of files elsewhere is never revealed.
-  if (!inside(resolved, allowed.map((d) => path.resolve(d)))) throw outside();
-  let real: string;
-  try {
-    real = fs.realpathSync(resolved);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new HostError("sql_not_found", `SQLite file "${file}" does not exist`);
-    throw new HostError("sql_path_refused", `SQLite file "${file}" cannot be opened: ${(error as Error).message}`);
-  }
-  const realRoots = allowed.flatMap((d) => {
-    try {
-      return [fs.realpathSync(d)];
-    } catch {
-      return [];
-    }
-  });
-  // Then the real path: a symlink inside the folder must not lead to a file outside it.
-  if (!inside(real, realRoots)) throw outside();
-  if (!fs.statSync(real).isFile()) throw new HostError("sql_path_refused", `SQLite path "${file}" is not a file`);
-  return real;
-}
-
 /** SQLite binds no booleans or objects: booleans become 1/0, objects and arrays JSON text. */
 function sqliteValue(value: unknown): unknown {
   if (value === undefined || value === null) return null;
@@ -516,51 +563,74 @@ function sqliteValue(value: unknown): unknown {
   return value;
 }
 
-function runSqlite(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): SqlResultData {
+/** Memory of one SQLite database process (OS data limit); a query that needs more ends with a clear error. */
+const SQLITE_MEMORY_MB = 256;
+/** Rows a SQLite query may hand back, in bytes of their values: the rest of the server never holds more. */
+const SQLITE_MAX_RESULT_BYTES = 32 * 1024 * 1024;
+
+/**
+ * SQLite runs in a database process of its own (sqlite/pool.ts), never on this event loop, and is killed at the
+ * deadline. `sqlite::memory:` is allowed: it needs no file and runs in the same process under the same deadline,
+ * memory limit and statement rules as a file, so it is bounded like any other database.
+ */
+async function runSqlite(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): Promise<SqlResultData> {
   const file = resolveSqlitePath(rawUrl, ctx.policy.sqliteDirs);
   const scanned = prepareQuery(spec, "sqlite");
-  // ATTACH would open any file on this machine (the app's own database included); VACUUM INTO writes one anywhere.
-  const code = scanned.code.trim();
-  if (/^(attach|detach)\b/i.test(code) || (/^vacuum\b/i.test(code) && /\binto\b/i.test(code))) {
-    throw new HostError("sql_refused", "ATTACH, DETACH and VACUUM INTO are not allowed: a sql node works on its own database file only");
-  }
+  const statement = checkSqliteStatement(scanned.text, spec.readOnly);
   if (ctx.signal?.aborted) throw aborted();
   const timeoutMs = spec.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
-  // better-sqlite3 is synchronous: timeoutMs bounds the wait for a locked database, a running query cannot be
-  // interrupted (keep SQLite queries small; the call's wall-time limit still ends the run).
-  let db: Database.Database;
+  let reply: SqliteChildReply;
   try {
-    // An in-memory database cannot be opened read-only; query_only and the statement check below still apply.
-    db = new Database(file, { readonly: spec.readOnly && file !== ":memory:", fileMustExist: true, timeout: timeoutMs });
+    reply = await sqlitePool().run(
+      {
+        file,
+        readOnly: spec.readOnly,
+        sql: statement.text,
+        values: positionalValues(scanned, spec.params, sqliteValue),
+        maxRows: spec.maxRows,
+        busyTimeoutMs: timeoutMs,
+        maxResultBytes: SQLITE_MAX_RESULT_BYTES,
+      },
+      { timeoutMs, signal: ctx.signal },
+    );
   } catch (error) {
-    throw new HostError("sql_connection_failed", `could not open SQLite file: ${(error as Error).message}`);
+    throw sqlitePoolFailure(error, timeoutMs);
   }
-  try {
-    if (spec.readOnly) db.pragma("query_only = ON"); // belt and braces with the read-only open
-    db.defaultSafeIntegers(true); // 64-bit integers arrive exactly, then become numbers only when safe
-    const statement = db.prepare(scanned.text);
-    if (spec.readOnly && !statement.readonly) throw new HostError("sql_read_only", READ_ONLY_MESSAGE);
-    const values = positionalValues(scanned, spec.params, sqliteValue);
-    if (!statement.reader) {
-      const info = statement.run(...values);
-      return { rows: [], rowCount: Number(info.changes), truncated: false };
-    }
-    const rows: Array<Record<string, unknown>> = [];
-    let seen = 0;
-    // Every row is stepped to give the real rowCount, but only maxRows are kept.
-    for (const row of statement.iterate(...values)) {
-      seen++;
-      if (rows.length < spec.maxRows) rows.push(toJsonRow(row as Record<string, unknown>));
-    }
-    return { rows, rowCount: seen, truncated: seen > rows.length };
-  } catch (error) {
-    if (error instanceof HostError) throw error;
-    const e = error as { code?: string; message?: string };
-    if (e?.code?.startsWith("SQLITE_READONLY") || /attempt to write a readonly database/i.test(e?.message ?? "")) {
-      throw new HostError("sql_read_only", READ_ONLY_MESSAGE);
-    }
-    throw new HostError("sql_error", `SQLite error: ${e?.message ?? String(error)}${e?.code ? ` (${e.code})` : ""}`);
-  } finally {
-    db.close();
+  if (!reply.ok) throw sqliteFailure(reply);
+  return { rows: reply.rows.map(toJsonRow), rowCount: reply.rowCount, truncated: reply.truncated };
+}
+
+function sqlitePoolFailure(error: unknown, timeoutMs: number): HostError {
+  if (!(error instanceof SqlitePoolError)) return new HostError("sql_error", `SQLite query failed: ${(error as Error)?.message ?? String(error)}`);
+  switch (error.kind) {
+    case "timeout":
+      return new HostError("sql_timeout", `the SQLite query did not finish within ${timeoutMs} ms and was stopped`);
+    case "aborted":
+      return aborted();
+    case "crashed":
+      return new HostError("sql_memory", `the SQLite query ended its database process (${error.message}); it most likely needed more than the ${SQLITE_MEMORY_MB} MB a query may use`);
+    default:
+      return new HostError("sql_unavailable", error.message);
+  }
+}
+
+function sqliteFailure(reply: Extract<SqliteChildReply, { ok: false }>): HostError {
+  switch (reply.kind) {
+    case "open":
+      return new HostError("sql_connection_failed", `could not open SQLite file: ${reply.message}`);
+    case "multiple":
+      return new HostError("sql_refused", "A sql node runs exactly one statement; this query has another one after the first.");
+    case "refused":
+      return new HostError("sql_refused", `This statement is not allowed: ${reply.message}. A sql node works on its own database only.`);
+    case "read_only":
+      return new HostError("sql_read_only", READ_ONLY_MESSAGE);
+    case "memory":
+      return new HostError("sql_memory", `the SQLite query ran out of memory (a query may use up to ${SQLITE_MEMORY_MB} MB)`);
+    case "recovery":
+      return new HostError("sql_connection_failed", `the SQLite file needs recovery from an interrupted write, and it could not be recovered: ${reply.message}`);
+    case "too_large":
+      return new HostError("sql_result_too_large", `the SQLite query returned more than ${SQLITE_MAX_RESULT_BYTES / 1024 / 1024} MB of rows; return fewer rows (maxRows) or smaller columns`);
+    default:
+      return new HostError("sql_error", `SQLite error: ${reply.message}${reply.code ? ` (${reply.code})` : ""}`);
   }
 }

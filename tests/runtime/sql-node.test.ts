@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sqlitePool } from "../../runtime/host/sqlite/pool";
 import { chain, run, sandbox, text } from "./helpers";
 
 let dir = "";
@@ -63,5 +64,27 @@ describe("sql node against a real SQLite file", () => {
     expect(r.status).toBe("ok");
     expect(r.result.structuredContent).toMatchObject({ rows: [{ echoed: "••••" }] });
     expect(JSON.stringify(r)).not.toContain(`sqlite:${file}`);
+  });
+
+  it("a heavy query ends at the call's time limit, its database process with it, while other calls run", async () => {
+    const heavy = chain(
+      [{ id: "q", type: "sql", params: { connection: "SHOP_DB", query: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) AS n FROM c" } }],
+      "{{ steps.q }}",
+    );
+    let heavyEnded = false;
+    const slow = run(heavy, {}, { ...options(), limits: { timeoutMs: 2_000 } }).finally(() => {
+      heavyEnded = true;
+    });
+    while (sqlitePool().pids().busy.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const [pid] = sqlitePool().pids().busy;
+    // Another call (another workspace's, say) is served while the heavy query runs.
+    const quick = await run(chain([{ id: "q", type: "sql", params: { connection: "SHOP_DB", query: "select name from items where id = 1" } }], "{{ steps.q.rows }}"), {}, options());
+    expect(quick.result.structuredContent).toEqual({ result: [{ name: "apple" }] });
+    expect(heavyEnded).toBe(false);
+    const r = await slow;
+    expect(r.status).toBe("error");
+    expect(text(r)).toMatch(/^Run stopped: the workflow exceeded its time limit of 2000 ms|^node "q": the SQLite query did not finish within \d+ ms and was stopped$/);
+    // Killed when the run ended (SIGKILL is sent at once; the process is gone moments later).
+    await vi.waitFor(() => expect(() => process.kill(pid!, 0)).toThrow(), { timeout: 5_000, interval: 10 });
   });
 });
