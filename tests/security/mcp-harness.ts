@@ -49,6 +49,8 @@ export interface Harness {
   secrets: Record<string, Record<string, SecretInput>>;
   /** Makes `backend.secrets` throw, to see what an internal failure looks like to a client. */
   failSecrets?: Error;
+  /** Says a workspace's settings or keys changed (as the server does), so the endpoint reads them again at once. */
+  accessChanged(workspaceId: string): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startHarness(options: { mode?: "stateful" | "stateless"; m
     [KEYS.revoked]: { id: "key_r", workspaceId: "ws_alpha", revoked: true },
   };
   const harness = {} as Harness;
+  const accessListeners = new Set<(workspaceId: string) => void>();
   const backend: McpBackend = {
     async findWorkspace(slug) {
       return state.workspaces[slug] ?? null;
@@ -96,6 +99,10 @@ export async function startHarness(options: { mode?: "stateful" | "stateless"; m
     async recordRun(record) {
       state.runs.push(record);
     },
+    onAccessChanged(listener) {
+      accessListeners.add(listener);
+      return () => accessListeners.delete(listener);
+    },
   };
   const server = http.createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -112,6 +119,7 @@ export async function startHarness(options: { mode?: "stateful" | "stateless"; m
     url: `http://127.0.0.1:${port}`,
     endpoint,
     ...state,
+    accessChanged: (workspaceId: string) => accessListeners.forEach((listener) => listener(workspaceId)),
     async close() {
       await endpoint.close();
       server.closeAllConnections();
