@@ -12,6 +12,8 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { benchCatalog, seedLargeWorkspace } from "./catalog";
 import { benchEditor, type EditorMeasurement } from "./editor";
+import { benchSqlIsolation } from "./sql-isolation";
+import { benchTenantIsolation } from "./tenant-isolation";
 
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -241,10 +243,20 @@ async function main() {
         `idle RSS: app ${tf!.idleRssMb.toFixed(0)} MB, runtime only ${runtimeOnly!.idleRssMb.toFixed(0)} MB (goal ≤ 250 MB)`,
     );
 
+    // Tenant isolation (issue 11): another workspace's calls while one runs a CPU-heavy SQLite query; BENCH_BEFORE=<rev>
+    // measures that revision too, in the same run, for a before/after.
+    console.log("");
+    const tenants = await benchTenantIsolation(process.env.BENCH_BEFORE, (line) => console.log(line));
+    const sql = await benchSqlIsolation();
+    console.log(
+      `SQLite in its own process: trivial query p50 ${sql.trivialSelect.runSqlP50Ms.toFixed(2)} ms (in this process ${sql.trivialSelect.directP50Ms.toFixed(2)} ms); ` +
+        `event loop's longest stall during a ${sql.boundedCte.queryMs.toFixed(0)} ms query ${sql.boundedCte.viaRunSqlMaxStallMs.toFixed(0)} ms (in this process ${sql.boundedCte.inProcessMaxStallMs.toFixed(0)} ms)`,
+    );
+
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `mcp-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, node: process.version }, null, 2));
+    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, tenants, sql, node: process.version }, null, 2));
     console.log(`\nresults written to ${file}`);
   } finally {
     await Promise.all(
