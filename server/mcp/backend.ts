@@ -15,7 +15,10 @@ import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
   const inserter = createRunInserter(target);
   const runs = new RunWriter(db, 50, 200, inserter);
-  const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url) : undefined;
+  // Workspaces whose tools this process has read: after LISTEN (re)connects they are re-checked, since a NOTIFY sent
+  // while it was not listening (at start-up, during a reconnect) is lost.
+  const watched = new Set<string>();
+  const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url, () => watched) : undefined;
   return {
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
@@ -34,6 +37,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
       return check.ok ? { ok: true, keyId: check.keyId } : check;
     },
     async toolsRevision(workspaceId) {
+      watched.add(workspaceId);
       const row = await db.workspace.findUnique({ where: { id: workspaceId }, select: { toolsRevision: true } });
       return row?.toolsRevision ?? -1;
     },
@@ -105,13 +109,22 @@ export async function liveRunnable(db: Db, workspaceId: string, name: string): P
 
 /**
  * PostgreSQL LISTEN on the tools-changed channel, so a publish on any replica reaches this one's sessions at once
- * (the endpoint's polling stays as the fallback while the connection is down). Reconnects after errors.
+ * (the endpoint's polling stays as the fallback while the connection is down). Reconnects after errors, and once
+ * listening, has the `watched` workspaces re-checked for what changed while it was not.
  */
-function listenForToolChanges(url: string) {
+function listenForToolChanges(url: string, watched: () => Iterable<string>) {
   const listeners = new Set<(workspaceId: string) => void>();
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
+  // One reconnect at a time, even when a failing connection reports both an error event and a rejected query.
+  const reconnect = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, 2000);
+  };
   const connect = async () => {
     const next = new pg.Client({ connectionString: url });
     next.on("notification", (message) => {
@@ -119,16 +132,18 @@ function listenForToolChanges(url: string) {
     });
     next.on("error", () => {
       void next.end().catch(() => undefined);
-      if (!closed) retry = setTimeout(() => void connect(), 2000);
+      reconnect();
     });
     try {
       await next.connect();
       await next.query(`LISTEN ${TOOLS_CHANGED_CHANNEL}`);
+      if (closed) return void (await next.end().catch(() => undefined));
       client = next;
+      for (const workspaceId of watched()) for (const listener of listeners) listener(workspaceId);
     } catch (error) {
       console.error("could not LISTEN for tool changes (polling still applies):", (error as Error).message);
       await next.end().catch(() => undefined);
-      if (!closed) retry = setTimeout(() => void connect(), 2000);
+      reconnect();
     }
   };
   void connect();

@@ -1,7 +1,8 @@
 // Workspace members: list, add an existing user by email, change role, remove. A workspace always keeps an owner.
 import { z } from "zod";
 import { parseRole, roleSchema, type Role } from "../auth/roles";
-import type { Db, Tx } from "../db/client";
+import { providerOf, type Db, type Tx } from "../db/client";
+import type { DbProvider } from "../db/url";
 import { AppError, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";
 
@@ -50,6 +51,7 @@ export async function addMember(
 export async function changeMemberRole(db: Db, workspaceId: string, actorId: string, userId: string, role: Role) {
   const newRole = parseOrThrow(roleSchema, role);
   return db.$transaction(async (tx) => {
+    await lockMembers(tx, workspaceId, providerOf(db));
     const membership = await findMemberOrThrow(tx, workspaceId, userId);
     if (membership.role === "owner" && newRole !== "owner") await assertAnotherOwner(tx, workspaceId, "demote");
     await tx.membership.update({ where: { id: membership.id }, data: { role: newRole } });
@@ -60,6 +62,7 @@ export async function changeMemberRole(db: Db, workspaceId: string, actorId: str
 
 export async function removeMember(db: Db, workspaceId: string, actorId: string, userId: string) {
   return db.$transaction(async (tx) => {
+    await lockMembers(tx, workspaceId, providerOf(db));
     const membership = await findMemberOrThrow(tx, workspaceId, userId);
     if (membership.role === "owner") await assertAnotherOwner(tx, workspaceId, "remove");
     await tx.membership.delete({ where: { id: membership.id } });
@@ -68,6 +71,21 @@ export async function removeMember(db: Db, workspaceId: string, actorId: string,
   });
 }
 
+/**
+ * Serialises changes to one workspace's members, so that the owner count read by the last-owner check is still true
+ * when the change commits: two owners demoting each other at once must not both see "another owner is left".
+ * PostgreSQL: a row lock on the workspace, held until commit (plain reads see the pre-change snapshot and never block).
+ * SQLite: the adapter opens transactions with a deferred BEGIN, serialised per client but not across processes (CLI,
+ * a second server); a first write takes the database's write lock, so another process waits for this commit and
+ * then reads the new count, instead of failing on its stale snapshot.
+ */
+async function lockMembers(tx: Tx, workspaceId: string, provider: DbProvider) {
+  if (provider === "postgresql") {
+    await tx.$queryRaw`SELECT "id" FROM "workspace" WHERE "id" = ${workspaceId} FOR UPDATE`;
+  } else {
+    await tx.$executeRaw`UPDATE "workspace" SET "name" = "name" WHERE "id" = ${workspaceId}`;
+  }
+}
 
 async function findMemberOrThrow(tx: Tx, workspaceId: string, userId: string) {
   const membership = await tx.membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } } });

@@ -167,17 +167,21 @@ describe.each(TEST_PROVIDERS)("the MCP endpoint on %s", (provider) => {
   it("cancellation stops the run and its record says cancelled", async () => {
     const client = await connect();
     const controller = new AbortController();
-    const call = client.callTool({ name: "slow_steps", arguments: { ms: 8000 } }, undefined, { signal: controller.signal });
-    await new Promise((r) => setTimeout(r, 400));
-    const startedAt = Date.now();
+    let halfway = false;
+    const call = client.callTool({ name: "slow_steps", arguments: { ms: 8000 } }, undefined, {
+      signal: controller.signal,
+      onprogress: () => void (halfway = true),
+    });
+    // Cancelled while it waits (after its first progress report), not before it started.
+    await expect.poll(() => halfway).toBe(true);
     controller.abort("user pressed stop");
     await expect(call).rejects.toThrow();
     await expect
-      .poll(async () => (await server.database.db.run.findFirst({ where: { status: "cancelled" } }))?.durationMs ?? null, { timeout: 8000 })
+      .poll(async () => (await server.database.db.run.findFirst({ where: { status: "cancelled" } }))?.durationMs ?? null)
       .not.toBeNull();
     const run = await server.database.db.run.findFirstOrThrow({ where: { status: "cancelled" } });
+    // It ended before its 8 s wait would have: the run itself was stopped, not only the client's request.
     expect(run.durationMs!).toBeLessThan(8000);
-    expect(Date.now() - startedAt).toBeLessThan(8000);
   });
 
   it("answers elicitation and sampling through the client's handlers, and says so when the client cannot", async () => {
@@ -201,32 +205,37 @@ describe.each(TEST_PROVIDERS)("the MCP endpoint on %s", (provider) => {
 
   it("tells open sessions when tools change, and a rollback changes what the same call returns", async () => {
     const client = await connect();
-    let changes = 0;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changes++);
+    // What a client may rely on: once it is told list_changed after a change, its next call is served that change.
+    // (Each change is announced once per server; the test only needs "told again since the change".)
+    let told = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void told++);
+    const total = async () => ((await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult).structuredContent;
     const v2 = clone(ADD_TAX);
     v2.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount * 2 }}" }] };
-    // Published by another process (this test process), as the CLI or a replica would.
-    const published = await ws.publish(v2, "doubles");
-    await expect.poll(() => changes, { timeout: 3000 }).toBeGreaterThanOrEqual(1);
-    let result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
-    expect(result.structuredContent).toEqual({ total: 200 });
 
+    // Published by another process (this test process), as the CLI or a replica would.
+    const toldBeforePublish = told;
+    const published = await ws.publish(v2, "doubles");
+    await expect.poll(() => told).toBeGreaterThan(toldBeforePublish);
+    expect(await total()).toEqual({ total: 200 });
+
+    const toldBeforeRollback = told;
     await makeVersionLive(server.database.db, ws.workspace.id, ws.owner.id, "add_tax", published.number - 1);
-    await expect.poll(() => changes, { timeout: 3000 }).toBeGreaterThanOrEqual(2);
-    result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
-    expect(result.structuredContent).toEqual({ total: 107 });
+    await expect.poll(() => told).toBeGreaterThan(toldBeforeRollback);
+    expect(await total()).toEqual({ total: 107 });
   });
 
   it("finishes in-flight calls on the version they started with", async () => {
     const client = await connect();
     const slow = clone(SLOW);
-    const inFlight = client.callTool({ name: "slow_steps", arguments: { ms: 1500 } });
-    await new Promise((r) => setTimeout(r, 300));
+    let started = false;
+    const inFlight = client.callTool({ name: "slow_steps", arguments: { ms: 1500 } }, undefined, { onprogress: () => void (started = true) });
+    await expect.poll(() => started).toBe(true);
     (slow.nodes[5]!.params as { value: string }).value = "v-next";
     await ws.publish(slow);
     expect(((await inFlight) as CallToolResult).content).toEqual([{ type: "text", text: "done after 1500 ms" }]);
     await expect
-      .poll(async () => ((await client.callTool({ name: "slow_steps", arguments: { ms: 1 } })) as CallToolResult).content, { timeout: 3000 })
+      .poll(async () => ((await client.callTool({ name: "slow_steps", arguments: { ms: 1 } })) as CallToolResult).content)
       .toEqual([{ type: "text", text: "v-next" }]);
   });
 
@@ -247,10 +256,11 @@ describe.each(TEST_PROVIDERS)("the MCP endpoint on %s", (provider) => {
     const { key, id } = await createApiKey(server.database.db, ws.workspace.id, null, { name: "soon revoked" });
     const doomed = await connect(key);
     expect((await doomed.listTools()).tools.length).toBeGreaterThan(0);
-    // Revoked by another process (this test, like the CLI): refused within the 1 s access-cache window.
+    // Revoked by another process (this test, like the CLI): refused once the 1 s access-cache window has passed
+    // (the window itself is the access cache's unit tests' business; here, only that it ends).
     await revokeApiKey(server.database.db, ws.workspace.id, null, id);
     await expect
-      .poll(() => doomed.listTools().then(() => "accepted", (error: Error) => error.message), { timeout: 1500, interval: 100 })
+      .poll(() => doomed.listTools().then(() => "accepted", (error: Error) => error.message), { interval: 100 })
       .toMatch(/401|invalid|revoked/i);
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   });
@@ -350,8 +360,8 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("replicas over PostgreSQ
   const previousDataDir = process.env.TOOLFLOW_DATA_DIR;
 
   beforeAll(async () => {
-    // Polling made so slow that only PostgreSQL's NOTIFY can deliver the change in time.
-    server = await startAppServer("postgresql", { TOOLFLOW_MCP_POLL_MS: "60000" });
+    // Polling made so slow (an hour) that only PostgreSQL's NOTIFY can deliver the change while the test waits.
+    server = await startAppServer("postgresql", { TOOLFLOW_MCP_POLL_MS: "3600000" });
     process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
     ws = await seedWorkspace(server.database.db, "replicated");
     await ws.publish(ADD_TAX);
@@ -361,21 +371,20 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("replicas over PostgreSQ
     await server?.stop();
   });
 
-  it("a publish on another replica reaches open sessions through NOTIFY within a second", async () => {
+  it("a publish on another replica reaches open sessions through NOTIFY, and the next call is served it", async () => {
     const client = new Client({ name: "replica-test", version: "1" });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/replicated`), { requestInit: { headers: { authorization: `Bearer ${ws.key}` } } }),
     );
     try {
       expect((await client.listTools()).tools).toHaveLength(1);
-      let changedAt = 0;
-      client.setNotificationHandler(ToolListChangedNotificationSchema, () => void (changedAt ||= Date.now()));
+      let told = false;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => void (told = true));
       const v2 = clone(ADD_TAX);
       v2.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount * 3 }}" }] };
-      const publishedAt = Date.now();
       await ws.publish(v2, "triples"); // this test process plays the other replica
-      await expect.poll(() => changedAt, { timeout: 2000, interval: 20 }).toBeGreaterThan(0);
-      expect(changedAt - publishedAt).toBeLessThan(1000);
+      // With the poll an hour away, only the NOTIFY can have told the session (how fast is the bench's to measure).
+      await expect.poll(() => told, { interval: 20 }).toBe(true);
       const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
       expect(result.structuredContent).toEqual({ total: 300 });
     } finally {
@@ -419,9 +428,9 @@ describe("the runtime alone (npm run start:runtime): a data plane beside the app
       const v2 = clone(ADD_TAX);
       v2.nodes[1]!.params = { fields: [{ name: "total", value: "{{ input.amount * 2 }}" }] };
       await ws.publish(v2, "v2");
-      await expect.poll(call, { timeout: 5000 }).toEqual({ total: 39.98 });
+      await expect.poll(call).toEqual({ total: 39.98 });
       await makeVersionLive(app.database.db, ws.workspace.id, ws.owner.id, "add_tax", 1);
-      await expect.poll(call, { timeout: 5000 }).toEqual({ total: 21.39 });
+      await expect.poll(call).toEqual({ total: 21.39 });
       // Its runs land in the shared database, where the app's Runs page reads them.
       await expect.poll(() => app.database.db.run.count({ where: { workspaceId: ws.workspace.id, clientName: "dataplane-test" } })).toBeGreaterThanOrEqual(3);
     } finally {

@@ -13,7 +13,7 @@ import { createApiKey } from "../../server/services/apiKeys";
 import { publishWorkflow } from "../../server/services/versions";
 import { importWorkflow } from "../../server/services/workflows";
 import { ADD_TAX, clone } from "../helpers/workflows";
-import { launchBrowser, screenshotPath } from "./helpers/browser";
+import { launchBrowser, newPage, screenshotPath } from "./helpers/browser";
 import { node, signOut, signUp, signUpWithWorkspace } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
@@ -55,7 +55,7 @@ describe("versions, runs, settings and Connect", () => {
 
   /** Publishes from this process reach the server by its database poll (half a second on SQLite). */
   async function waitForTool(client: Client, name: string) {
-    await expect.poll(async () => (await client.listTools()).tools.map((t) => t.name), { timeout: 5000 }).toContain(name);
+    await expect.poll(async () => (await client.listTools()).tools.map((t) => t.name)).toContain(name);
   }
 
   const totalOf = (result: unknown) => ((result as CallToolResult).structuredContent as { total: number }).total;
@@ -70,8 +70,7 @@ describe("versions, runs, settings and Connect", () => {
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
     [server, browser] = await Promise.all([startAppServer("sqlite"), launchBrowser()]);
     process.env.TOOLFLOW_DATA_DIR = server.database.env.TOOLFLOW_DATA_DIR;
-    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
-    page = await context.newPage();
+    page = await newPage(browser, { viewport: { width: 1600, height: 1000 } });
     await signUpWithWorkspace(page, server.url, { name: "Olga Owner", email: "olga@example.test", password: "correct horse battery" }, "Acme");
     const ws = await server.database.db.workspace.findUniqueOrThrow({ where: { slug: SLUG } });
     workspaceId = ws.id;
@@ -128,7 +127,7 @@ describe("versions, runs, settings and Connect", () => {
     await expect.poll(() => page.getByTestId("version-row-1").innerText()).toMatch(/v1\s+live/i);
     expect(await page.getByRole("button", { name: "Make v1 live" }).count()).toBe(0);
 
-    await expect.poll(() => listChanged.length, { timeout: 5000 }).toBeGreaterThan(changesBefore);
+    await expect.poll(() => listChanged.length).toBeGreaterThan(changesBefore);
     expect(totalOf(await client.callTool({ name: "add_tax", arguments: args }))).toBe(21.39);
     const workflow = await db.workflow.findFirstOrThrow({ where: { workspaceId, name: "add_tax" }, include: { liveVersion: true } });
     expect(workflow.liveVersion?.number).toBe(1);
@@ -153,7 +152,7 @@ describe("versions, runs, settings and Connect", () => {
 
     await page.goto(`${server.url}/w/${SLUG}/runs?workflow=add_tax`);
     const table = page.getByRole("table", { name: "Runs" });
-    await expect.poll(() => table.getByTestId("run-row").count(), { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => table.getByTestId("run-row").count()).toBeGreaterThanOrEqual(3);
     const first = table.getByTestId("run-row").first();
     expect(await first.innerText()).toMatch(/add_tax[\s\S]*v1[\s\S]*ok[\s\S]*operations-test[\s\S]*MCP call/i);
 
@@ -249,6 +248,9 @@ describe("versions, runs, settings and Connect", () => {
       const add = page.getByRole("dialog", { name: "Add a secret" });
       await add.getByLabel("Name").fill("CRM_TOKEN");
       await add.getByLabel("Value").fill(SECRET_VALUE);
+      // It may go to the loopback upstream only; the "leak" node below reads it, so it is readable by workflows.
+      await add.getByLabel("Hosts it may be sent to").fill("127.0.0.1");
+      await add.getByLabel("Readable by workflows").check();
       await add.getByRole("button", { name: "Save secret" }).click();
       await expect.poll(() => page.getByRole("table", { name: "Secrets" }).innerText()).toContain("CRM_TOKEN");
 
@@ -364,7 +366,7 @@ describe("versions, runs, settings and Connect", () => {
     // Publishing while connected reaches the playground as list_changed.
     await importWorkflow(server.database.db, workspaceId, ownerId, { ...clone(ADD_TAX), name: "add_tax_copy" });
     await publishWorkflow(server.database.db, workspaceId, ownerId, "add_tax_copy", {});
-    await expect.poll(() => page.getByRole("status", { name: "Playground connection" }).innerText(), { timeout: 5000 }).toMatch(/3 tools[\s\S]*tool list changed/i);
+    await expect.poll(() => page.getByRole("status", { name: "Playground connection" }).innerText()).toMatch(/3 tools[\s\S]*tool list changed/i);
   });
 
   it("offers the use-case templates when creating a workflow", async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import chromium from "@sparticuz/chromium";
-import { chromium as playwright, type Browser } from "playwright-core";
+import { chromium as playwright, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const RESULTS_DIR = resolve(import.meta.dirname, "../../../test-results");
 
@@ -16,6 +16,20 @@ export async function launchBrowser(): Promise<Browser> {
     // No traffic beyond loopback: background services would try to reach the internet.
     args: [...args, "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
+}
+
+/**
+ * How long a browser step (a click, a locator, a navigation) may wait for its condition: on a loaded two-core machine
+ * a page can take far longer than Playwright's 30 s default. Steps still end as soon as their condition holds.
+ */
+export const BROWSER_WAIT_MS = 90_000;
+
+/** A page in a new context with the suites' generous step timeouts. */
+export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(BROWSER_WAIT_MS);
+  context.setDefaultNavigationTimeout(BROWSER_WAIT_MS);
+  return context.newPage();
 }
 
 export function screenshotPath(name: string): string {

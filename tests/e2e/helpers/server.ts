@@ -35,19 +35,22 @@ export async function startAppServer(
   let log = "";
   const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", resolve(root, "server/main.ts"), ...(options.args ?? [])], {
     cwd: root,
-    env: { ...serverEnv(), ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    // TOOLFLOW_PRIVATE_HOSTS: the suites' upstreams listen on loopback, which workspaces may not allow by default.
+    // TOOLFLOW_SIGNUP: the suites sign up several people; tests/security/auth-*.test.ts cover the invite and closed modes.
+    env: { ...serverEnv(), TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1", TOOLFLOW_SIGNUP: "open", ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
 
-  const deadline = Date.now() + 60_000;
+  // Starting compiles the server through tsx: seconds when idle, far longer on a loaded two-core machine.
+  const deadline = Date.now() + 180_000;
   while (!/Toolflow (runtime \(MCP only\) )?ready on/.test(log)) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${log}`);
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error(`server did not become ready within 60 s:\n${log}`);
+      throw new Error(`server did not become ready within 180 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
