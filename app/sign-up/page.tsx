@@ -3,8 +3,9 @@ import { getDb } from "../../server/db/client";
 import { SignUpForm, type SignUpState } from "./SignUpForm";
 
 export const dynamic = "force-dynamic";
-// The invitation token is in this page's address: never send it on to another site.
-export const metadata = { title: "Create your account", referrer: "no-referrer" };
+// The invitation token is in this page's address: never send it on to another site. "same-origin", not
+// "no-referrer": under no-referrer browsers send `Origin: null` on the page's own POSTs, which the CSRF checks refuse.
+export const metadata = { title: "Create your account", referrer: "same-origin" };
 
 /** What the page offers depends on the server's sign-up mode and the invitation in `?invite=` (SPEC §11). */
 export default async function SignUpPage(props: { searchParams: Promise<{ invite?: string | string[] }> }) {
