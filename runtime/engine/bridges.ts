@@ -102,6 +102,8 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       const response = await performHttp(spec, {
         policy: options.policy,
         secrets: (name) => grant(name)?.value,
+        // Every secret in play, so that upstream text quoted in an error is masked before it is cut.
+        maskValues: Object.values(state.secrets).map((g) => g.value),
         checkSecretTarget: (name, url) => void valueFor(name, url.hostname, "an HTTP request"),
         signal: state.abort.signal,
         onRequest: () => {
@@ -211,7 +213,8 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       }
       if (state.fatal) return JSON.stringify({ ok: false, fatal: state.fatal.code, error: state.fatal.message });
       const message = error instanceof HostError || error instanceof Error ? error.message : String(error);
-      return JSON.stringify({ ok: false, error: state.masker.maskText(message.slice(0, 10_000)) });
+      // Masked before it is cut: a cut through a secret would leave its start unmasked.
+      return JSON.stringify({ ok: false, error: state.masker.maskText(message).slice(0, 10_000) });
     } finally {
       frame.pending--;
     }

@@ -117,16 +117,21 @@ async function run(spec: ParsedSpec, secretValue: string | undefined, masker: Ma
     maxBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxRedirects: ctx.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
   };
-  const authHeader = spec.auth?.scheme === "header" ? spec.auth.name?.toLowerCase() : undefined;
+  // Spelled exactly as applyAuth set it, so a redirect to another origin removes that very header.
+  const authHeader = spec.auth?.scheme === "header" ? spec.auth.name?.trim().toLowerCase() : undefined;
   let outgoing: Outgoing = { method, url, headers, body };
+  /** Whether the request still carries the auth secret: until a redirect leaves the origin it was written for. */
+  let credentialed = !!spec.auth;
 
   for (let hop = 0; ; hop++) {
     throwIfAborted(ctx.signal, outgoing);
+    // Every hop that carries the secret goes only where the secret may go, whatever the redirect logic above decided.
+    if (credentialed && spec.auth) ctx.checkSecretTarget?.(spec.auth.secret, outgoing.url);
     const checked = await checkHost(outgoing.url.hostname, ctx.policy, { purpose: "HTTP request" });
     const response = await sendWithRetries(outgoing, checked, options, masker, ctx);
     const location = response.headers["location"];
     if (!REDIRECT_STATUSES.has(response.status) || !location) {
-      return finish(outgoing, response, spec);
+      return finish(outgoing, response, spec, masker);
     }
     if (hop >= options.maxRedirects) {
       throw new HostError(
@@ -134,7 +139,9 @@ async function run(spec: ParsedSpec, secretValue: string | undefined, masker: Ma
         `HTTP ${outgoing.method} ${outgoing.url.href} was redirected more than ${options.maxRedirects} times; stopped`,
       );
     }
+    const previousOrigin = outgoing.url.origin;
     outgoing = followRedirect(outgoing, response.status, location, authHeader);
+    if (outgoing.url.origin !== previousOrigin) credentialed = false;
   }
 }
 
@@ -386,13 +393,27 @@ function flattenHeaders(raw: Record<string, string | string[] | undefined>): Rec
   return headers;
 }
 
-function finish(out: Outgoing, response: RawResponse, spec: ParsedSpec): HttpResponseData {
+/**
+ * Upstream text as an error message may quote it: secrets masked first, and only then folded and cut, so no cut can
+ * leave part of a secret behind. JSON is masked as parsed values, so escapes (`\/`, `\u0073`) cannot hide one.
+ */
+function quotable(text: string, masker: Masker): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return masker.maskText(text);
+  }
+  return JSON.stringify(masker.mask(parsed)) ?? "";
+}
+
+function finish(out: Outgoing, response: RawResponse, spec: ParsedSpec, masker: Masker): HttpResponseData {
   const raw = response.body ?? Buffer.alloc(0);
   const contentType = response.headers["content-type"] ?? "";
   const text = decodeText(raw, contentType);
   const ok = response.status >= 200 && response.status < 300;
   if (!ok && !spec.allowErrorStatus) {
-    const snippet = text.trim().replace(/\s+/g, " ");
+    const snippet = quotable(text, masker).trim().replace(/\s+/g, " ");
     const shown = snippet.length > ERROR_BODY_SNIPPET ? `${snippet.slice(0, ERROR_BODY_SNIPPET)}…` : snippet;
     throw new HostError("http_status", `HTTP ${response.status} from ${out.method} ${out.url.href}${shown ? `: ${shown}` : ""}`);
   }
@@ -406,7 +427,7 @@ function finish(out: Outgoing, response: RawResponse, spec: ParsedSpec): HttpRes
       } catch (error) {
         // Only an explicit "json" is a promise worth failing over; a mislabelled content type falls back to text.
         if (spec.responseType === "json") {
-          const start = text.slice(0, 100);
+          const start = quotable(text, masker).slice(0, 100);
           throw new HostError(
             "http_invalid_json",
             `HTTP ${out.method} ${out.url.href} returned a body that is not valid JSON (${(error as Error).message}); it starts with: ${start}`,

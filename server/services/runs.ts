@@ -132,7 +132,7 @@ export interface RunFilter {
 }
 
 /** Newest first, filterable, paged by cursor; without the heavy parts (input, output, trace). */
-export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = {}) {
+export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = {}, options: { withData: boolean } = { withData: true }) {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const rows = await db.run.findMany({
     where: {
@@ -160,28 +160,39 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
   });
   const page = rows.slice(0, limit);
   return {
-    runs: page.map(({ workflow, version, ...run }) => ({ ...run, workflow: workflow.name, version: version?.number ?? null })),
+    runs: page.map(({ workflow, version, ...run }) => ({
+      ...run,
+      ...(options.withData ? {} : { error: hiddenError(run.error) }),
+      workflow: workflow.name,
+      version: version?.number ?? null,
+    })),
     nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.startedAt, page[page.length - 1]!.id) : null,
   };
 }
 
+/** Error text can quote data (an upstream's answer, an error node's message built from results): not for viewers. */
+const HIDDEN_ERROR = "The run ended with an error; its message is hidden from viewers in this workspace.";
+function hiddenError(error: string | null): string | null {
+  return error ? HIDDEN_ERROR : null;
+}
+
 /**
  * A run as someone who may see that it ran but not the data it carried (viewers, unless the workspace lets them):
- * arguments, result, node params and outputs, and log text are left out.
+ * arguments, result, error text, node params, outputs and errors, and log text are left out.
  */
-function withoutData<T extends { input: unknown; output: unknown; trace: unknown }>(run: T): T & { dataHidden: boolean } {
+function withoutData<T extends { input: unknown; output: unknown; trace: unknown; error: string | null }>(run: T): T & { dataHidden: boolean } {
   const trace = (run.trace ?? {}) as { nodes?: unknown; logs?: unknown };
   const nodes = Array.isArray(trace.nodes)
     ? trace.nodes.map((n) => {
         if (!n || typeof n !== "object") return n;
-        const { params: _params, output: _output, ...rest } = n as Record<string, unknown>;
-        return rest;
+        const { params: _params, output: _output, error, ...rest } = n as Record<string, unknown>;
+        return { ...rest, ...(error ? { error: "(hidden)" } : {}) };
       })
     : [];
   const logs = Array.isArray(trace.logs)
     ? trace.logs.map((l) => (l && typeof l === "object" ? { ...(l as Record<string, unknown>), message: "(hidden)" } : l))
     : [];
-  return { ...run, input: null, output: null, trace: { nodes, logs }, dataHidden: true };
+  return { ...run, input: null, output: null, error: hiddenError(run.error), trace: { nodes, logs }, dataHidden: true };
 }
 
 export async function getRun(db: Db, workspaceId: string, runId: string, options: { withData: boolean } = { withData: true }) {

@@ -18,7 +18,15 @@ const seen: Array<{ host: string | undefined; path: string; auth: string | undef
 beforeAll(async () => {
   upstream = http.createServer((req, res) => {
     const url = new URL(req.url!, "http://x");
-    seen.push({ host: req.headers.host, path: url.pathname, auth: req.headers.authorization });
+    seen.push({ host: req.headers.host, path: url.pathname, auth: req.headers.authorization ?? (req.headers["x-api-key"] as string | undefined) });
+    if (url.pathname === "/reject") {
+      // An upstream that quotes the request, padding and all, then the key it got: a long error body.
+      const key = String(req.headers["x-api-key"] ?? req.headers.authorization ?? "");
+      const pad = url.searchParams.get("pad") ?? "";
+      res.writeHead(401, { "content-type": url.searchParams.has("json") ? "application/json" : "text/plain" });
+      res.end(url.searchParams.has("json") ? JSON.stringify({ error: `rejected ${pad}`, key }).replace(/\//g, "\\/") : `Request ${pad} rejected. Invalid API key ${key}`);
+      return;
+    }
     if (url.pathname === "/redirect-away") {
       // Same server, other host name: a different origin, so credentials must not follow.
       res.writeHead(302, { location: `http://localhost:${port}/landing` }).end();
@@ -127,6 +135,31 @@ describe("host-side use goes only toward the hosts a secret names", () => {
     const outcome = await run(doc, {}, { policy, secrets: { CRM_TOKEN: grant({ hosts: ["127.0.0.1"] }) } });
     expect(outcome.status, text(outcome)).toBe("ok");
     expect(seen.at(-1)).toMatchObject({ path: "/landing", auth: undefined });
+  });
+
+  it.each([" X-Api-Key", "X-Api-Key\t", "x-api-key", "X-API-KEY "])("a header credential named %j does not follow a redirect to another origin", async (name) => {
+    const doc = chain([httpNode(`http://127.0.0.1:${port}/redirect-away`, { auth: { secret: "CRM_TOKEN", scheme: "header", name } })], "{{ steps.api.body }}");
+    const outcome = await run(doc, {}, { policy, secrets: { CRM_TOKEN: grant({ hosts: ["127.0.0.1"] }) } });
+    expect(outcome.status, text(outcome)).toBe("ok");
+    expect(seen.at(-2)).toMatchObject({ path: "/redirect-away", auth: VALUE });
+    expect(seen.at(-1)).toMatchObject({ path: "/landing", auth: undefined });
+  });
+
+  it.each(
+    // Pads that put the cut (200 characters) at every place inside the key, in plain text and in JSON with escaped slashes.
+    [0, 150, 160, 170, 180, 190].flatMap((pad) => [
+      [pad, false],
+      [pad, true],
+    ]),
+  )("an upstream error quoting the key never shows part of it (pad %i, json %s)", async (pad, json) => {
+    const url = `http://127.0.0.1:${port}/reject?pad=${"p".repeat(pad)}${json ? "&json=1" : ""}`;
+    const doc = chain([httpNode(url, { auth: { secret: "SLASHED", scheme: "header", name: "X-Api-Key" } })], "{{ steps.api.status }}");
+    const slashed = "sk/live/Boundary/9f8e7d6c5b4a3";
+    const outcome = await run(doc, {}, { policy, secrets: { SLASHED: { value: slashed, hosts: ["127.0.0.1"], readable: false } } });
+    expect(outcome.status).toBe("error");
+    const all = JSON.stringify(outcome);
+    for (let n = 6; n < slashed.length; n++) expect(all).not.toContain(slashed.slice(0, n));
+    expect(all).not.toContain(slashed.slice(0, 6).replace(/\//g, "\\/"));
   });
 
   it("an upstream that echoes the credential cannot hand an unreadable value to code", async () => {

@@ -143,6 +143,25 @@ describe.each(TEST_PROVIDERS)("API keys and secrets on %s", (provider) => {
     expect(JSON.stringify(hidden)).not.toMatch(/ada@example.com|Ada Lovelace/);
     expect((hidden.trace as { nodes: unknown[] }).nodes[0]).toMatchObject({ nodeId: "crm", status: "ok" });
 
+    // Error text can quote data too (an upstream's answer): hidden in the list and the detail.
+    const failed = await database.db.run.create({
+      data: {
+        workspaceId: workspaceA,
+        workflowId,
+        trigger: "mcp",
+        status: "error",
+        error: "HTTP 404 from GET https://crm.example/customers?email=ada@example.com: no customer Ada Lovelace",
+        trace: { nodes: [{ nodeId: "crm", type: "http", status: "error", startedAt: "2026-01-01T00:00:00.000Z", error: "no customer Ada Lovelace" }], logs: [] },
+      },
+    });
+    const listed = await viewer.runs.list({ workspace: "keys-a" });
+    expect(listed.runs.map((r) => r.id)).toEqual(expect.arrayContaining([run.id, failed.id]));
+    expect(JSON.stringify(listed)).not.toMatch(/ada@example.com|Ada Lovelace/);
+    const failedView = await viewer.runs.get({ workspace: "keys-a", runId: failed.id });
+    expect(failedView).toMatchObject({ status: "error", error: expect.stringContaining("hidden from viewers") });
+    expect(JSON.stringify(failedView)).not.toMatch(/ada@example.com|Ada Lovelace/);
+    expect(JSON.stringify(await api.runs.list({ workspace: "keys-a" }))).toContain("no customer Ada Lovelace");
+
     const asOwner = await api.runs.get({ workspace: "keys-a", runId: run.id });
     expect(asOwner).toMatchObject({ dataHidden: false, input: { email: "ada@example.com" } });
 
