@@ -129,7 +129,8 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       const timeoutMs = Math.max(1, state.deadline - Date.now());
       const result = await runSql(
         { connectionUrl: g.value, query: p.query, params: p.params, readOnly: p.readOnly, maxRows: p.maxRows, timeoutMs },
-        { policy: options.policy, signal: state.abort.signal },
+        // The workspace: one workspace's queries never take every SQLite process (runtime/host/sqlite/pool.ts).
+        { policy: options.policy, signal: state.abort.signal, workspace: options.workspaceId },
       );
       return hideUnreadable(result);
     },

@@ -1,5 +1,6 @@
 // The engine entry point the server calls: validate arguments, lease an isolate of the workspace, run the compiled
 // program with host bridges under the call's limits, and return a masked result plus trace.
+import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import { toGrants, unreadableRefusal } from "../secrets/grants";
 import { createMasker } from "../secrets/mask";
@@ -203,6 +204,16 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
   }
 }
 
+/**
+ * Every host request in flight (http, sql, wait…) listens on the call's signal until it ends; a loop running many at
+ * once is not a leak, so Node's warning threshold of 10 is raised for this signal.
+ */
+function callAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(10_000, controller.signal);
+  return controller;
+}
+
 export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
   const secrets = toGrants(options.secrets);
@@ -233,7 +244,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     secrets,
     handle,
     deadline: Date.now() + limits.values.timeoutMs,
-    abort: new AbortController(),
+    abort: callAbortController(),
     httpRequests: 0,
     loopIterations: 0,
     logs: [],

@@ -30,6 +30,8 @@ const CANCEL_TIMEOUT_MS = 3_000;
 export interface SqlContext {
   policy: NetworkPolicy;
   signal?: AbortSignal;
+  /** The calling workspace: SQLite's shared database processes are shared out per workspace (sqlite/pool.ts). */
+  workspace?: string;
 }
 
 export const sqlRequestSpecSchema = z.object({
@@ -591,7 +593,7 @@ async function runSqlite(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): Pro
         busyTimeoutMs: timeoutMs,
         maxResultBytes: SQLITE_MAX_RESULT_BYTES,
       },
-      { timeoutMs, signal: ctx.signal },
+      { timeoutMs, signal: ctx.signal, workspace: ctx.workspace },
     );
   } catch (error) {
     throw sqlitePoolFailure(error, timeoutMs);
@@ -607,6 +609,8 @@ function sqlitePoolFailure(error: unknown, timeoutMs: number): HostError {
       return new HostError("sql_timeout", `the SQLite query did not finish within ${timeoutMs} ms and was stopped`);
     case "aborted":
       return aborted();
+    case "busy":
+      return new HostError("sql_busy", error.message);
     case "crashed":
       return new HostError("sql_memory", `the SQLite query ended its database process (${error.message}); it most likely needed more than the ${SQLITE_MEMORY_MB} MB a query may use`);
     default:

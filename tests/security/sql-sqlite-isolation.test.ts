@@ -200,7 +200,8 @@ describe("the database process pool", () => {
   it("keeps a few warm processes and no more", async () => {
     const pool = new SqliteProcessPool({ maxChildren: 4, maxIdle: 2 });
     try {
-      await Promise.all([1, 2, 3, 4].map((n) => pool.run(request(`SELECT ${n}`), { timeoutMs: 10_000 })));
+      // Four workspaces, so four processes run at once (one workspace may hold two).
+      await Promise.all([1, 2, 3, 4].map((n) => pool.run(request(`SELECT ${n}`), { timeoutMs: 10_000, workspace: `w${n}` })));
       expect(pool.pids()).toMatchObject({ busy: [] });
       expect(pool.pids().idle).toHaveLength(2);
       const [first] = pool.pids().idle;

@@ -22,6 +22,8 @@ beforeAll(async () => {
   harness = await startHarness();
   harness.workspaces.alpha = { ...harness.workspaces.alpha!, policy: { allowHosts: [], sqliteDirs: [dir] } };
   harness.secrets.ws_alpha = { REPORTS_DB: { value: `sqlite:${file}`, hosts: [], readable: false } };
+  harness.workspaces.beta = { ...harness.workspaces.beta!, policy: { allowHosts: [], sqliteDirs: [dir] } };
+  harness.secrets.ws_beta = { REPORTS_DB: { value: `sqlite:${file}`, hosts: [], readable: false } };
   harness.tools.ws_alpha = [
     liveTool({
       format: "toolflow.workflow/v1",
@@ -30,6 +32,38 @@ beforeAll(async () => {
       nodes: [
         { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
         { id: "q", type: "sql", position: { x: 1, y: 0 }, params: { connection: "REPORTS_DB", query: ENDLESS } },
+        { id: "out", type: "output", position: { x: 2, y: 0 }, params: { mode: "json", value: "{{ steps.q.rows[0] }}" } },
+      ],
+      edges: [
+        { from: "input", to: "q" },
+        { from: "q", to: "out" },
+      ],
+    }),
+    liveTool({
+      format: "toolflow.workflow/v1",
+      name: "many_heavy_reports",
+      description: "six endless queries at once, to take every SQLite process it can",
+      nodes: [
+        { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
+        { id: "each", type: "loop", position: { x: 1, y: 0 }, params: { items: "{{ [1, 2, 3, 4, 5, 6] }}", concurrency: 6 } },
+        { id: "q", type: "sql", parent: "each", position: { x: 2, y: 0 }, params: { connection: "REPORTS_DB", query: ENDLESS } },
+        { id: "out", type: "output", position: { x: 3, y: 0 }, params: { mode: "json", value: "{{ { n: steps.each.length } }}" } },
+      ],
+      edges: [
+        { from: "input", to: "each" },
+        { from: "each", to: "out" },
+      ],
+    }),
+  ];
+  harness.tools.ws_beta = [
+    ...harness.tools.ws_beta!,
+    liveTool({
+      format: "toolflow.workflow/v1",
+      name: "quick_report",
+      description: "a small query",
+      nodes: [
+        { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
+        { id: "q", type: "sql", position: { x: 1, y: 0 }, params: { connection: "REPORTS_DB", query: "SELECT 1 AS one" } },
         { id: "out", type: "output", position: { x: 2, y: 0 }, params: { mode: "json", value: "{{ steps.q.rows[0] }}" } },
       ],
       edges: [
@@ -89,4 +123,28 @@ it("a heavy SQLite query ends at the workspace's time limit with a message namin
   expect(result.content.map((c) => (c.type === "text" ? c.text : "")).join("")).toMatch(/timeoutMs|did not finish within 1[0-9]{3} ms/);
   await expect.poll(() => harness.runs.find((r) => r.workflowId === "wf_heavy_report")?.outcome.status).toBe("error");
   await a.close();
+});
+
+it("one workspace running many heavy SQLite queries at once leaves SQLite to the others", async () => {
+  harness.workspaces.alpha = { ...harness.workspaces.alpha!, limits: { timeoutMs: 60_000 } };
+  harness.accessChanged("ws_alpha");
+  const a = await client("alpha", KEYS.alpha1);
+  const b = await client("beta", KEYS.beta);
+  const cancel = new AbortController();
+  let heavyDone = false;
+  const heavy = a.callTool({ name: "many_heavy_reports", arguments: {} }, undefined, { signal: cancel.signal, timeout: 120_000 }).finally(() => (heavyDone = true));
+  heavy.catch(() => {});
+  // A holds its share of the SQLite processes and its other queries wait.
+  await expect.poll(() => sqlitePool().usage("ws_alpha"), { timeout: 30_000 }).toMatchObject({ running: 2, waiting: 4 });
+
+  for (let i = 0; i < 3; i++) {
+    const r = (await b.callTool({ name: "quick_report", arguments: {} })) as CallToolResult;
+    expect(r.structuredContent).toEqual({ one: 1 });
+  }
+  expect(heavyDone).toBe(false);
+
+  cancel.abort();
+  await expect(heavy).rejects.toThrow();
+  await expect.poll(() => sqlitePool().pids().busy.length, { timeout: 30_000 }).toBe(0);
+  await Promise.all([a.close(), b.close()]);
 });

@@ -1,10 +1,16 @@
 // Database processes for SQLite queries (issue 11 §1). better-sqlite3 is synchronous and cannot be interrupted (no
 // sqlite3_interrupt, progress handler or authorizer in its API; a worker thread cannot be terminated while native
 // code steps a query), so each query runs in a child process, one at a time, and is ended by SIGKILL at the call's
-// deadline or on abort. A few warm children are reused; more are started on demand up to a maximum, then requests
-// queue (the wait counts against the caller's deadline).
+// deadline or on abort. A few warm children are reused; more are started on demand up to a maximum.
+//
+// The children are shared by every workspace, so one workspace must not be able to take them all: it holds at most
+// `maxPerWorkspace` of them at a time (fewer than `maxChildren`, so another workspace always finds one), waits in a
+// queue of its own beyond that, bounded by `maxWaitingPerWorkspace`, and freed children go to the waiting workspaces
+// in turn (round robin), never first come first served across workspaces. The wait counts against the caller's
+// deadline.
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -26,7 +32,7 @@ export type SqliteChildReply =
 /** Why the pool, not SQLite, ended a request. */
 export class SqlitePoolError extends Error {
   constructor(
-    public readonly kind: "timeout" | "aborted" | "crashed" | "unavailable",
+    public readonly kind: "timeout" | "aborted" | "crashed" | "unavailable" | "busy",
     message: string,
   ) {
     super(message);
@@ -36,6 +42,13 @@ export class SqlitePoolError extends Error {
 export interface SqlitePoolOptions {
   /** Children at most, busy or idle; requests beyond wait in a queue. */
   maxChildren: number;
+  /**
+   * Children one workspace may hold at once (queries without a workspace share one). Kept below `maxChildren`, so
+   * the rest of the pool is always there for other workspaces; at or above it, it is capped to `maxChildren`.
+   */
+  maxPerWorkspace: number;
+  /** Queries of one workspace that may wait for a child; beyond that a query is refused at once. */
+  maxWaitingPerWorkspace: number;
   /** Idle children kept warm for the next query. */
   maxIdle: number;
   /** OS limit on each child's data memory (RLIMIT_DATA): SQLite's allocations fail cleanly beyond it. */
@@ -46,19 +59,47 @@ export interface SqlitePoolOptions {
   script?: string;
 }
 
-export const DEFAULT_POOL_OPTIONS: SqlitePoolOptions = { maxChildren: 4, maxIdle: 2, memoryMb: 256, maxQueriesPerChild: 500 };
+export const DEFAULT_POOL_OPTIONS: SqlitePoolOptions = {
+  maxChildren: 4,
+  maxPerWorkspace: 2,
+  maxWaitingPerWorkspace: 32,
+  maxIdle: 2,
+  memoryMb: 256,
+  maxQueriesPerChild: 500,
+};
+
+export const TOO_MANY_WAITING = "Too many SQLite queries are waiting in this workspace; try again when the running ones finish.";
+
+/**
+ * Niceness of the children. Their queries are CPU-bound and come from any workspace; at a lower priority the kernel
+ * runs the server's event loop (every other call, every page) first on a small machine, and a starved query only
+ * gets slower: its deadline still ends it.
+ */
+const CHILD_NICENESS = 10;
 
 interface Child {
   proc: ChildProcess;
   ready: Promise<void>;
   queries: number;
   exited: Promise<void>;
+  /** The workspace whose query was given this child, until it gives it back. */
+  holder?: Bucket;
   /** Set while a query runs: where its reply or the child's death goes. */
   onReply?: (reply: SqliteChildReply) => void;
   onExit?: (description: string) => void;
 }
 
+/** One workspace's share of the pool: children it holds (running or starting for its queries) and its queue. */
+interface Bucket {
+  workspace: string | undefined;
+  running: number;
+  waiting: Waiter[];
+}
+
 interface Waiter {
+  bucket: Bucket;
+  signal?: AbortSignal;
+  /** The child is this query's from now on; it may still be starting. */
   grant: (child: Child) => void;
 }
 
@@ -91,26 +132,38 @@ export class SqliteProcessPool {
   private readonly options: SqlitePoolOptions;
   private readonly children = new Set<Child>();
   private readonly idle: Child[] = [];
-  private readonly waiting: Waiter[] = [];
+  /** Workspaces with a query in use or waiting; a workspace with neither is forgotten. */
+  private readonly buckets = new Map<string | undefined, Bucket>();
+  /** Workspaces with queries waiting, in the order their turn comes: exactly those with a non-empty queue. */
+  private readonly turns: Bucket[] = [];
+  /** Spare children starting to be warm for the next query. */
+  private warming = 0;
   private script: string | undefined;
   private nextId = 1;
   private readonly killAll = () => this.close();
 
   constructor(options: Partial<SqlitePoolOptions> = {}) {
-    this.options = { ...DEFAULT_POOL_OPTIONS, ...options };
+    const merged = { ...DEFAULT_POOL_OPTIONS, ...options };
+    this.options = { ...merged, maxPerWorkspace: Math.max(1, Math.min(merged.maxPerWorkspace, merged.maxChildren)) };
     this.script = options.script;
     // Children must not outlive the server; an orphan also ends itself (see the watchdog in child.mjs).
     process.once("exit", this.killAll);
   }
 
-  /** Runs one query in a child; rejects with SqlitePoolError on deadline, abort or a child that died. */
-  run(request: SqliteChildRequest, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<SqliteChildReply> {
+  /**
+   * Runs one query in a child; rejects with SqlitePoolError on deadline, abort, a child that died, or ("busy") when
+   * too many of the workspace's queries already wait. Queries without a workspace share one anonymous share.
+   */
+  run(request: SqliteChildRequest, opts: { timeoutMs: number; signal?: AbortSignal; workspace?: string }): Promise<SqliteChildReply> {
     const { signal } = opts;
     if (signal?.aborted) return Promise.reject(new SqlitePoolError("aborted", "aborted"));
+    const bucket = this.bucket(opts.workspace);
+    if (bucket.waiting.length >= this.options.maxWaitingPerWorkspace) return Promise.reject(new SqlitePoolError("busy", TOO_MANY_WAITING));
     return new Promise<SqliteChildReply>((resolve, reject) => {
       let settled = false;
+      /** The child granted to this query, and whether the query was sent to it. */
       let child: Child | undefined;
-      let waiter: Waiter | undefined;
+      let sent = false;
       const settle = () => {
         if (settled) return false;
         settled = true;
@@ -120,42 +173,59 @@ export class SqliteProcessPool {
       };
       const end = (kind: "timeout" | "aborted") => {
         if (!settle()) return;
-        if (waiter) this.removeWaiter(waiter);
-        const victim = child;
-        if (!victim) return reject(new SqlitePoolError(kind, kind));
+        const fail = () => reject(new SqlitePoolError(kind, kind));
+        if (!child) {
+          this.dequeue(waiter); // still waiting: it leaves the queue, and its turn goes to the next
+          return fail();
+        }
+        if (!sent) {
+          this.handBack(child); // its child is still starting and has run nothing of this query: keep it
+          return fail();
+        }
         // SIGKILL: the query is inside native code and nothing softer reaches it. Rejected once the process is gone,
         // so the caller never races a query that still runs.
+        const victim = child;
         this.discard(victim);
-        this.refill();
+        this.dispatch();
+        this.keepWarm();
         const gone = new Promise<void>((done) => setTimeout(done, 1_000));
-        void Promise.race([victim.exited, gone]).then(() => reject(new SqlitePoolError(kind, kind)));
+        void Promise.race([victim.exited, gone]).then(fail);
       };
+      const start = (granted: Child) => {
+        child = granted;
+        granted.ready.then(
+          () => {
+            if (settled) return;
+            sent = true;
+            this.send(granted, request).then(
+              (reply) => {
+                if (!settle()) return;
+                this.release(granted);
+                resolve(reply);
+              },
+              (error: unknown) => {
+                if (!settle()) return;
+                this.discard(granted);
+                this.dispatch();
+                this.keepWarm();
+                reject(error);
+              },
+            );
+          },
+          (error: unknown) => {
+            if (!settle()) return;
+            this.discard(granted);
+            this.dispatch();
+            reject(error);
+          },
+        );
+      };
+      const waiter: Waiter = { bucket, signal, grant: start };
       const onAbort = () => end("aborted");
       const timer = setTimeout(() => end("timeout"), opts.timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.acquire((w) => (waiter = w)).then(
-        (acquired) => {
-          waiter = undefined;
-          if (settled) return this.release(acquired); // the deadline passed while it waited: give the child back
-          child = acquired;
-          this.send(acquired, request).then(
-            (reply) => {
-              if (!settle()) return;
-              this.release(acquired);
-              resolve(reply);
-            },
-            (error: unknown) => {
-              if (!settle()) return;
-              this.discard(acquired);
-              this.refill();
-              reject(error);
-            },
-          );
-        },
-        (error: unknown) => {
-          if (settle()) reject(error);
-        },
-      );
+      this.enqueue(waiter);
+      this.dispatch();
     });
   }
 
@@ -165,6 +235,16 @@ export class SqliteProcessPool {
     const out = { busy: [] as number[], idle: [] as number[], starting: [] as number[] };
     for (const child of this.children) (child.onReply ? out.busy : idle.has(child) ? out.idle : out.starting).push(child.proc.pid ?? -1);
     return out;
+  }
+
+  /**
+   * One workspace's share, for tests and diagnostics: children it holds (running its queries, or starting for them),
+   * their process ids, and its queries waiting. `undefined` is the share of queries without a workspace.
+   */
+  usage(workspace: string | undefined): { running: number; waiting: number; pids: number[] } {
+    const bucket = this.buckets.get(workspace);
+    const pids = [...this.children].filter((child) => child.holder && child.holder === bucket).map((child) => child.proc.pid ?? -1);
+    return { running: bucket?.running ?? 0, waiting: bucket?.waiting.length ?? 0, pids };
   }
 
   /** Kills every child; the pool starts new ones if used again. */
@@ -178,64 +258,121 @@ export class SqliteProcessPool {
     process.removeListener("exit", this.killAll);
   }
 
-  private acquire(register: (waiter: Waiter) => void): Promise<Child> {
-    const warm = this.idle.pop();
-    if (warm) return Promise.resolve(warm);
-    if (this.children.size < this.options.maxChildren) {
-      const child = this.spawnChild();
-      return child.ready.then(() => child);
+  private bucket(workspace: string | undefined): Bucket {
+    let bucket = this.buckets.get(workspace);
+    if (!bucket) {
+      bucket = { workspace, running: 0, waiting: [] };
+      this.buckets.set(workspace, bucket);
     }
-    return new Promise((resolve) => {
-      const waiter: Waiter = { grant: resolve };
-      this.waiting.push(waiter);
-      register(waiter);
-    });
+    return bucket;
   }
 
-  private removeWaiter(waiter: Waiter): void {
-    const index = this.waiting.indexOf(waiter);
-    if (index !== -1) this.waiting.splice(index, 1);
+  /** A workspace with nothing running or waiting holds no memory here: workspaces come and go. */
+  private dropIfUnused(bucket: Bucket): void {
+    if (bucket.running === 0 && bucket.waiting.length === 0 && this.buckets.get(bucket.workspace) === bucket) this.buckets.delete(bucket.workspace);
   }
 
-  /** Back to the pool after a query: to the next in the queue, to the idle list, or ended. */
+  private enqueue(waiter: Waiter): void {
+    const { bucket } = waiter;
+    bucket.waiting.push(waiter);
+    if (bucket.waiting.length === 1) this.turns.push(bucket); // joins the end of the line
+  }
+
+  private dequeue(waiter: Waiter): void {
+    const { bucket } = waiter;
+    const index = bucket.waiting.indexOf(waiter);
+    if (index === -1) return;
+    bucket.waiting.splice(index, 1);
+    if (bucket.waiting.length === 0) this.leaveTurns(bucket);
+    this.dropIfUnused(bucket);
+  }
+
+  private leaveTurns(bucket: Bucket): void {
+    const index = this.turns.indexOf(bucket);
+    if (index !== -1) this.turns.splice(index, 1);
+  }
+
+  /**
+   * Gives free children (idle, or new ones while there is room) to waiting queries: each time to the first workspace
+   * in line still under its share, which then goes to the end of the line. A workspace at its share keeps its place,
+   * so it is served first once one of its own queries ends.
+   */
+  private dispatch(): void {
+    for (;;) {
+      const index = this.turns.findIndex((bucket) => bucket.running < this.options.maxPerWorkspace);
+      if (index === -1) return;
+      const bucket = this.turns[index]!;
+      // Aborted but not yet told (one signal ends many queries, one listener at a time): no child for those.
+      const live = bucket.waiting.findIndex((waiting) => !waiting.signal?.aborted);
+      if (live === -1) {
+        bucket.waiting.length = 0;
+        this.turns.splice(index, 1);
+        this.dropIfUnused(bucket);
+        continue;
+      }
+      const child = this.idle.pop() ?? (this.children.size < this.options.maxChildren ? this.spawnChild() : undefined);
+      if (!child) return;
+      this.turns.splice(index, 1);
+      const waiter = bucket.waiting.splice(0, live + 1).pop()!;
+      if (bucket.waiting.length > 0) this.turns.push(bucket);
+      bucket.running++;
+      child.holder = bucket;
+      this.setRef(child, true);
+      waiter.grant(child);
+    }
+  }
+
+  /** The child no longer counts against the workspace that held it. */
+  private unhold(child: Child): void {
+    const bucket = child.holder;
+    if (!bucket) return;
+    child.holder = undefined;
+    bucket.running--;
+    this.dropIfUnused(bucket);
+  }
+
+  /** Back to the pool after a query: to the next waiting query, to the idle list, or ended. */
   private release(child: Child): void {
-    if (!this.children.has(child)) return this.refill();
+    this.unhold(child);
     child.onReply = undefined;
     child.onExit = undefined;
+    if (!this.children.has(child)) return this.dispatch();
     if (child.queries >= this.options.maxQueriesPerChild) {
       this.discard(child);
-      return this.refill();
+      this.dispatch();
+      return this.keepWarm();
     }
-    const next = this.waiting.shift();
-    if (next) return next.grant(child);
-    if (this.idle.length >= this.options.maxIdle) return this.discard(child);
     this.setRef(child, false);
     this.idle.push(child);
+    this.dispatch();
+    // Only now trimmed, so a waiting query takes this child instead of a new one.
+    while (this.idle.length > this.options.maxIdle) this.discard(this.idle.shift()!);
   }
 
-  /** A queued request gets a new child when one was discarded under it; one child stays warm. */
-  private refill(): void {
-    while (this.waiting.length > 0 && this.children.size < this.options.maxChildren) {
-      const waiter = this.waiting.shift()!;
-      const child = this.spawnChild();
-      child.ready.then(
-        () => waiter.grant(child),
-        () => waiter.grant(child), // the send fails at once with the reason
-      );
-    }
-    if (this.idle.length === 0 && this.children.size < this.options.maxChildren) {
-      const child = this.spawnChild();
-      child.ready.then(
-        () => {
-          if (!this.children.has(child)) return;
-          if (this.idle.length < this.options.maxIdle && this.waiting.length === 0) {
-            this.setRef(child, false);
-            this.idle.push(child);
-          } else this.release(child);
-        },
-        () => {},
-      );
-    }
+  /** A child granted to a query that ended before it was sent: the workspace's share is free now, the child once ready. */
+  private handBack(child: Child): void {
+    this.unhold(child);
+    this.dispatch();
+    child.ready.then(
+      () => this.release(child),
+      () => {},
+    );
+  }
+
+  /** After a child was ended, one is started to be warm for the next query, if there is room and none is idle. */
+  private keepWarm(): void {
+    if (this.idle.length > 0 || this.warming > 0 || this.children.size >= this.options.maxChildren) return;
+    const child = this.spawnChild();
+    this.warming++;
+    child.ready.then(
+      () => {
+        this.warming--;
+        this.release(child);
+      },
+      () => {
+        this.warming--;
+      },
+    );
   }
 
   private send(child: Child, request: SqliteChildRequest): Promise<SqliteChildReply> {
@@ -272,6 +409,13 @@ export class SqliteProcessPool {
       process.platform !== "win32" && fs.existsSync("/bin/sh")
         ? spawn("/bin/sh", ["-c", `ulimit -d ${memoryMb * 1024} 2>/dev/null || true; exec "$0" "$@"`, process.execPath, ...nodeArgs], options)
         : spawn(process.execPath, nodeArgs, options);
+    // Lower priority (see CHILD_NICENESS). Set on the process's main thread, the one that runs SQLite, right away:
+    // the shell's exec keeps it, and threads Node starts later inherit it. Where it is refused, the query still runs.
+    try {
+      if (proc.pid !== undefined) os.setPriority(proc.pid, CHILD_NICENESS);
+    } catch {
+      // not permitted here (for example a server already niced above it): the limits above still hold
+    }
     let markReady: () => void = () => {};
     let failReady: (error: Error) => void = () => {};
     const child: Child = {
@@ -298,8 +442,10 @@ export class SqliteProcessPool {
     proc.once("exit", (code, signal) => {
       const description = signal ? `signal ${signal}` : `exit code ${code}`;
       failReady(new SqlitePoolError("unavailable", `the SQLite database process ended while starting (${description})`));
+      const unexpected = this.children.has(child); // not one the pool ended itself
       child.onExit?.(description);
       this.forget(child);
+      if (unexpected) this.dispatch();
     });
     return child;
   }
@@ -315,6 +461,7 @@ export class SqliteProcessPool {
   }
 
   private forget(child: Child): void {
+    this.unhold(child);
     this.children.delete(child);
     const index = this.idle.indexOf(child);
     if (index !== -1) this.idle.splice(index, 1);
