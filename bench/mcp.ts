@@ -4,13 +4,11 @@
 // 3-node one (bench/editor.ts). Prints tables and writes bench/results/<time>.json.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { benchCatalog, seedLargeWorkspace } from "./catalog";
+import { callAddTax, connectClient, freePort } from "./mcp-client";
 import { benchEditor, type EditorMeasurement } from "./editor";
 import { benchSqlIsolation } from "./sql-isolation";
 import { benchTenantIsolation } from "./tenant-isolation";
@@ -28,16 +26,6 @@ interface Target {
   coldStartMs: number;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => ok(port));
-    });
-  });
-}
 
 /** CPU time (user + system) of a process so far, in ms. */
 function cpuMs(pid: number): number {
@@ -51,16 +39,10 @@ function memoryMb(pid: number): { rss: number; peak: number } {
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
 
-async function connect(target: Pick<Target, "url" | "headers">): Promise<Client> {
-  const client = new Client({ name: "toolflow-bench", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(target.url), { requestInit: { headers: target.headers } }));
-  return client;
+function connect(target: Pick<Target, "url" | "headers">): Promise<Client> {
+  return connectClient(target.url, target.headers);
 }
 
-async function callAddTax(client: Client): Promise<void> {
-  const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
-  if ((result.structuredContent as { total?: number } | undefined)?.total !== 107) throw new Error(`unexpected result ${JSON.stringify(result)}`);
-}
 
 /** Starts a server process and measures spawn → first successful tools/call. */
 async function start(name: string, args: string[], env: NodeJS.ProcessEnv, url: string, headers: Record<string, string>): Promise<Target> {

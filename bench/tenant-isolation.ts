@@ -8,13 +8,12 @@
 //                                                                                  in the same run, for a before/after
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { callAddTax, connectClient, freePort } from "./mcp-client";
 
 const here = resolve(import.meta.dirname, "..");
 /** A's time limit per call; the heavy query needs far longer, so a tree that enforces it ends each A call here. */
@@ -76,27 +75,11 @@ async function seed(root: string, dataDir: string): Promise<Seeded> {
   return { keyA: (await createApiKey(db, a.id, user.id, { name: "a" })).key, keyB: (await createApiKey(db, b.id, user.id, { name: "b" })).key };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const probe = createServer();
-    probe.once("error", fail);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => ok(port));
-    });
-  });
+
+function connect(url: string, key: string): Promise<Client> {
+  return connectClient(url, { authorization: `Bearer ${key}` });
 }
 
-async function connect(url: string, key: string): Promise<Client> {
-  const client = new Client({ name: "toolflow-bench", version: "1.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${key}` } } }));
-  return client;
-}
-
-async function callAddTax(client: Client): Promise<void> {
-  const result = (await client.callTool({ name: "add_tax", arguments: { amount: 100, rate: 0.07 } })) as CallToolResult;
-  if ((result.structuredContent as { total?: number } | undefined)?.total !== 107) throw new Error(`unexpected result ${JSON.stringify(result)}`);
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 
