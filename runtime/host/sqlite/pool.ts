@@ -479,10 +479,12 @@ export class SqliteProcessPool {
   }
 }
 
-let shared: SqliteProcessPool | undefined;
+// On globalThis, not in module scope: the Next.js bundle (test runs) and the HTTP entry point (MCP calls) each load
+// their own copy of this module, and the per-workspace shares only hold if the process has one pool.
+const POOL_KEY = Symbol.for("toolflow.sqlitePool");
 
 /** The process-wide pool; created on first use so importing this module starts no process. */
 export function sqlitePool(): SqliteProcessPool {
-  shared ??= new SqliteProcessPool();
-  return shared;
+  const holder = globalThis as { [POOL_KEY]?: SqliteProcessPool };
+  return (holder[POOL_KEY] ??= new SqliteProcessPool());
 }
