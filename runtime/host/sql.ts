@@ -567,8 +567,12 @@ function sqliteValue(value: unknown): unknown {
 
 /** Memory of one SQLite database process (OS data limit); a query that needs more ends with a clear error. */
 const SQLITE_MEMORY_MB = 256;
-/** Rows a SQLite query may hand back, in bytes of their values: the rest of the server never holds more. */
-const SQLITE_MAX_RESULT_BYTES = 32 * 1024 * 1024;
+/**
+ * Rows a SQLite query may hand back, in bytes of their values: the rest of the server never holds more. 8 MB is the
+ * largest tool result any workspace may have (the maxOutputBytes ceiling), and far enough below the process's memory
+ * that copying the rows out cannot run it out of memory first.
+ */
+const SQLITE_MAX_RESULT_BYTES = 8 * 1024 * 1024;
 
 /**
  * SQLite runs in a database process of its own (sqlite/pool.ts), never on this event loop, and is killed at the

@@ -147,7 +147,7 @@ describe("memory bombs end with a clear error, not with the server's memory", ()
     const query = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 400) SELECT randomblob(100000) AS b FROM c";
     const error = await failure(runSql(memorySpec(query, { maxRows: 1000 }), { policy: policy() }));
     expect(error.code).toBe("sql_result_too_large");
-    expect(error.message).toBe("the SQLite query returned more than 32 MB of rows; return fewer rows (maxRows) or smaller columns");
+    expect(error.message).toBe("the SQLite query returned more than 8 MB of rows; return fewer rows (maxRows) or smaller columns");
     // Stepping past maxRows costs no memory: rows not kept are not counted.
     expect((await runSql(memorySpec(query, { maxRows: 2 }), { policy: policy() })).rowCount).toBe(400);
   });
