@@ -100,7 +100,7 @@ export class McpEndpoint {
         "www-authenticate": missing ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`,
       });
     }
-    const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes) : undefined;
+    const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes, res) : undefined;
     // A JSON-RPC batch is as many requests as it has messages.
     await this.rateLimit(workspace, key.keyId, Array.isArray(body) ? Math.max(1, body.length) : 1);
 

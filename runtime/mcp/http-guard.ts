@@ -39,11 +39,15 @@ export function checkHostAndOrigin(req: IncomingMessage, allowedHosts: ReadonlyS
   }
 }
 
-/** Reads and parses a JSON body of at most `maxBytes`; bigger bodies get 413 before they are buffered. */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+/**
+ * Reads and parses a JSON body of at most `maxBytes`; bigger bodies get 413 before they are buffered. A client that
+ * asked `Expect: 100-continue` is told to send its body only now, once the caller has checked who it is.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number, res?: ServerResponse): Promise<unknown> {
   const declared = Number(req.headers["content-length"]);
   const tooLarge = () => new HttpFailure(413, `Request body too large: the limit is ${maxBytes} bytes.`);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (res && !res.headersSent && /^\s*100-continue\s*$/i.test(req.headers.expect ?? "")) res.writeContinue();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -40,6 +40,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       res.end("Internal server error");
     });
   });
+  // Node answers `Expect: 100-continue` itself before any handler runs, inviting the body before the key is checked.
+  // With this listener it does not: the MCP endpoint says "continue" once the key is good (readJsonBody); other
+  // paths get it at once, as before.
+  server.on("checkContinue", (req, res) => {
+    if (!(options.mcp && isMcpPath(req.url))) res.writeContinue();
+    server.emit("request", req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

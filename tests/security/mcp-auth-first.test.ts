@@ -151,3 +151,47 @@ describe("with a valid key the body is read, capped and used as before", () => {
     expect(messages(r.body)[0]).toMatchObject({ id: 1, result: { serverInfo: expect.any(Object) } });
   });
 });
+
+describe("Expect: 100-continue", () => {
+  /** Sends only the headers with `Expect: 100-continue`; the body goes only if the server says continue. */
+  function expectContinue(headers: Record<string, string>, body: string): Promise<{ status: number; continued: boolean; body: string }> {
+    const target = new URL(h.url);
+    return new Promise((resolve, reject) => {
+      let continued = false;
+      const req = http.request({
+        host: target.hostname,
+        port: target.port,
+        method: "POST",
+        path: "/mcp/alpha",
+        headers: { ...MCP_HEADERS, host, expect: "100-continue", "content-length": String(Buffer.byteLength(body)), ...headers },
+        agent: false,
+      });
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "ECONNRESET" && error.code !== "EPIPE") reject(error);
+      });
+      req.on("continue", () => {
+        continued = true;
+        req.end(body);
+      });
+      req.on("response", (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, continued, body: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.flushHeaders();
+    });
+  }
+
+  it("a stranger is not invited to send the body: 401 without 100 Continue", async () => {
+    const r = await expectContinue({ authorization: "Bearer tf_forged_000000000000000000000000000000" }, JSON.stringify(INIT));
+    expect(r.status).toBe(401);
+    expect(r.continued).toBe(false);
+  });
+
+  it("a valid key gets 100 Continue, then its request is served", async () => {
+    const r = await expectContinue({ authorization: `Bearer ${KEYS.alpha1}` }, JSON.stringify(INIT));
+    expect(r.continued).toBe(true);
+    expect(r.status).toBe(200);
+    expect(messages(r.body)[0]).toMatchObject({ id: INIT.id, result: { serverInfo: { name: "toolflow:alpha" } } });
+  });
+});

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { compileWorkflow } from "../../runtime/compiler";
 import type { KeyCheck, LiveTool, McpBackend, McpWorkspace, RunRecord } from "../../runtime/mcp/backend";
 import { McpEndpoint } from "../../runtime/mcp/endpoint";
+import { startHttpServer } from "../../server/http/server";
 
 export const KEYS = {
   alpha1: "tf_alpha_key_one_0000000000000000000000000",
@@ -104,17 +105,21 @@ export async function startHarness(options: { mode?: "stateful" | "stateless"; m
       return () => accessListeners.delete(listener);
     },
   };
-  const server = http.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  // The product's own front door (server/http/server.ts), so what it does before the endpoint runs is tested too.
+  const { server } = await startHttpServer({
+    host: "127.0.0.1",
+    port: 0,
+    app: (_req, res) => void res.writeHead(404).end(),
+    mcp: (req, res) => endpoint.handle(req, res),
+  });
   const port = (server.address() as AddressInfo).port;
-  const endpoint = new McpEndpoint({
+  const endpoint: McpEndpoint = new McpEndpoint({
     backend,
     allowedHosts: [`127.0.0.1:${port}`],
     allowedOrigins: [`http://127.0.0.1:${port}`],
     mode: options.mode ?? "stateful",
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
   });
-  server.on("request", (req, res) => void endpoint.handle(req, res));
   return Object.assign(harness, {
     url: `http://127.0.0.1:${port}`,
     endpoint,
