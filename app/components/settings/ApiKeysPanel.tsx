@@ -1,40 +1,24 @@
 "use client";
 // API keys for the workspace's MCP endpoint: a new key is shown once (with a copy button) and never again; the list
 // tells keys apart by name and prefix and shows when each was last used; revoking works at once.
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../../lib/errors";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { ShownOnceDialog } from "../ShownOnceDialog";
 import { useTRPC } from "../../lib/trpc";
 
 export function NewKeyModal({ created, onClose }: { created: { name: string; key: string } | null; onClose: () => void }) {
   return (
-    <Modal opened={created !== null} onClose={onClose} title={`Key "${created?.name ?? ""}" created`} closeOnClickOutside={false} size="lg">
-      <Stack>
-        <Alert color="yellow" variant="light">
-          Copy it now: this is the only time the key is shown. Toolflow keeps only a hash of it.
-        </Alert>
-        <Group gap="xs" wrap="nowrap">
-          <Code block style={{ flex: 1, wordBreak: "break-all" }} aria-label="New API key">
-            {created?.key}
-          </Code>
-          <CopyButton value={created?.key ?? ""}>
-            {({ copied, copy }) => (
-              <Button onClick={copy} color={copied ? "teal" : undefined} w={90}>
-                {copied ? "Copied" : "Copy"}
-              </Button>
-            )}
-          </CopyButton>
-        </Group>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            I have copied it
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+    <ShownOnceDialog
+      value={created?.key ?? null}
+      title={`Key "${created?.name ?? ""}" created`}
+      label="New API key"
+      warning="Copy it now: this is the only time the key is shown. Toolflow keeps only a hash of it."
+      onClose={onClose}
+    />
   );
 }
 

@@ -1,12 +1,13 @@
 "use client";
 // Invitation links (owners only): a new link is shown once, with a copy button; the list says which links are still
 // usable, who used one, and lets an owner revoke a pending link.
-import { Alert, Badge, Button, Code, CopyButton, Group, Modal, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Badge, Button, Group, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Role } from "../../../../server/auth/roles";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
+import { ShownOnceDialog } from "../../../components/ShownOnceDialog";
 import { describeError } from "../../../lib/errors";
 import { useTRPC } from "../../../lib/trpc";
 
@@ -159,30 +160,13 @@ export function InvitationsPanel({ workspace, roles }: { workspace: string; role
           </Text>
         )}
       </Paper>
-      <Modal opened={link !== null} onClose={() => setLink(null)} title="Invitation link created" closeOnClickOutside={false} size="lg">
-        <Stack>
-          <Alert color="yellow" variant="light">
-            Copy it now: this is the only time the link is shown. Send it to the person you invite; it works once.
-          </Alert>
-          <Group gap="xs" wrap="nowrap">
-            <Code block style={{ flex: 1, wordBreak: "break-all" }} aria-label="New invitation link">
-              {link}
-            </Code>
-            <CopyButton value={link ?? ""}>
-              {({ copied, copy }) => (
-                <Button onClick={copy} color={copied ? "teal" : undefined} w={90}>
-                  {copied ? "Copied" : "Copy"}
-                </Button>
-              )}
-            </CopyButton>
-          </Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setLink(null)}>
-              I have copied it
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ShownOnceDialog
+        value={link}
+        title="Invitation link created"
+        label="New invitation link"
+        warning="Copy it now: this is the only time the link is shown. Send it to the person you invite; it works once."
+        onClose={() => setLink(null)}
+      />
       <ConfirmDialog
         opened={revoking !== null}
         title="Revoke this invitation link?"
