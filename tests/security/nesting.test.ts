@@ -24,22 +24,11 @@ import {
 import { createMasker, MASK } from "../../runtime/secrets/mask";
 import { chain, run, sandbox, text, workflow } from "../runtime/helpers";
 import { KEYS, liveTool, MCP_HEADERS, INIT, messages, rawRequest, startHarness, type Harness } from "./mcp-harness";
+import { deepArray, deepObject } from "../helpers/deep";
 
 const DEEP = 20_000;
 const LIMIT = MAX_NESTING_DEPTH;
 
-/** An array nested `n` levels: [[[…0…]]]. */
-function deepArray(n: number): unknown {
-  let v: unknown = 0;
-  for (let i = 0; i < n; i++) v = [v];
-  return v;
-}
-/** An object nested `n` levels: {a:{a:{…0…}}}. */
-function deepObject(n: number): unknown {
-  let v: unknown = 0;
-  for (let i = 0; i < n; i++) v = { a: v };
-  return v;
-}
 /** Arrays and objects alternating, `n` levels. */
 function deepMixed(n: number): unknown {
   let v: unknown = "leaf";

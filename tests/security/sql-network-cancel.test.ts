@@ -6,21 +6,14 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runSql } from "../../runtime/host/sql";
-import { HostError, type SqlRequestSpec } from "../../runtime/host/types";
+import type { SqlRequestSpec } from "../../runtime/host/types";
+import { hostFailure } from "../helpers/host-errors";
 
 const pgUrl = process.env.TOOLFLOW_TEST_POSTGRES_URL;
 const mysqlUrl = process.env.TOOLFLOW_TEST_MYSQL_URL;
 const policy = { allowHosts: ["127.0.0.1", "localhost", "::1"] };
 
-async function failure(promise: Promise<unknown>): Promise<HostError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(HostError);
-    return error as HostError;
-  }
-  throw new Error("expected the query to fail");
-}
+const failure = hostFailure;
 
 const spec = (connectionUrl: string, query: string, extra: Partial<SqlRequestSpec> = {}): SqlRequestSpec => ({ connectionUrl, query, params: [], readOnly: true, maxRows: 10, ...extra });
 const marker = () => `tf_cancel_${randomBytes(4).toString("hex")}`;

@@ -6,7 +6,8 @@ import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runSql } from "../../runtime/host/sql";
 import { sqlitePool, SqliteProcessPool, TOO_MANY_WAITING, type SqliteChildRequest } from "../../runtime/host/sqlite/pool";
-import { HostError, type SqlRequestSpec } from "../../runtime/host/types";
+import type { SqlRequestSpec } from "../../runtime/host/types";
+import { hostFailure } from "../helpers/host-errors";
 
 /** Counts to a billion: minutes of CPU, ended only by the deadline or the signal. */
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) AS n FROM c";
@@ -24,15 +25,7 @@ function alive(pid: number): boolean {
   }
 }
 
-async function failure(promise: Promise<unknown>): Promise<HostError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(HostError);
-    return error as HostError;
-  }
-  throw new Error("expected the query to fail");
-}
+const failure = hostFailure;
 
 /** Starts `count` endless queries of one workspace under one signal; each promise is already caught. */
 function endless(workspace: string, count: number, signal: AbortSignal): Array<Promise<unknown>> {

@@ -8,7 +8,8 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runSql } from "../../runtime/host/sql";
 import { childScriptCandidates, sqlitePool, SqliteProcessPool, type SqliteChildRequest } from "../../runtime/host/sqlite/pool";
-import { HostError, type SqlRequestSpec } from "../../runtime/host/types";
+import type { SqlRequestSpec } from "../../runtime/host/types";
+import { hostFailure } from "../helpers/host-errors";
 
 /** Counts to a billion: minutes of CPU, ended only by the deadline or the signal. */
 const ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) AS n FROM c";
@@ -28,15 +29,7 @@ const policy = () => ({ allowHosts: [], sqliteDirs: [root] });
 const fileSpec = (query: string, extra: Partial<SqlRequestSpec> = {}): SqlRequestSpec => ({ connectionUrl: `sqlite:${dbFile}`, query, params: [], readOnly: true, maxRows: 100, ...extra });
 const memorySpec = (query: string, extra: Partial<SqlRequestSpec> = {}): SqlRequestSpec => fileSpec(query, { connectionUrl: "sqlite::memory:", ...extra });
 
-async function failure(promise: Promise<unknown>): Promise<HostError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(HostError);
-    return error as HostError;
-  }
-  throw new Error("expected the query to fail");
-}
+const failure = hostFailure;
 
 function alive(pid: number): boolean {
   try {

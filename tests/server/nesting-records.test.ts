@@ -15,19 +15,10 @@ import { createMcpBackend } from "../../server/mcp/backend";
 import { capJson, recordRuns, RunWriter } from "../../server/services/runs";
 import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { callerFor } from "../helpers/trpc";
+import { deepArray, deepObject } from "../helpers/deep";
 
 const DEEP = 20_000;
 
-function deepArray(n: number): unknown {
-  let v: unknown = 0;
-  for (let i = 0; i < n; i++) v = [v];
-  return v;
-}
-function deepObject(n: number): unknown {
-  let v: unknown = 0;
-  for (let i = 0; i < n; i++) v = { a: v };
-  return v;
-}
 
 const deepCode = (n: number) => `let v = 0; for (let i = 0; i < ${n}; i++) v = [v]; return v;`;
 
