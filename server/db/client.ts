@@ -26,19 +26,31 @@ export function createDb(target: DatabaseTarget = databaseTarget()): Db {
     db = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
   } else {
     mkdirSync(dirname(target.url), { recursive: true });
-    db = new SqliteClient({ adapter: withForeignKeys(new PrismaBetterSQLite3({ url: target.url, timeout: 5000 })) });
+    db = new SqliteClient({ adapter: withSqliteRules(new PrismaBetterSQLite3({ url: target.url, timeout: 5000 })) });
   }
   providers.set(db, target.provider);
   return db;
 }
 
-// SQLite leaves foreign keys off per connection unless asked, and the adapter does not ask; the schema's cascades
-// (deleting a workspace removes its members…) depend on them.
-function withForeignKeys(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+/**
+ * Two things the adapter does not do for us:
+ * - foreign keys: SQLite leaves them off per connection unless asked, and the schema's cascades (deleting a
+ *   workspace removes its members…) depend on them;
+ * - transactions that take the write lock when they begin (BEGIN IMMEDIATE). The adapter's plain BEGIN starts as a
+ *   reader; in WAL mode, when another process (a replica's run records, the CLI) commits in between, the first write
+ *   fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn. IMMEDIATE waits for
+ *   the lock (the 5 s busy timeout) and then reads what is current, which also makes read-then-write checks (the
+ *   last owner, version numbers) hold across processes.
+ */
+function withSqliteRules(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const adapter = await connect();
     await adapter.executeRaw({ sql: "PRAGMA foreign_keys = ON", args: [], argTypes: [] });
+    // The adapter starts every transaction with `this.client.prepare("BEGIN").run()` (adapter-better-sqlite3 6.19).
+    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
     return adapter;
   };
   return factory;

@@ -75,16 +75,10 @@ export async function removeMember(db: Db, workspaceId: string, actorId: string,
  * Serialises changes to one workspace's members, so that the owner count read by the last-owner check is still true
  * when the change commits: two owners demoting each other at once must not both see "another owner is left".
  * PostgreSQL: a row lock on the workspace, held until commit (plain reads see the pre-change snapshot and never block).
- * SQLite: the adapter opens transactions with a deferred BEGIN, serialised per client but not across processes (CLI,
- * a second server); a first write takes the database's write lock, so another process waits for this commit and
- * then reads the new count, instead of failing on its stale snapshot.
+ * SQLite needs nothing here: every transaction begins IMMEDIATE, holding the database's write lock (server/db/client.ts).
  */
 async function lockMembers(tx: Tx, workspaceId: string, provider: DbProvider) {
-  if (provider === "postgresql") {
-    await tx.$queryRaw`SELECT "id" FROM "workspace" WHERE "id" = ${workspaceId} FOR UPDATE`;
-  } else {
-    await tx.$executeRaw`UPDATE "workspace" SET "name" = "name" WHERE "id" = ${workspaceId}`;
-  }
+  if (provider === "postgresql") await tx.$queryRaw`SELECT "id" FROM "workspace" WHERE "id" = ${workspaceId} FOR UPDATE`;
 }
 
 async function findMemberOrThrow(tx: Tx, workspaceId: string, userId: string) {
