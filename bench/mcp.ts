@@ -145,7 +145,14 @@ async function main() {
     const catalogSeed = await seedLargeWorkspace(catalogTools);
     const [toolflowPort, barePort, runtimePort] = [await freePort(), await freePort(), await freePort()];
     // The bench's key runs far above the built-in ceiling of the MCP rate limit (TOOLFLOW_MAX_LIMITS).
-    const baseEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", TOOLFLOW_MAX_LIMITS: JSON.stringify({ rateLimitPerMinute: 100_000 }) };
+    // The editor bench signs up through the API on this server, which an install's default (invite) would refuse.
+    const baseEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      TOOLFLOW_MAX_LIMITS: JSON.stringify({ rateLimitPerMinute: 100_000 }),
+      TOOLFLOW_SIGNUP: "open",
+    };
     targets.push(
       await start(
         "Toolflow (add_tax, sandboxed)",
