@@ -6,11 +6,10 @@ import { runSql } from "../host/sql";
 import { HostError, type HttpRequestSpec, type LogLevel } from "../host/types";
 import { limitMessage } from "../sandbox/limits";
 import { hostAllowed, hostRefusal, toGrants } from "../secrets/grants";
-import { createMasker } from "../secrets/mask";
 import { LOG_LEVELS } from "../nodes/log";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { checkArguments } from "./arguments";
-import { LimitHit, setFatal, type CallState } from "./state";
+import { LimitHit, secretMaskers, setFatal, type CallState } from "./state";
 import type { RunnableWorkflow } from "./types";
 
 /** One program run (top-level or nested) as the bridges see it. */
@@ -91,10 +90,7 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
    * What comes back from a host capability enters the sandbox: an upstream that echoes a credential must not hand
    * the value of a secret the sandbox may not read to code that could encode it past masking.
    */
-  const hideUnreadable = <T>(value: T): T => {
-    const hidden = Object.values(state.secrets).filter((g) => !g.readable).map((g) => g.value);
-    return hidden.length ? createMasker(hidden).mask(value) : value;
-  };
+  const hideUnreadable = <T>(value: T): T => (state.unreadableMasker ? state.unreadableMasker.mask(value) : value);
 
   const handlers: Record<string, (node: string, payload: unknown) => Promise<unknown>> = {
     async http(node, payload) {
@@ -253,7 +249,7 @@ async function addSecrets(state: CallState, names: readonly string[]): Promise<v
   const missing = names.filter((n) => !(n in state.secrets));
   if (!missing.length || !state.options.loadSecrets) return;
   Object.assign(state.secrets, toGrants(await state.options.loadSecrets(missing)));
-  state.masker = createMasker(Object.values(state.secrets).map((g) => g.value));
+  Object.assign(state, secretMaskers(state.secrets));
 }
 
 /** The host a network database URL names (postgres://, mysql://…); undefined for SQLite files, null when unreadable. */

@@ -3,14 +3,13 @@
 import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import { toGrants, unreadableRefusal } from "../secrets/grants";
-import { createMasker } from "../secrets/mask";
 import { jsonTextDepth, MAX_NESTING_DEPTH, parseBounded } from "../model/json-depth";
 import { SandboxManager, SandboxCancelled } from "../sandbox/pool";
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
 import { checkArguments } from "./arguments";
 import { createDispatcher, type ProgramFrame } from "./bridges";
-import { setFatal, type CallState } from "./state";
+import { secretMaskers, setFatal, type CallState } from "./state";
 import {
   CallToolResultSchema,
   type CallToolResult,
@@ -218,7 +217,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
   const secrets = toGrants(options.secrets);
   // Masks with the state's masker once the call runs: `call` nodes may add their workflows' secrets to it.
-  let masker = createMasker(Object.values(secrets).map((g) => g.value));
+  const maskers = secretMaskers(secrets);
+  let masker = maskers.masker;
   const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
     masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}), input: options.input });
 
@@ -240,7 +240,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const state: CallState = {
     options,
     limits,
-    masker,
+    ...maskers,
     secrets,
     handle,
     deadline: Date.now() + limits.values.timeoutMs,

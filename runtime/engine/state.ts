@@ -1,6 +1,6 @@
 // Mutable state of one top-level call, shared by the workflows it runs through `call` nodes.
 import type { SecretGrant } from "../secrets/grants";
-import type { Masker } from "../secrets/mask";
+import { createMasker, type Masker } from "../secrets/mask";
 import type { IsolateHandle } from "../sandbox/pool";
 import type { LimitName, ResolvedLimits } from "../sandbox/limits";
 import type { RunLog, RunOptions, TraceEntry } from "./types";
@@ -21,6 +21,8 @@ export interface CallState {
   limits: ResolvedLimits;
   /** Replaced when a `call` brings in the callee's secrets, so everything is masked with every value in play. */
   masker: Masker;
+  /** Masks only the secrets the sandbox may not read, for what host capabilities hand back to it; none: undefined. */
+  unreadableMasker: Masker | undefined;
   /** Plaintext secrets available to this call: the top-level workflow's, plus those of workflows it calls. */
   secrets: Record<string, SecretGrant>;
   handle: IsolateHandle;
@@ -38,6 +40,13 @@ export interface CallState {
   nestedTrace: TraceEntry[];
   /** Node starts announced by the sandbox (code nodes), so a killed run can still say which node was running. */
   announced: TraceEntry[];
+}
+
+/** The two maskers of a call's secrets, built once per set of secrets (a masker compiles a pattern of every form). */
+export function secretMaskers(secrets: Record<string, SecretGrant>): Pick<CallState, "masker" | "unreadableMasker"> {
+  const grants = Object.values(secrets);
+  const unreadable = grants.filter((g) => !g.readable).map((g) => g.value);
+  return { masker: createMasker(grants.map((g) => g.value)), unreadableMasker: unreadable.length ? createMasker(unreadable) : undefined };
 }
 
 export function setFatal(state: CallState, fatal: NonNullable<CallState["fatal"]>): void {
