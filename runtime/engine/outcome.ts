@@ -1,5 +1,6 @@
 // The outcome of a call that ended before (or outside) the engine's own handling: refused arguments, a storage or
 // sandbox failure. It has the shape of any other outcome so that the call still leaves a run record (SPEC §6, §11).
+import { toGrants, type SecretInput } from "../secrets/grants";
 import { createMasker } from "../secrets/mask";
 import type { RunErrorCode, RunOutcome } from "./types";
 
@@ -26,9 +27,7 @@ export function failureOutcome(failure: {
   });
 }
 
-/** The plain values of secrets as the server hands them over (bare strings or grants with a `value`). */
-export function secretValuesOf(secrets: Record<string, unknown> | undefined): string[] {
-  return Object.values(secrets ?? {}).flatMap((s) =>
-    typeof s === "string" ? [s] : s && typeof s === "object" && typeof (s as { value?: unknown }).value === "string" ? [(s as { value: string }).value] : [],
-  );
+/** The plain values of secrets as callers hand them to the engine. */
+export function secretValuesOf(secrets: Record<string, SecretInput> | undefined): string[] {
+  return Object.values(toGrants(secrets)).map((g) => g.value);
 }
