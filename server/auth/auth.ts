@@ -9,11 +9,14 @@ import { clientAddressHeader } from "../http/clientAddress";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./limits";
 import { createSignInLimit, signInLimitMessage } from "./signInLimit";
 import { createSignupPolicy, withRequestScope } from "./signup";
+import { oauthAfterHook, oauthBeforeHook, oauthPlugins } from "./oauth";
 
 export function createAuth(db: Db = getDb()) {
   const origins = publicOrigins();
   const signup = createSignupPolicy(db);
   const signInLimit = createSignInLimit();
+  const oauthBefore = oauthBeforeHook(db);
+  const oauthAfter = oauthAfterHook(db);
   const auth = betterAuth({
     appName: "Toolflow",
     database: prismaAdapter(db, { provider: providerOf(db) }),
@@ -39,6 +42,7 @@ export function createAuth(db: Db = getDb()) {
     },
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path.startsWith("/oauth2/")) return oauthBefore(ctx);
         if (ctx.path === "/sign-up/email") await signup.checkRequest(ctx.body);
         if (ctx.path === "/sign-in/email") {
           const email = (ctx.body as { email?: unknown } | undefined)?.email;
@@ -50,6 +54,7 @@ export function createAuth(db: Db = getDb()) {
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path.startsWith("/oauth2/")) return oauthAfter(ctx);
         if (ctx.path !== "/sign-in/email" || isAPIError(ctx.context.returned)) return;
         const user = ctx.context.newSession?.user;
         if (user) await signInLimit.succeeded(user.email);
@@ -63,7 +68,7 @@ export function createAuth(db: Db = getDb()) {
         },
       },
     },
-    plugins: [nextCookies()],
+    plugins: [...oauthPlugins(db), nextCookies()],
   });
   const handler = auth.handler;
   return Object.assign(auth, {

@@ -23,7 +23,12 @@ export type AuditAction =
   | "workflow.rollback"
   | "workflow.unpublish"
   | "workflow.restore"
-  | "settings.update";
+  | "settings.update"
+  | "oauth.grant"
+  | "oauth.revoke"
+  | "oauth.refresh_reuse"
+  | "oauth.client.create"
+  | "oauth.client.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

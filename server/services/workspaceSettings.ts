@@ -6,6 +6,7 @@ import { allowHostProblem } from "../../runtime/host/ssrf";
 import { intersectAllowHosts, PRIVATE_HOSTS_VARIABLE, withinCeiling } from "../../runtime/host/private-hosts";
 import { ceilingMessage, PartialLimitsSchema, resolveLimits, type Ceilings, type Limits, type LimitName } from "../../runtime/sandbox/limits";
 import { maxLimits, privateHosts } from "../config";
+import { roleSchema } from "../auth/roles";
 import type { Db } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
 import { emitAccessChanged } from "../events";
@@ -35,6 +36,8 @@ export const WorkspaceSettingsSchema = z.object({
   runRetentionCount: z.number().int().min(10).max(1_000_000).default(10_000),
   /** Whether viewers see the arguments, results and node data of runs (they always see that a run happened). */
   viewersSeeRunData: z.boolean().default(false),
+  /** The least role that may connect an OAuth app (ChatGPT, Claude.ai…) to the workspace; checked again on every call. */
+  oauthConnectRole: roleSchema.default("editor"),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 
@@ -52,6 +55,7 @@ export const OwnerSettingsPatchSchema = z.strictObject(
     runRetentionDays: fields.runRetentionDays.unwrap().optional(),
     runRetentionCount: fields.runRetentionCount.unwrap().optional(),
     viewersSeeRunData: fields.viewersSeeRunData.unwrap().optional(),
+    oauthConnectRole: fields.oauthConnectRole.unwrap().optional(),
   },
   {
     error: (issue) =>
