@@ -30,6 +30,12 @@ export function publicOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
   return [...new Set(origins)];
 }
 
+/** What the MCP endpoint needs to accept OAuth tokens: the issuer (better-auth at `/api/auth` on the first public origin). */
+export function oauthResourceOptions(env: NodeJS.ProcessEnv = process.env): { issuer: string; origins: string[] } {
+  const origins = publicOrigins(env);
+  return { issuer: `${origins[0]}/api/auth`, origins };
+}
+
 /**
  * Makes sure BETTER_AUTH_SECRET is set: an operator's value wins, otherwise a random one is created once in the data
  * folder (mode 0600) so sessions survive restarts.

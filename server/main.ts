@@ -5,7 +5,7 @@
 import type { ServerResponse } from "node:http";
 import { join, resolve } from "node:path";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
-import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, publicOrigins, signupMode, trustedProxies } from "./config";
+import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
@@ -41,6 +41,7 @@ async function main() {
     allowedOrigins: publicOrigins(),
     mode: mcpMode(),
     pollMs: mcpPollMs(),
+    oauth: oauthResourceOptions(),
   });
   // Next.js is loaded only when this process serves the app: the runtime alone starts without it.
   let app: { close(): Promise<void> } | null = null;

@@ -1,7 +1,7 @@
 // Short-lived memory of workspace lookups and API-key checks, so a call does not pay two database queries before it
 // starts. Entries live `ttlMs` (default 1 s): a revoked key or changed setting made in another process is honoured
 // within that time, and at once for changes made in this one (the backend's access events clear the cache).
-import type { KeyCheck, McpBackend, McpWorkspace } from "./backend";
+import type { GrantCheck, KeyCheck, McpBackend, McpWorkspace } from "./backend";
 
 interface Cached<T> {
   value: T;
@@ -13,9 +13,10 @@ const MAX_ENTRIES = 10_000;
 export class AccessCache {
   private readonly workspaces = new Map<string, Cached<McpWorkspace | null>>();
   private readonly keys = new Map<string, Cached<KeyCheck>>();
+  private readonly grants = new Map<string, Cached<GrantCheck>>();
 
   constructor(
-    private readonly backend: Pick<McpBackend, "findWorkspace" | "verifyKey">,
+    private readonly backend: Pick<McpBackend, "findWorkspace" | "verifyKey" | "checkGrant">,
     private readonly ttlMs = 1000,
   ) {}
 
@@ -29,10 +30,19 @@ export class AccessCache {
     return this.remember(this.keys, `${workspaceId}\n${presented}`, () => this.backend.verifyKey(workspaceId, presented));
   }
 
-  /** Drops everything known about a workspace (its keys and its settings). */
+  /** An OAuth grant's state (active, person still allowed); only asked after the token's signature checked out. */
+  async grant(workspaceId: string, userId: string, clientId: string): Promise<GrantCheck> {
+    const check = this.backend.checkGrant;
+    if (!check) return { ok: false, reason: "no_grant" };
+    return this.remember(this.grants, `${workspaceId}\n${userId}\n${clientId}`, () => check.call(this.backend, workspaceId, userId, clientId));
+  }
+
+  /** Drops everything known about a workspace (its keys, grants and settings). */
   forget(workspaceId: string): void {
     for (const [slug, entry] of this.workspaces) if (entry.value?.id === workspaceId) this.workspaces.delete(slug);
-    for (const key of this.keys.keys()) if (key.startsWith(`${workspaceId}\n`)) this.keys.delete(key);
+    for (const map of [this.keys, this.grants]) {
+      for (const key of map.keys()) if (key.startsWith(`${workspaceId}\n`)) map.delete(key);
+    }
   }
 
   private async remember<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {

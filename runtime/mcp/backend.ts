@@ -32,6 +32,27 @@ export type KeyCheck =
   | { ok: true; keyId: string }
   | { ok: false; reason: "missing" | "malformed" | "unknown" | "revoked" | "wrong_workspace" };
 
+/** Whether an OAuth grant still lets its person's client use the workspace (active, still a member, role high enough). */
+export type GrantCheck = { ok: true; grantId: string } | { ok: false; reason: "no_grant" | "revoked" | "not_member" | "role" };
+
+/** A public signing key of the authorization server, as a JWK with its key id. */
+export interface PublicJwk {
+  kid: string;
+  kty: string;
+  alg?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  n?: string;
+  e?: string;
+}
+
+/** Who made an MCP call that came with an OAuth token: the person the grant acts as, and the app. */
+export interface RunActor {
+  userId: string;
+  clientId: string;
+}
+
 export interface RunRecord {
   id: string;
   workspaceId: string;
@@ -39,6 +60,7 @@ export interface RunRecord {
   versionId: string | null;
   trigger: "mcp" | "test" | "call";
   client?: { name?: string; version?: string };
+  actor?: RunActor;
   startedAt: Date;
   input: unknown;
   outcome: RunOutcome;
@@ -47,6 +69,9 @@ export interface RunRecord {
 export interface McpBackend {
   findWorkspace(slug: string): Promise<McpWorkspace | null>;
   verifyKey(workspaceId: string, presented: string | undefined): Promise<KeyCheck>;
+  /** Public keys of the authorization server (OAuth access tokens). Without them the endpoint takes API keys only. */
+  oauthKeys?(): Promise<PublicJwk[]>;
+  checkGrant?(workspaceId: string, userId: string, clientId: string): Promise<GrantCheck>;
   /** Cheap: one number per workspace that changes whenever its live tools change. */
   toolsRevision(workspaceId: string): Promise<number>;
   loadLiveTools(workspaceId: string): Promise<LiveTool[]>;

@@ -13,6 +13,8 @@ import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
+import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -26,18 +28,30 @@ export interface McpEndpointOptions {
   pollMs?: number;
   sessionIdleMs?: number;
   version?: string;
+  /** Accept OAuth access tokens beside API keys (SPEC §12); needs the backend's `oauthKeys` and `checkGrant`. */
+  oauth?: OAuthResourceOptions;
 }
+
+/** Who is calling: an API key or an OAuth grant. Sessions and the rate limit belong to one principal. */
+type Principal = { id: string; auth?: AuthInfo };
 
 interface Session {
   id: string;
   workspaceId: string;
-  keyId: string;
+  principalId: string;
   server: Server;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
 }
 
 const AUTH_REALM = 'Bearer realm="toolflow"';
+
+const GRANT_REFUSALS: Record<"no_grant" | "revoked" | "not_member" | "role", string> = {
+  no_grant: "This app is not connected to this workspace; connect it again.",
+  revoked: "This app's access to the workspace was revoked; connect it again.",
+  not_member: "The person who connected this app is no longer a member of the workspace.",
+  role: "The person who connected this app no longer has a role that may connect apps here.",
+};
 
 export class McpEndpoint {
   readonly catalog: ToolCatalog;
@@ -50,6 +64,7 @@ export class McpEndpoint {
   private readonly maxBodyBytes: number;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: Array<() => void> = [];
+  private readonly verifier?: OAuthVerifier;
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
@@ -58,6 +73,8 @@ export class McpEndpoint {
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
     this.mode = options.mode ?? "stateful";
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    const { oauthKeys, checkGrant } = options.backend;
+    if (options.oauth && oauthKeys && checkGrant) this.verifier = new OAuthVerifier({ oauthKeys: () => oauthKeys.call(options.backend) }, options.oauth);
     // A change made in this process reaches its sessions at once; other processes' changes by polling.
     const offTools = options.backend.onToolsChanged?.((workspaceId) => void this.checkWorkspace(workspaceId));
     const offAccess = options.backend.onAccessChanged?.((workspaceId) => this.access.forget(workspaceId));
@@ -81,8 +98,9 @@ export class McpEndpoint {
   };
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    checkHostAndOrigin(req, this.hosts, this.origins);
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname.startsWith(`${METADATA_PREFIX}/`)) return this.serveResourceMetadata(req, res, url.pathname);
+    checkHostAndOrigin(req, this.hosts, this.origins);
     const match = /^\/mcp\/([a-z0-9-]{1,64})\/?$/.exec(url.pathname);
     if (!match) throw new HttpFailure(404, "Not found: the MCP endpoint is /mcp/<workspace-slug>.");
     const method = req.method ?? "GET";
@@ -90,35 +108,78 @@ export class McpEndpoint {
       throw new HttpFailure(405, `Method ${method} is not allowed here.`, { allow: this.mode === "stateless" ? "POST" : "GET, POST, DELETE" });
     }
 
-    // Unknown workspace and wrong key answer alike, so the endpoint does not reveal which workspaces exist. Both are
-    // checked before a byte of the body is read: a stranger gets nothing buffered on their behalf.
-    const workspace = await this.access.workspace(match[1]!);
-    const key = await this.access.key(workspace?.id ?? "", bearerToken(req));
-    if (!workspace || !key.ok) {
-      const missing = !key.ok && key.reason === "missing";
-      throw new HttpFailure(401, missing ? "Missing API key: send Authorization: Bearer <key>." : "Invalid, revoked or foreign API key for this workspace.", {
-        "www-authenticate": missing ? AUTH_REALM : `${AUTH_REALM}, error="invalid_token"`,
-      });
-    }
+    // Unknown workspace and wrong credentials answer alike, so the endpoint does not reveal which workspaces exist.
+    // Both are checked before a byte of the body is read: a stranger gets nothing buffered on their behalf.
+    const slug = match[1]!;
+    const principal = await this.authenticate(req, slug);
+    const workspace = principal.workspace;
+    if (principal.auth) (req as IncomingMessage & { auth?: AuthInfo }).auth = principal.auth;
     const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes, res) : undefined;
     // A JSON-RPC batch is as many requests as it has messages.
-    await this.rateLimit(workspace, key.keyId, Array.isArray(body) ? Math.max(1, body.length) : 1);
+    await this.rateLimit(workspace, principal.id, Array.isArray(body) ? Math.max(1, body.length) : 1);
 
     if (this.mode === "stateless") return this.handleStateless(workspace, req, res, body);
-    return this.handleStateful(workspace, key.keyId, req, res, body);
+    return this.handleStateful(workspace, principal.id, req, res, body);
   }
 
-  private async rateLimit(workspace: McpWorkspace, keyId: string, points: number): Promise<void> {
+  /** An API key of the workspace, or an OAuth access token issued for exactly this endpoint whose grant still holds. */
+  private async authenticate(req: IncomingMessage, slug: string): Promise<Principal & { workspace: McpWorkspace }> {
+    const presented = bearerToken(req);
+    const workspace = await this.access.workspace(slug);
+    const resource = this.options.oauth ? resourceUrl(this.options.oauth, req.headers.host, slug) : undefined;
+    const refuse = (message: string, tokenSent: boolean): never => {
+      const challenge = resource
+        ? bearerChallenge(resource, tokenSent ? { code: "invalid_token", description: message } : undefined)
+        : tokenSent
+          ? `${AUTH_REALM}, error="invalid_token"`
+          : AUTH_REALM;
+      throw new HttpFailure(401, message, { "www-authenticate": challenge });
+    };
+    if (!presented) return refuse(this.verifier ? "Authorization needed: sign in with OAuth, or send Authorization: Bearer <API key>." : "Missing API key: send Authorization: Bearer <key>.", false);
+    if (this.verifier && looksLikeJwt(presented)) {
+      const checked = await this.verifier.verify(presented, slug);
+      if (!checked.ok) return refuse(checked.message, true);
+      if (!workspace) return refuse("The access token is for another endpoint; tokens work only on the workspace they were issued for.", true);
+      const { userId, clientId, scopes, expiresAt } = checked.claims;
+      const grant = await this.access.grant(workspace.id, userId, clientId);
+      if (!grant.ok) return refuse(GRANT_REFUSALS[grant.reason], true);
+      return {
+        id: `grant:${grant.grantId}`,
+        workspace,
+        auth: { token: presented, clientId, scopes, expiresAt, resource: resource ? new URL(resource) : undefined, extra: { userId, grantId: grant.grantId } },
+      };
+    }
+    const key = await this.access.key(workspace?.id ?? "", presented);
+    if (!workspace || !key.ok) return refuse("Invalid, revoked or foreign API key for this workspace.", true);
+    return { id: `key:${key.keyId}`, workspace };
+  }
+
+  /** RFC 9728 metadata for `/mcp/<slug>`: public, the same for every well-formed slug (it reveals no workspace). */
+  private serveResourceMetadata(req: IncomingMessage, res: ServerResponse, pathname: string): void {
+    const match = new RegExp(`^${METADATA_PREFIX}/mcp/([a-z0-9-]{1,64})/?$`).exec(pathname);
+    if (!this.options.oauth || !match) throw new HttpFailure(404, "Not found: there is no protected resource here.");
+    // Fetched by browser-based clients from their own origin.
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-methods": "GET, OPTIONS", "access-control-allow-headers": "mcp-protocol-version" };
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, cors).end();
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") throw new HttpFailure(405, `Method ${req.method} is not allowed here.`, { allow: "GET" });
+    const body = JSON.stringify(protectedResourceMetadata(this.options.oauth, resourceUrl(this.options.oauth, req.headers.host, match[1]!)));
+    res.writeHead(200, { ...cors, "content-type": "application/json", "cache-control": "public, max-age=300" }).end(req.method === "HEAD" ? undefined : body);
+  }
+
+  private async rateLimit(workspace: McpWorkspace, principalId: string, points: number): Promise<void> {
     // The operator's ceiling holds even for a rate stored before it was set.
     const perMinute = Math.min(workspace.rateLimitPerMinute, limitCeilings().rateLimitPerMinute);
     let limiter = this.limiters.get(perMinute);
     if (!limiter) this.limiters.set(perMinute, (limiter = new RateLimiterMemory({ points: perMinute, duration: 60 })));
     try {
-      await limiter.consume(keyId, points);
+      await limiter.consume(principalId, points);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new HttpFailure(429, `Rate limit of ${perMinute} requests per minute for this API key reached; retry in ${seconds} s.`, {
+      throw new HttpFailure(429, `Rate limit of ${perMinute} requests per minute for this ${principalId.startsWith("grant:") ? "connected app" : "API key"} reached; retry in ${seconds} s.`, {
         "retry-after": String(seconds),
       });
     }
@@ -139,12 +200,12 @@ export class McpEndpoint {
     await transport.handleRequest(req, res, body);
   }
 
-  private async handleStateful(workspace: McpWorkspace, keyId: string, req: IncomingMessage, res: ServerResponse, body: unknown) {
+  private async handleStateful(workspace: McpWorkspace, principalId: string, req: IncomingMessage, res: ServerResponse, body: unknown) {
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
       const session = this.sessions.get(sessionId);
-      // A session belongs to the workspace and key that opened it.
-      if (!session || session.workspaceId !== workspace.id || session.keyId !== keyId) {
+      // A session belongs to the workspace and the key or grant that opened it.
+      if (!session || session.workspaceId !== workspace.id || session.principalId !== principalId) {
         throw new HttpFailure(404, "Session not found: it expired or belongs to another client. Initialize a new one.", {}, -32001);
       }
       session.lastSeen = Date.now();
@@ -157,7 +218,7 @@ export class McpEndpoint {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { id, workspaceId: workspace.id, keyId, server, transport, lastSeen: Date.now() });
+        this.sessions.set(id, { id, workspaceId: workspace.id, principalId, server, transport, lastSeen: Date.now() });
         // Make sure this workspace's catalog is loaded, so the poller has a revision to compare against.
         void this.catalog.tools(workspace.id).catch(() => undefined);
       },

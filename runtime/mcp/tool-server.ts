@@ -19,7 +19,8 @@ import type { z } from "zod";
 import { checkArguments, runWorkflow, type RunOutcome } from "../engine";
 import { failureOutcome, secretValuesOf } from "../engine/outcome";
 import type { CallerChannel, LogLevel } from "../host/types";
-import type { LiveTool, McpBackend, McpWorkspace, RunRecord } from "./backend";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
@@ -115,10 +116,11 @@ export function createToolServer(options: ToolServerOptions): Server {
     const startedAt = new Date();
     const clientInfo = server.getClientVersion();
     const client = clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined;
+    const actor = actorOf(extra.authInfo);
     let recorded = false;
     const record = (input: unknown, outcome: RunOutcome) => {
       recorded = true;
-      recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, startedAt, input, outcome });
+      recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
     };
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
@@ -219,4 +221,10 @@ export function createToolServer(options: ToolServerOptions): Server {
   }
 
   return server;
+}
+
+/** The person and app behind an OAuth call (the endpoint puts them on the request); API-key calls have none. */
+function actorOf(auth: AuthInfo | undefined): RunActor | undefined {
+  const userId = auth?.extra?.userId;
+  return auth && typeof userId === "string" ? { userId, clientId: auth.clientId } : undefined;
 }

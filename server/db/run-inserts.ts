@@ -16,6 +16,8 @@ export interface RunRow {
   trigger: string;
   clientName: string | null;
   clientVersion: string | null;
+  actorUserId: string | null;
+  oauthClientId: string | null;
   status: string;
   startedAt: Date;
   finishedAt: Date;
@@ -27,7 +29,7 @@ export interface RunRow {
 }
 
 const COLUMNS = [
-  "id", "workspaceId", "workflowId", "versionId", "trigger", "clientName", "clientVersion", "status",
+  "id", "workspaceId", "workflowId", "versionId", "trigger", "clientName", "clientVersion", "actorUserId", "oauthClientId", "status",
   "startedAt", "finishedAt", "durationMs", "input", "output", "error", "trace",
 ] as const;
 const JSON_COLUMNS = new Set(["input", "output", "trace"]);

@@ -17,8 +17,9 @@ export interface HttpServerOptions {
   trustedProxies?: string[];
 }
 
+/** `/mcp/*` and the endpoints' OAuth resource metadata: what a runtime-only replica answers as well. */
 export function isMcpPath(url: string | undefined): boolean {
-  return url === "/mcp" || !!url?.startsWith("/mcp/") || !!url?.startsWith("/mcp?");
+  return url === "/mcp" || !!url?.startsWith("/mcp/") || !!url?.startsWith("/mcp?") || !!url?.startsWith("/.well-known/oauth-protected-resource/");
 }
 
 export interface RunningServer {

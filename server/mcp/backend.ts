@@ -1,12 +1,13 @@
 // The MCP endpoint's storage, implemented over Prisma (the runtime only knows the McpBackend interface).
 import type { RunnableWorkflow } from "../../runtime/engine/types";
-import type { LiveTool, McpBackend, McpWorkspace } from "../../runtime/mcp/backend";
+import type { LiveTool, McpBackend, McpWorkspace, PublicJwk } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
 import pg from "pg";
 import { createRunInserter } from "../db/run-inserts";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
 import { onAccessChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
+import { grantAccess } from "../services/oauthGrants";
 import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
@@ -36,6 +37,8 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
       const check = await verifyApiKey(db, workspaceId, presented);
       return check.ok ? { ok: true, keyId: check.keyId } : check;
     },
+    oauthKeys: () => publicSigningKeys(db),
+    checkGrant: (workspaceId, userId, clientId) => grantAccess(db, workspaceId, userId, clientId),
     async toolsRevision(workspaceId) {
       watched.add(workspaceId);
       const row = await db.workspace.findUnique({ where: { id: workspaceId }, select: { toolsRevision: true } });
@@ -59,6 +62,21 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     },
     onAccessChanged: (listener) => onAccessChanged(listener),
   };
+}
+
+/** The authorization server's public keys (the jwt plugin stores each as JWK JSON; the row id is the `kid`). */
+async function publicSigningKeys(db: Db): Promise<PublicJwk[]> {
+  const rows = await db.jwks.findMany({ select: { id: true, publicKey: true, alg: true, crv: true, expiresAt: true } });
+  const keys: PublicJwk[] = [];
+  for (const row of rows) {
+    try {
+      const jwk = JSON.parse(row.publicKey) as Omit<PublicJwk, "kid">;
+      keys.push({ ...jwk, kid: row.id, alg: row.alg ?? jwk.alg ?? "EdDSA", crv: row.crv ?? jwk.crv });
+    } catch {
+      console.error("OAuth: signing key", row.id, "is not valid JSON; tokens it signed are refused");
+    }
+  }
+  return keys;
 }
 
 const LIVE_VERSION_SELECT = {

@@ -4,6 +4,7 @@ import { parseRole, roleSchema, type Role } from "../auth/roles";
 import { providerOf, type Db, type Tx } from "../db/client";
 import type { DbProvider } from "../db/url";
 import { AppError, parseOrThrow } from "../errors";
+import { emitAccessChanged } from "../events";
 import { recordAudit } from "./audit";
 
 export const addMemberInput = z.object({
@@ -50,7 +51,7 @@ export async function addMember(
 
 export async function changeMemberRole(db: Db, workspaceId: string, actorId: string, userId: string, role: Role) {
   const newRole = parseOrThrow(roleSchema, role);
-  return db.$transaction(async (tx) => {
+  const changed = await db.$transaction(async (tx) => {
     await lockMembers(tx, workspaceId, providerOf(db));
     const membership = await findMemberOrThrow(tx, workspaceId, userId);
     if (membership.role === "owner" && newRole !== "owner") await assertAnotherOwner(tx, workspaceId, "demote");
@@ -58,10 +59,13 @@ export async function changeMemberRole(db: Db, workspaceId: string, actorId: str
     await recordAudit(tx, { workspaceId, actorId, action: "member.role", target: userId, data: { from: membership.role, to: newRole } });
     return { userId, role: newRole };
   });
+  // The apps this person connected act with their role: the MCP endpoint checks it again at once.
+  emitAccessChanged(workspaceId);
+  return changed;
 }
 
 export async function removeMember(db: Db, workspaceId: string, actorId: string, userId: string) {
-  return db.$transaction(async (tx) => {
+  const removed = await db.$transaction(async (tx) => {
     await lockMembers(tx, workspaceId, providerOf(db));
     const membership = await findMemberOrThrow(tx, workspaceId, userId);
     if (membership.role === "owner") await assertAnotherOwner(tx, workspaceId, "remove");
@@ -69,6 +73,8 @@ export async function removeMember(db: Db, workspaceId: string, actorId: string,
     await recordAudit(tx, { workspaceId, actorId, action: "member.remove", target: userId, data: { role: membership.role } });
     return { userId };
   });
+  emitAccessChanged(workspaceId);
+  return removed;
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { RunRecord } from "../../runtime/mcp/backend";
 import { clampDepth, MAX_KEPT_DEPTH } from "../../runtime/model/json-depth";
 import type { Db } from "../db/client";
+import { peopleById } from "./people";
 import { AppError } from "../errors";
 import type { RunInserter, RunRow } from "../db/run-inserts";
 import { afterCursor, encodeCursor } from "./paging";
@@ -40,6 +41,8 @@ function toRow(record: RunRecord): RunRow {
     trigger: record.trigger,
     clientName: record.client?.name ?? null,
     clientVersion: record.client?.version ?? null,
+    actorUserId: record.actor?.userId ?? null,
+    oauthClientId: record.actor?.clientId ?? null,
     status: outcome.status,
     startedAt: record.startedAt,
     finishedAt: new Date(record.startedAt.getTime() + Math.round(outcome.durationMs)),
@@ -153,15 +156,19 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunFilter = 
       durationMs: true,
       clientName: true,
       clientVersion: true,
+      actorUserId: true,
+      oauthClientId: true,
       error: true,
       workflow: { select: { name: true } },
       version: { select: { number: true } },
     },
   });
   const page = rows.slice(0, limit);
+  const actors = await oauthActors(db, page);
   return {
     runs: page.map(({ workflow, version, ...run }) => ({
       ...run,
+      oauth: actors(run),
       ...(options.withData ? {} : { error: hiddenError(run.error) }),
       workflow: workflow.name,
       version: version?.number ?? null,
@@ -205,6 +212,20 @@ export async function getRun(db: Db, workspaceId: string, runId: string, options
   // A test run ran a draft that was not frozen: its trace is drawn over the current draft, and the page says so.
   const graph = version?.graph ?? (run.trigger === "test" ? workflow.draft : null);
   const graphSource = version ? ("version" as const) : graph ? ("draft" as const) : null;
-  const view = { ...rest, workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
+  const view = { ...rest, oauth: (await oauthActors(db, [run]))(run), workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
   return options.withData ? { ...view, dataHidden: false } : withoutData(view);
+}
+
+/** Names for the person and app of OAuth calls ("Ada Lovelace via Claude"), looked up once per page. */
+async function oauthActors(db: Db, runs: Array<{ actorUserId: string | null; oauthClientId: string | null }>) {
+  const clientIds = [...new Set(runs.map((r) => r.oauthClientId).filter((id): id is string => !!id))];
+  const [people, clients] = await Promise.all([
+    peopleById(db, runs.map((r) => r.actorUserId)),
+    clientIds.length ? db.oauthClient.findMany({ where: { clientId: { in: clientIds } }, select: { clientId: true, name: true } }) : [],
+  ]);
+  const clientNames = new Map(clients.map((c) => [c.clientId, c.name || c.clientId]));
+  return (run: { actorUserId: string | null; oauthClientId: string | null }) =>
+    run.oauthClientId
+      ? { person: (run.actorUserId && people.get(run.actorUserId)?.name) || null, app: clientNames.get(run.oauthClientId) ?? run.oauthClientId }
+      : null;
 }

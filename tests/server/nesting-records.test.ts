@@ -101,7 +101,7 @@ describe.each(TEST_PROVIDERS)("deep data in run records on %s", (provider) => {
       // The inserter alone (no capJson in front) must not throw either.
       const raw = await deepRecord("deep_raw");
       await inserter.insert([
-        { ...raw, clientName: null, clientVersion: null, status: "ok", finishedAt: raw.startedAt, durationMs: 1, output: raw.outcome.result, error: null, trace: { nodes: raw.outcome.trace } },
+        { ...raw, clientName: null, clientVersion: null, actorUserId: null, oauthClientId: null, status: "ok", finishedAt: raw.startedAt, durationMs: 1, output: raw.outcome.result, error: null, trace: { nodes: raw.outcome.trace } },
       ]);
     } finally {
       await inserter.close();
