@@ -2,6 +2,7 @@ import { router } from "./init";
 import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
+import { oauthRouter } from "./routers/oauth";
 import { runsRouter } from "./routers/runs";
 import { secretsRouter } from "./routers/secrets";
 import { settingsRouter } from "./routers/settings";
@@ -17,6 +18,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   settings: settingsRouter,
+  oauth: oauthRouter,
 });
 
 export type AppRouter = typeof appRouter;
