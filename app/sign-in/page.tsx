@@ -3,7 +3,7 @@ import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { AuthCard } from "../components/AuthCard";
-import { authClient } from "../lib/auth-client";
+import { authClient, oauthContinuation } from "../lib/auth-client";
 import { authErrorMessage } from "../lib/auth-errors";
 
 export default function SignInPage() {
@@ -22,13 +22,16 @@ export default function SignInPage() {
     setErrors(found);
     if (Object.keys(found).length) return;
     setBusy(true);
-    const { error } = await authClient.signIn.email({ email, password });
+    const { data, error } = await authClient.signIn.email({ email, password });
     setBusy(false);
     if (error) {
       const { field, message } = authErrorMessage(error);
       setErrors({ [field ?? "form"]: message });
       return;
     }
+    // Signed in on the way to connecting an app: on to its consent page (or straight back to the app).
+    const next = oauthContinuation(data);
+    if (next) return void window.location.assign(next);
     router.push("/");
     router.refresh();
   }

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { MIN_PASSWORD_LENGTH } from "../../server/auth/limits";
 import { AuthCard } from "../components/AuthCard";
-import { authClient } from "../lib/auth-client";
+import { authClient, oauthContinuation } from "../lib/auth-client";
 import { authErrorMessage } from "../lib/auth-errors";
 
 type Field = "name" | "email" | "password";
@@ -50,13 +50,15 @@ function AccountForm({ state }: { state: Exclude<SignUpState, { kind: "refused" 
     if (Object.keys(found).length) return;
     setBusy(true);
     // The server checks the invitation again and makes the membership; the page only passes the token on.
-    const { error } = await authClient.signUp.email({ name, email, password, ...(invited ? { inviteToken: invited.token } : {}) });
+    const { data, error } = await authClient.signUp.email({ name, email, password, ...(invited ? { inviteToken: invited.token } : {}) });
     setBusy(false);
     if (error) {
       const { field, message } = authErrorMessage(error);
       setErrors({ [field ?? "form"]: message });
       return;
     }
+    const next = oauthContinuation(data);
+    if (next) return void window.location.assign(next);
     router.push(invited ? `/w/${encodeURIComponent(invited.workspace.slug)}` : "/workspaces/new");
     router.refresh();
   }

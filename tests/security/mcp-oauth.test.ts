@@ -44,16 +44,16 @@ describe("OAuth access tokens on the MCP endpoint", () => {
   async function startReplica(hearsLocalEvents: boolean): Promise<Replica> {
     const backend = createMcpBackend(database.db, database.target);
     if (!hearsLocalEvents) delete backend.onAccessChanged;
-    let endpoint!: McpEndpoint;
     const auth = createAuth(database.db);
-    const running = await startHttpServer({ host: "127.0.0.1", port: 0, app: toNodeHandler(auth), mcp: (req, res) => endpoint.handle(req, res) });
+    const holder: { endpoint?: McpEndpoint } = {};
+    const running = await startHttpServer({ host: "127.0.0.1", port: 0, app: toNodeHandler(auth), mcp: (req, res) => holder.endpoint!.handle(req, res) });
     const port = (running.server.address() as AddressInfo).port;
-    endpoint = new McpEndpoint({
+    const endpoint = (holder.endpoint = new McpEndpoint({
       backend,
       allowedHosts: [`127.0.0.1:${port}`, "localhost:3000"],
       allowedOrigins: [],
       oauth: { issuer: ISSUER, origins: [ORIGIN] },
-    });
+    }));
     return { url: `http://127.0.0.1:${port}`, endpoint, running };
   }
 
