@@ -1,7 +1,7 @@
 "use client";
 import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { AuthCard } from "../components/AuthCard";
 import { authClient, oauthContinuation } from "../lib/auth-client";
 import { authErrorMessage } from "../lib/auth-errors";
@@ -10,6 +10,11 @@ export default function SignInPage() {
   const router = useRouter();
   const [errors, setErrors] = useState<Partial<Record<"email" | "password" | "form", string>>>({});
   const [busy, setBusy] = useState(false);
+  // On the way to connecting an app, a new account continues the same authorization: keep its signed query.
+  const [signUpHref, setSignUpHref] = useState("/sign-up");
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).has("sig")) setSignUpHref(`/sign-up${window.location.search}`);
+  }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -40,7 +45,7 @@ export default function SignInPage() {
     <AuthCard
       title="Sign in"
       subtitle="Welcome back to Toolflow."
-      footer={{ text: "New to Toolflow?", link: "Create an account", href: "/sign-up" }}
+      footer={{ text: "New to Toolflow?", link: "Create an account", href: signUpHref }}
     >
       <form onSubmit={onSubmit} noValidate>
         <Stack>

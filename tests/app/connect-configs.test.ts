@@ -1,7 +1,7 @@
 // The Connect page's ready-to-paste configurations: each parses, names the workspace's endpoint, and carries the key
-// only as a placeholder.
+// only as a placeholder. Hosted apps sign in with OAuth: their steps ask for the endpoint URL and never for a key.
 import { describe, expect, it } from "vitest";
-import { clientConfigs, KEY_PLACEHOLDER } from "../../app/components/connect/configs";
+import { clientConfigs, HOSTED_APPS, KEY_PLACEHOLDER } from "../../app/components/connect/configs";
 
 describe("client configurations", () => {
   const configs = clientConfigs("http://localhost:3000/mcp/acme", "acme");
@@ -33,5 +33,15 @@ describe("client configurations", () => {
     expect(remote.mcpServers["toolflow-acme"].args).toContain("--allow-http");
     const tls = JSON.parse(clientConfigs("https://tools.example.com/mcp/acme", "acme")[0]!.text);
     expect(tls.mcpServers["toolflow-acme"].args).not.toContain("--allow-http");
+  });
+});
+
+describe("hosted apps", () => {
+  it("cover ChatGPT, Claude.ai and other apps, and ask for the endpoint URL only, never a key", () => {
+    expect(HOSTED_APPS.map((h) => h.id)).toEqual(["chatgpt", "claude-ai", "other"]);
+    for (const h of HOSTED_APPS) {
+      expect(h.steps).toContain("endpoint URL");
+      expect(h.steps).not.toMatch(/API key|Bearer|Authorization/i);
+    }
   });
 });

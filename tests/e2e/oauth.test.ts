@@ -112,7 +112,7 @@ describe("OAuth sign-in from an MCP client (SDK OAuth client, real server, Chrom
     await new Promise<void>((r) => metadataServer.listen(0, "127.0.0.1", r));
     metadataUrl = `https://127.0.0.1:${(metadataServer.address() as AddressInfo).port}/oauth/client.json`;
     [server, browser] = await Promise.all([
-      startAppServer("sqlite", { NODE_EXTRA_CA_CERTS: join(tlsDir, "ca.pem"), TOOLFLOW_OAUTH_CLIENT_HOSTS: "127.0.0.1" }),
+      startAppServer("sqlite", { NODE_EXTRA_CA_CERTS: join(tlsDir, "ca.pem"), TOOLFLOW_OAUTH_CLIENT_HOSTS: "127.0.0.1" }, { loopbackPublicUrl: true }),
       launchBrowser(),
     ]);
     ownerPage = await newPage(browser);
@@ -142,7 +142,7 @@ describe("OAuth sign-in from an MCP client (SDK OAuth client, real server, Chrom
     await page.waitForURL(/\/(sign-in|oauth\/consent)\?/);
     if (page.url().includes("/sign-in")) {
       await page.getByLabel("Email").fill(PERSON.email);
-      await page.getByLabel("Password").fill(PERSON.password);
+      await page.getByLabel(/^Password/).fill(PERSON.password);
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(/\/oauth\/consent\?/);
     }
@@ -241,8 +241,9 @@ describe("OAuth sign-in from an MCP client (SDK OAuth client, real server, Chrom
     await expect(first.connect(new StreamableHTTPClientTransport(endpoint(), { authProvider: provider }))).rejects.toBeInstanceOf(UnauthorizedError);
     const page = await newPage(browser);
     await page.goto(provider.authorizationUrl!.href);
+    await page.waitForURL(/\/sign-in\?/);
     await page.getByLabel("Email").fill(PERSON.email);
-    await page.getByLabel("Password").fill(PERSON.password);
+    await page.getByLabel(/^Password/).fill(PERSON.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     const before = callback.codes.length;
     await page.getByRole("button", { name: "Deny" }).click();

@@ -1,11 +1,12 @@
 "use client";
-// How to connect an AI client to this workspace: the endpoint URL, ready-to-paste configurations for the common
-// clients, and an in-browser playground that lists and calls the tools.
-import { Anchor, Button, Code, CopyButton, Group, Paper, Stack, Tabs, Text, Title } from "@mantine/core";
+// How to connect an AI client to this workspace: the endpoint URL, where it goes in hosted apps that sign in with
+// OAuth, ready-to-paste configurations for the common key-based clients, and an in-browser playground that lists and
+// calls the tools.
+import { Anchor, Button, Code, CopyButton, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../../lib/trpc";
-import { clientConfigs, KEY_PLACEHOLDER } from "./configs";
+import { clientConfigs, HOSTED_APPS, KEY_PLACEHOLDER, whoMayConnect } from "./configs";
 import { Playground } from "./Playground";
 
 function CopyText({ value, label }: { value: string; label: string }) {
@@ -41,7 +42,8 @@ export function ConnectPanel({ workspace, endpoint }: { workspace: string; endpo
           <CopyText value={endpoint} label="endpoint URL" />
         </Group>
         <Text size="xs" c="dimmed" mt="xs">
-          Streamable HTTP. Every request needs <Code>Authorization: Bearer {KEY_PLACEHOLDER}</Code>:{" "}
+          Streamable HTTP. Hosted apps sign in with OAuth and need only this URL. Key-based clients (below) send{" "}
+          <Code>Authorization: Bearer {KEY_PLACEHOLDER}</Code> with every request:{" "}
           {isOwner ? (
             <>
               create keys under{" "}
@@ -56,7 +58,11 @@ export function ConnectPanel({ workspace, endpoint }: { workspace: string; endpo
           Each published workflow is one tool; publishing or rolling back updates connected clients at once.
         </Text>
       </Paper>
+      <HostedApps workspace={workspace} endpoint={endpoint} isOwner={isOwner} />
       <Paper withBorder p="md">
+        <Title order={2} size="h5" mb="xs">
+          Key-based clients
+        </Title>
         <Tabs defaultValue={configs[0]!.id}>
           <Tabs.List>
             {configs.map((c) => (
@@ -83,5 +89,50 @@ export function ConnectPanel({ workspace, endpoint }: { workspace: string; endpo
       </Paper>
       <Playground workspace={workspace} endpoint={endpoint} isOwner={isOwner} />
     </Stack>
+  );
+}
+
+/** ChatGPT, Claude.ai and other OAuth-capable apps: the endpoint URL is all they need; they sign the person in. */
+function HostedApps({ workspace, endpoint, isOwner }: { workspace: string; endpoint: string; isOwner: boolean }) {
+  const trpc = useTRPC();
+  const settings = useQuery(trpc.settings.get.queryOptions({ workspace }));
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="hosted-apps-title">
+      <Title order={2} size="h5" mb={4} id="hosted-apps-title">
+        Hosted AI apps (sign in with OAuth)
+      </Title>
+      <Text size="xs" c="dimmed" mb="sm">
+        No key to paste: the app sends you to Toolflow to sign in and approve, then calls the tools as you.
+        {settings.data && ` In this workspace, ${whoMayConnect(settings.data.oauthConnectRole)} may connect apps.`}
+        {isOwner && (
+          <>
+            {" "}
+            Owners see and disconnect them under{" "}
+            <Anchor component={Link} href={`/w/${workspace}/settings?tab=apps`} size="xs">
+              Settings → Connected apps
+            </Anchor>
+            .
+          </>
+        )}
+      </Text>
+      <SimpleGrid cols={{ base: 1, md: 3 }}>
+        {HOSTED_APPS.map((h) => (
+          <Stack key={h.id} gap={6} aria-label={`Connect ${h.app}`} role="group">
+            <Text size="sm" fw={600}>
+              {h.app}
+            </Text>
+            <Text size="sm" c="dimmed">
+              {h.steps}
+            </Text>
+            <Group gap="xs" wrap="nowrap">
+              <Code fz="xs" style={{ wordBreak: "break-all" }}>
+                {endpoint}
+              </Code>
+              <CopyText value={endpoint} label={`endpoint URL for ${h.app}`} />
+            </Group>
+          </Stack>
+        ))}
+      </SimpleGrid>
+    </Paper>
   );
 }

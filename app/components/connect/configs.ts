@@ -1,5 +1,8 @@
 // Ready-to-paste client configurations for a workspace's MCP endpoint. Pure functions: the Connect page shows them,
-// tests check them. The key is a placeholder the person replaces; it is never filled in here.
+// tests check them. The key is a placeholder the person replaces; it is never filled in here. Hosted apps (ChatGPT,
+// Claude.ai) need no configuration: they sign in with OAuth, so their entries only say where the endpoint URL goes.
+import type { Role } from "../../../server/auth/roles";
+
 export const KEY_PLACEHOLDER = "<your API key>";
 
 export interface ClientConfig {
@@ -59,4 +62,38 @@ export function clientConfigs(endpoint: string, slug: string): ClientConfig[] {
       }),
     },
   ];
+}
+
+export interface HostedApp {
+  id: "chatgpt" | "claude-ai" | "other";
+  app: string;
+  /** Where the endpoint URL goes. Hosted apps sign in with OAuth, so it is the only thing to paste. */
+  steps: string;
+}
+
+// Menu names follow the products' settings pages at the time of writing; kept short so a renamed menu still reads right.
+export const HOSTED_APPS: readonly HostedApp[] = [
+  {
+    id: "chatgpt",
+    app: "ChatGPT",
+    steps: "Settings → Apps & Connectors → Create (developer mode). Paste the endpoint URL as the MCP server URL, choose OAuth, and sign in to Toolflow when asked.",
+  },
+  {
+    id: "claude-ai",
+    app: "Claude.ai",
+    steps: "Settings → Connectors → Add custom connector. Paste the endpoint URL and click Connect; sign in to Toolflow and approve.",
+  },
+  {
+    id: "other",
+    app: "Other apps",
+    steps:
+      "Any MCP client that supports OAuth: give it the endpoint URL only. It discovers Toolflow's sign-in by itself (no key needed). Apps that ask for a client ID and secret: an owner registers one under Settings → Connected apps.",
+  },
+];
+
+const CONNECT_ROLE_WORDS: Record<Role, string> = { owner: "only owners", editor: "owners and editors", viewer: "every member" };
+
+/** Who may connect a hosted app, in words, for the workspace's `oauthConnectRole` setting. */
+export function whoMayConnect(role: Role): string {
+  return CONNECT_ROLE_WORDS[role];
 }

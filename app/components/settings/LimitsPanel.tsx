@@ -1,10 +1,12 @@
 "use client";
-// A workspace's runtime limits, the private hosts its workflows may reach, the MCP rate limit and run retention.
+// A workspace's runtime limits, the private hosts its workflows may reach, the MCP rate limit, run retention and who
+// may connect hosted apps (OAuth).
 // Empty limit fields mean the default (shown as the placeholder). Owners change them; others see them.
-import { Alert, Button, Checkbox, Group, NumberInput, Paper, SimpleGrid, Stack, TagsInput, Text, Title } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, SimpleGrid, Stack, TagsInput, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import type { Role } from "../../../server/auth/roles";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 
@@ -19,7 +21,14 @@ const LIMIT_FIELDS = [
 ] as const;
 type LimitKey = (typeof LIMIT_FIELDS)[number]["key"];
 /** Paths of the fields that show their own error; any other error shows above the Save button. */
-const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
+const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", "oauthConnectRole", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
+
+const CONNECT_ROLE_OPTIONS: Array<{ value: Role; label: string }> = [
+  { value: "owner", label: "Owners only" },
+  { value: "editor", label: "Owners and editors" },
+  { value: "viewer", label: "Every member, viewers included" },
+];
+const isRole = (value: string | null): value is Role => CONNECT_ROLE_OPTIONS.some((o) => o.value === value);
 
 interface FormState {
   limits: Partial<Record<LimitKey, number>>;
@@ -28,6 +37,7 @@ interface FormState {
   runRetentionDays: number;
   runRetentionCount: number;
   viewersSeeRunData: boolean;
+  oauthConnectRole: Role;
 }
 
 export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
@@ -54,8 +64,8 @@ function LimitsForm(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [form, setForm] = useState<FormState>(() => {
-    const { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount, viewersSeeRunData } = props.initial;
-    return { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount, viewersSeeRunData };
+    const { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount, viewersSeeRunData, oauthConnectRole } = props.initial;
+    return { limits, allowHosts, rateLimitPerMinute, runRetentionDays, runRetentionCount, viewersSeeRunData, oauthConnectRole };
   });
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
   const save = useMutation(
@@ -178,6 +188,25 @@ function LimitsForm(props: {
             checked={form.viewersSeeRunData}
             onChange={(e) => setForm({ ...form, viewersSeeRunData: e.currentTarget.checked })}
             disabled={readOnly}
+          />
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={3} size="h5" mb={4}>
+            Connected apps
+          </Title>
+          <Text size="xs" c="dimmed" mb="sm">
+            Hosted apps such as ChatGPT and Claude.ai sign in with OAuth and call the tools as the person who connected them. This is checked on every call: apps connected
+            by someone below the chosen role stop working until their role or this setting allows them again.
+          </Text>
+          <Select
+            label="Who may connect apps (ChatGPT, Claude.ai…)"
+            data={CONNECT_ROLE_OPTIONS}
+            value={form.oauthConnectRole}
+            onChange={(v) => isRole(v) && setForm({ ...form, oauthConnectRole: v })}
+            allowDeselect={false}
+            readOnly={readOnly}
+            error={fieldError("oauthConnectRole")}
+            maw={360}
           />
         </Paper>
         {error && !(errorPath && FIELD_PATHS.some((p) => errorPath === p || errorPath.startsWith(`${p}.`))) && <Alert color="red">{error.message}</Alert>}

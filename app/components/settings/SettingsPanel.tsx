@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTRPC } from "../../lib/trpc";
 import { ApiKeysPanel } from "./ApiKeysPanel";
 import { AuditPanel } from "./AuditPanel";
+import { ConnectedAppsPanel } from "./ConnectedAppsPanel";
 import { LimitsPanel } from "./LimitsPanel";
 import { SecretsPanel } from "./SecretsPanel";
 import type { SettingsTab } from "./tabs";
@@ -24,6 +25,7 @@ export function SettingsPanel({ workspace, tab }: { workspace: string; tab: Sett
         <Tabs.List mb="md">
           <Tabs.Tab value="keys">API keys</Tabs.Tab>
           <Tabs.Tab value="secrets">Secrets</Tabs.Tab>
+          <Tabs.Tab value="apps">Connected apps</Tabs.Tab>
           <Tabs.Tab value="limits">Limits</Tabs.Tab>
           <Tabs.Tab value="audit">Audit log</Tabs.Tab>
         </Tabs.List>
@@ -34,6 +36,9 @@ export function SettingsPanel({ workspace, tab }: { workspace: string; tab: Sett
             </Tabs.Panel>
             <Tabs.Panel value="secrets">
               <SecretsPanel workspace={workspace} isOwner={isOwner} />
+            </Tabs.Panel>
+            <Tabs.Panel value="apps">
+              <ConnectedAppsPanel workspace={workspace} isOwner={isOwner} />
             </Tabs.Panel>
             <Tabs.Panel value="limits">
               <LimitsPanel workspace={workspace} isOwner={isOwner} />

@@ -1,12 +1,50 @@
 "use client";
-import { Alert, Button, Group, List, Stack, Text } from "@mantine/core";
-import { useState } from "react";
+import { Alert, Button, Center, Group, List, Loader, Stack, Text } from "@mantine/core";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import type { ConsentView } from "../../../server/services/oauthClients";
 import { AuthCard } from "../../components/AuthCard";
 import { authClient } from "../../lib/auth-client";
+import { useTRPC } from "../../lib/trpc";
+
+/**
+ * Reads the signed request from the address, asks the server what it means for the signed-in person, and shows it.
+ * Not signed in (the authorization server sends `prompt=consent` requests here first): on to sign-in, whose form carries
+ * the same signed query and brings the person back here.
+ */
+export function ConsentForm() {
+  const trpc = useTRPC();
+  const [query, setQuery] = useState<string | null>(null);
+  useEffect(() => setQuery(window.location.search.slice(1)), []);
+  const described = useQuery({ ...trpc.oauth.describeConsent.queryOptions({ query: query ?? "" }), enabled: !!query, retry: false });
+  const failure = described.error as { data?: { code?: string } | null; message: string } | null;
+  useEffect(() => {
+    if (failure?.data?.code === "UNAUTHORIZED") window.location.replace(`/sign-in?${query}`);
+  }, [failure, query]);
+  if (query === "") return <Invalid message="This approval link is incomplete. Go back to the app and connect again." />;
+  if (failure && failure.data?.code !== "UNAUTHORIZED") return <Invalid message={failure.message} />;
+  if (!described.data) {
+    return (
+      <Center mih="100vh">
+        <Loader aria-label="Loading the request" />
+      </Center>
+    );
+  }
+  return <Ask view={described.data.view} user={described.data.user} />;
+}
+
+function Invalid({ message }: { message: string }) {
+  return (
+    <AuthCard title="This app cannot be connected" subtitle="The request to connect it is not valid.">
+      <Alert color="red" role="alert">
+        {message}
+      </Alert>
+    </AuthCard>
+  );
+}
 
 /** Allow or deny: the authorization server answers with where to send the browser (back to the app, with a code or an error). */
-export function ConsentForm({ view, user }: { view: ConsentView; user: { name: string; email: string } }) {
+function Ask({ view, user }: { view: ConsentView; user: { name: string; email: string } }) {
   const [busy, setBusy] = useState<"allow" | "deny" | null>(null);
   const [error, setError] = useState<string | null>(null);
 

@@ -1,9 +1,16 @@
 import { z } from "zod";
-import { createOwnerClient, deleteOwnerClient, listOwnerClients, ownerClientInput } from "../../services/oauthClients";
+import { createOwnerClient, deleteOwnerClient, describeConsent, listOwnerClients, ownerClientInput } from "../../services/oauthClients";
 import { listGrants, revokeGrant } from "../../services/oauthGrants";
-import { router, workspaceProcedure } from "../init";
+import { authedProcedure, router, workspaceProcedure } from "../init";
 
 export const oauthRouter = router({
+  /** The consent page: which app asks for which workspace, and whether this person may say yes. */
+  describeConsent: authedProcedure
+    .input(z.object({ query: z.string().min(1).max(8000) }))
+    .query(async ({ ctx, input }) => ({
+      view: await describeConsent(ctx.db, ctx.user.id, input.query),
+      user: { name: ctx.user.name, email: ctx.user.email },
+    })),
   grants: router({
     list: workspaceProcedure("owner").query(({ ctx }) => listGrants(ctx.db, ctx.workspace.id)),
     revoke: workspaceProcedure("owner")

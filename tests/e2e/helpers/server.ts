@@ -28,7 +28,16 @@ export async function freePort(): Promise<number> {
 export async function startAppServer(
   provider: DbProvider = "sqlite",
   extraEnv: Record<string, string> = {},
-  options: { args?: string[]; database?: TestDatabase } = {},
+  options: {
+    args?: string[];
+    database?: TestDatabase;
+    /**
+     * Make http://127.0.0.1:<port> the public URL (OAuth issuer, sign-in origin). By default it is http://localhost:<port>,
+     * and the test Chromium (@sparticuz/chromium's flags) does not keep cookies set for "localhost", so a sign-in on the
+     * issuer's own pages would not stick.
+     */
+    loopbackPublicUrl?: boolean;
+  } = {},
 ): Promise<AppServer> {
   const database = options.database ?? (await createTestDatabase(provider));
   const port = await freePort();
@@ -37,7 +46,7 @@ export async function startAppServer(
     cwd: root,
     // TOOLFLOW_PRIVATE_HOSTS: the suites' upstreams listen on loopback, which workspaces may not allow by default.
     // TOOLFLOW_SIGNUP: the suites sign up several people; tests/security/auth-*.test.ts cover the invite and closed modes.
-    env: { ...serverEnv(), TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1", TOOLFLOW_SIGNUP: "open", ...database.env, ...extraEnv, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...serverEnv(), TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1", TOOLFLOW_SIGNUP: "open", ...database.env, ...extraEnv, ...(options.loopbackPublicUrl ? { TOOLFLOW_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}), NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
