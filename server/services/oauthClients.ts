@@ -1,7 +1,7 @@
 // OAuth apps from the person's side: what the consent page shows about a request, and the apps an owner registers by
 // hand for one workspace (for hosted apps that ask for a client id and secret instead of registering themselves).
 import { z } from "zod";
-import { getAuth } from "../auth/auth";
+import { getAuth, type Auth } from "../auth/auth";
 import { parseWorkspaceResource } from "../auth/oauth-resource";
 import type { Db } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
@@ -110,10 +110,20 @@ export async function listOwnerClients(db: Db, workspaceId: string): Promise<Own
   }));
 }
 
-/** Registers an app for this workspace only; its secret (for confidential apps) is returned this once. */
-export async function createOwnerClient(db: Db, workspaceId: string, actorId: string, input: z.input<typeof ownerClientInput>) {
+/**
+ * Registers an app for this workspace only; its secret (for confidential apps) is returned this once. The plugin
+ * creates clients only for a signed-in person, so the owner's request headers (session cookie) go along.
+ */
+export async function createOwnerClient(
+  db: Db,
+  workspaceId: string,
+  actorId: string,
+  input: z.input<typeof ownerClientInput>,
+  requestHeaders: Headers,
+  auth: Pick<Auth, "api"> = getAuth(),
+) {
   const { name, redirectUris, confidential } = parseOrThrow(ownerClientInput, input);
-  const created = (await getAuth().api.adminCreateOAuthClient({
+  const created = (await auth.api.adminCreateOAuthClient({
     body: {
       client_name: name,
       redirect_uris: redirectUris,
@@ -124,6 +134,7 @@ export async function createOwnerClient(db: Db, workspaceId: string, actorId: st
       require_pkce: true,
       ...(redirectUris.every((u) => u.startsWith("http://")) ? { application_type: "native" as const } : {}),
     },
+    headers: requestHeaders,
   })) as { client_id: string; client_secret?: string };
   await db.oauthClient.update({ where: { clientId: created.client_id }, data: { referenceId: workspaceId, userId: actorId } });
   await recordAudit(db, { workspaceId, actorId, action: "oauth.client.create", target: name, data: { clientId: created.client_id } });

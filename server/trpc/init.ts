@@ -14,10 +14,12 @@ import { findMembership } from "../services/workspaces";
 export interface Context {
   db: Db;
   user: SessionUser | null;
+  /** The request's headers, for the few services that call better-auth on the person's behalf (their session cookie). */
+  headers?: Headers;
 }
 
 export async function createContext(opts: { headers: Headers; db?: Db; user?: SessionUser | null }): Promise<Context> {
-  return { db: opts.db ?? getDb(), user: opts.user !== undefined ? opts.user : await getSessionUser(opts.headers) };
+  return { db: opts.db ?? getDb(), user: opts.user !== undefined ? opts.user : await getSessionUser(opts.headers), headers: opts.headers };
 }
 
 const t = initTRPC.context<Context>().create({

@@ -99,9 +99,17 @@ export class OAuthDriver {
     return { ...reply, code: url?.searchParams.get("code") ?? undefined };
   }
 
-  exchange(clientId: string, code: string, verifier: string, resource?: string) {
+  exchange(clientId: string, code: string, verifier: string, resource?: string, clientSecret?: string) {
     return this.request("/oauth2/token", {
-      form: { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: clientId, code_verifier: verifier, ...(resource ? { resource } : {}) },
+      form: {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: clientId,
+        code_verifier: verifier,
+        ...(resource ? { resource } : {}),
+        ...(clientSecret ? { client_secret: clientSecret } : {}),
+      },
     });
   }
 

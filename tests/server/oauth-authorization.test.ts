@@ -4,6 +4,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth } from "../../server/auth/auth";
 import { addMember } from "../../server/services/members";
+import { createOwnerClient, deleteOwnerClient, listOwnerClients } from "../../server/services/oauthClients";
 import { createWorkspace } from "../../server/services/workspaces";
 import { updateSettings } from "../../server/services/workspaceSettings";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
@@ -14,6 +15,7 @@ process.env.BETTER_AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
 describe.each(TEST_PROVIDERS)("OAuth authorization server on %s", (provider) => {
   let database: TestDatabase;
   let oauth: OAuthDriver;
+  let auth: ReturnType<typeof createAuth>;
   let owner: { cookie: string; userId: string };
   let viewer: { cookie: string; userId: string };
   let workspaceA: { id: string; slug: string };
@@ -24,7 +26,8 @@ describe.each(TEST_PROVIDERS)("OAuth authorization server on %s", (provider) => 
   beforeAll(async () => {
     process.env.TOOLFLOW_SIGNUP = "open";
     database = await createTestDatabase(provider);
-    oauth = new OAuthDriver(createAuth(database.db));
+    auth = createAuth(database.db);
+    oauth = new OAuthDriver(auth);
     owner = await oauth.session("owner@example.com");
     viewer = await oauth.session("viewer@example.com");
     workspaceA = await createWorkspace(database.db, owner.userId, { name: "Sales", slug: "sales" });
@@ -158,13 +161,27 @@ describe.each(TEST_PROVIDERS)("OAuth authorization server on %s", (provider) => 
     await updateSettings(database.db, workspaceA.id, { oauthConnectRole: "editor" }, owner.userId);
   });
 
-  it("keeps an app an owner registered for one workspace out of every other", async () => {
-    const { clientId } = await oauth.register({ client_name: "Sales only" });
-    await database.db.oauthClient.update({ where: { clientId }, data: { referenceId: workspaceA.id } });
+  it("lets an owner register a confidential app for one workspace: its secret is required, it cannot reach other workspaces, deleting it ends its grants", async () => {
+    const { clientId, clientSecret } = await createOwnerClient(database.db, workspaceA.id, owner.userId, { name: "Sales only", redirectUris: [REDIRECT_URI], confidential: true }, new Headers({ cookie: owner.cookie }), auth);
+    expect(clientSecret).toBeTruthy();
     const other = await oauth.authorize(clientId, resourceOf(workspaceB.slug), owner.cookie);
     expect(other.reply.status).toBe(400);
     expect(String(other.reply.json.error_description)).toMatch(/registered for another workspace/);
-    const own = await oauth.authorize(clientId, resourceOf(workspaceA.slug), owner.cookie);
-    expect(own.reply.location).toContain("/oauth/consent");
+
+    const { reply, verifier } = await oauth.authorize(clientId, resourceOf(workspaceA.slug), owner.cookie);
+    const { code } = await oauth.approve(reply.location!, owner.cookie);
+    const withoutSecret = await oauth.exchange(clientId, code!, verifier, resourceOf("sales"));
+    expect(withoutSecret.status).toBeGreaterThanOrEqual(400);
+    expect(withoutSecret.json.access_token).toBeUndefined();
+    const again = await oauth.authorize(clientId, resourceOf(workspaceA.slug), owner.cookie);
+    const code2 = new URL(again.reply.location!).searchParams.get("code")!;
+    const tokens = await oauth.exchange(clientId, code2, again.verifier, resourceOf("sales"), clientSecret!);
+    expect(tokens.status).toBe(200);
+    expect((await listOwnerClients(database.db, workspaceA.id)).map((c) => c.name)).toEqual(["Sales only"]);
+
+    await deleteOwnerClient(database.db, workspaceA.id, owner.userId, clientId);
+    const grant = await database.db.oauthGrant.findFirstOrThrow({ where: { clientId } });
+    expect(grant.revokedAt).not.toBeNull();
+    expect((await oauth.refresh(clientId, tokens.json.refresh_token as string)).status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -121,7 +121,8 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
           </Group>
           <Text size="sm" c="dimmed" aria-label="Run facts">
             {new Date(data.startedAt).toLocaleString()} · {data.durationMs !== null ? formatMs(data.durationMs) : "still running"} · {data.trigger === "mcp" ? "MCP call" : data.trigger === "test" ? "test run" : "called by a workflow"}
-            {data.clientName ? ` · client ${data.clientName}${data.clientVersion ? ` ${data.clientVersion}` : ""}` : ""} · id <Code>{data.id}</Code>
+            {data.clientName ? ` · client ${data.clientName}${data.clientVersion ? ` ${data.clientVersion}` : ""}` : ""}
+            {data.oauth ? ` · connected app ${data.oauth.app}${data.oauth.person ? ` acting for ${data.oauth.person}` : ""}` : ""} · id <Code>{data.id}</Code>
           </Text>
         </Stack>
       </Group>

@@ -134,6 +134,12 @@ export function RunsPanel({ workspace, initial }: { workspace: string; initial: 
                 <Table.Td>{run.durationMs !== null ? formatMs(run.durationMs) : "—"}</Table.Td>
                 <Table.Td>
                   <Text size="sm">{run.clientName ?? "—"}</Text>
+                  {run.oauth && (
+                    <Text size="xs" c="dimmed">
+                      {run.oauth.app}
+                      {run.oauth.person ? ` for ${run.oauth.person}` : ""}
+                    </Text>
+                  )}
                   {run.clientVersion && (
                     <Text size="xs" c="dimmed">
                       {run.clientVersion}

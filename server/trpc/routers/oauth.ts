@@ -21,7 +21,7 @@ export const oauthRouter = router({
     list: workspaceProcedure("owner").query(({ ctx }) => listOwnerClients(ctx.db, ctx.workspace.id)),
     create: workspaceProcedure("owner")
       .input(ownerClientInput)
-      .mutation(({ ctx, input }) => createOwnerClient(ctx.db, ctx.workspace.id, ctx.user.id, input)),
+      .mutation(({ ctx, input }) => createOwnerClient(ctx.db, ctx.workspace.id, ctx.user.id, input, ctx.headers ?? new Headers())),
     delete: workspaceProcedure("owner")
       .input(z.object({ clientId: z.string().min(1) }))
       .mutation(({ ctx, input }) => deleteOwnerClient(ctx.db, ctx.workspace.id, ctx.user.id, input.clientId)),
