@@ -1,20 +1,19 @@
 "use client";
 import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { AuthCard } from "../components/AuthCard";
 import { authClient, oauthContinuation } from "../lib/auth-client";
 import { authErrorMessage } from "../lib/auth-errors";
+import { useLocationSearch } from "../lib/location-search";
 
 export default function SignInPage() {
   const router = useRouter();
   const [errors, setErrors] = useState<Partial<Record<"email" | "password" | "form", string>>>({});
   const [busy, setBusy] = useState(false);
   // On the way to connecting an app, a new account continues the same authorization: keep its signed query.
-  const [signUpHref, setSignUpHref] = useState("/sign-up");
-  useEffect(() => {
-    if (new URLSearchParams(window.location.search).has("sig")) setSignUpHref(`/sign-up${window.location.search}`);
-  }, []);
+  const search = useLocationSearch();
+  const signUpHref = search && new URLSearchParams(search).has("sig") ? `/sign-up?${search}` : "/sign-up";
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import type { ConsentView } from "../../../server/services/oauthClients";
 import { AuthCard } from "../../components/AuthCard";
 import { authClient } from "../../lib/auth-client";
+import { useLocationSearch } from "../../lib/location-search";
 import { useTRPC } from "../../lib/trpc";
 
 /**
@@ -14,8 +15,7 @@ import { useTRPC } from "../../lib/trpc";
  */
 export function ConsentForm() {
   const trpc = useTRPC();
-  const [query, setQuery] = useState<string | null>(null);
-  useEffect(() => setQuery(window.location.search.slice(1)), []);
+  const query = useLocationSearch();
   const described = useQuery({ ...trpc.oauth.describeConsent.queryOptions({ query: query ?? "" }), enabled: !!query, retry: false });
   const failure = described.error as { data?: { code?: string } | null; message: string } | null;
   useEffect(() => {
