@@ -249,8 +249,10 @@ function checkDocument(where: string, url: string, json: unknown, refuse: (descr
 }
 
 /** Turns the guarded client's error into a sentence about the document, without its advice meant for workflow authors. */
+// Strangers choose the URL, so the answer must not tell them what a name resolves to inside the network (the guard's
+// own messages name the address; DNS errors name the resolver's view): fixed sentences only.
 function fetchFailure(where: string, error: unknown, timeoutMs: number): string {
-  if (!(error instanceof HostError)) return `${where} could not be fetched: ${(error as Error)?.message ?? String(error)}.`;
+  if (!(error instanceof HostError)) return `${where} could not be fetched.`;
   switch (error.code) {
     case "http_response_too_large":
       return `${where} is larger than ${MAX_DOCUMENT_BYTES / 1024} KiB.`;
@@ -258,12 +260,10 @@ function fetchFailure(where: string, error: unknown, timeoutMs: number): string 
       return redirected(where);
     case "http_timeout":
       return `${where} could not be fetched: the server did not answer within ${timeoutMs} ms.`;
-    case "ssrf_blocked": {
-      const reason = error.message.replace(/ \(add it to the workspace's allowed hosts to permit it\)/, "");
-      return `${where} could not be fetched: ${reason}. Metadata documents must be on public hosts unless the operator lists the host in ${OAUTH_CLIENT_HOSTS_VARIABLE}.`;
-    }
+    case "ssrf_blocked":
+      return `${where} could not be fetched: its host is not a public address. Metadata documents must be on public hosts unless the operator lists the host in ${OAUTH_CLIENT_HOSTS_VARIABLE}.`;
     default:
-      return `${where} could not be fetched: ${error.message}.`;
+      return `${where} could not be fetched.`;
   }
 }
 

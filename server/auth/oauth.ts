@@ -111,25 +111,40 @@ const PUBLIC_OAUTH_PATHS = new Set([
   "/oauth2/public-client-prelogin",
 ]);
 
+/**
+ * Toolflow's rules for an authorization request: PKCE S256, exactly one existing workspace endpoint as the resource,
+ * an owner-registered app only for its own workspace, and `offline_access` so the app can refresh. Returns the
+ * parameters with the resource in canonical form and the scopes completed.
+ */
+async function checkAuthorizeRequest(db: Db, params: Record<string, unknown>): Promise<{ params: Record<string, unknown>; workspaceId: string }> {
+  if (typeof params.code_challenge !== "string" || !params.code_challenge) {
+    refuse("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256.");
+  }
+  if (params.code_challenge_method !== "S256") refuse("invalid_request", "Only PKCE with code_challenge_method=S256 is accepted.");
+  const target = await requireWorkspaceResource(db, params.resource);
+  // Without offline_access the app could not refresh and its person would sign in every five minutes.
+  const scopes = typeof params.scope === "string" ? params.scope.split(" ").filter(Boolean) : [];
+  const wanted = [...new Set([...(scopes.length ? scopes : ["mcp"]), "offline_access"])];
+  if (typeof params.client_id !== "string") refuse("invalid_request", "client_id is missing.");
+  const client = await db.oauthClient.findUnique({ where: { clientId: params.client_id }, select: { referenceId: true } });
+  // A client an owner registered in Settings is for that workspace only.
+  if (client?.referenceId && client.referenceId !== target.workspace.id) {
+    refuse("invalid_target", "This app was registered for another workspace and cannot connect to this one.");
+  }
+  return { params: { ...params, resource: target.identifier, scope: wanted.join(" ") }, workspaceId: target.workspace.id };
+}
+
 export function oauthBeforeHook(db: Db) {
   return async (ctx: HookContext) => {
     if (ctx.request && !PUBLIC_OAUTH_PATHS.has(ctx.path)) throw new APIError("NOT_FOUND", { message: "Not found." });
     if (ctx.path === "/oauth2/authorize") {
-      const query = (ctx.query ?? {}) as Record<string, unknown>;
-      if (typeof query.code_challenge !== "string" || !query.code_challenge) {
-        refuse("invalid_request", "PKCE is required: send code_challenge with code_challenge_method=S256.");
-      }
-      if (query.code_challenge_method !== "S256") refuse("invalid_request", "Only PKCE with code_challenge_method=S256 is accepted.");
-      const target = await requireWorkspaceResource(db, query.resource);
-      // Without offline_access the app could not refresh and its person would sign in every five minutes.
-      const scopes = typeof query.scope === "string" ? query.scope.split(" ").filter(Boolean) : [];
-      const wanted = [...new Set([...(scopes.length ? scopes : ["mcp"]), "offline_access"])];
-      const client = typeof query.client_id === "string" ? await db.oauthClient.findUnique({ where: { clientId: query.client_id }, select: { referenceId: true } }) : null;
-      // A client an owner registered in Settings is for that workspace only.
-      if (client?.referenceId && client.referenceId !== target.workspace.id) {
-        refuse("invalid_target", "This app was registered for another workspace and cannot connect to this one.");
-      }
-      return { context: { query: { ...query, resource: target.identifier, scope: wanted.join(" ") } } };
+      // The endpoint takes its parameters from the query (GET) or the form body (POST): check whichever carries them.
+      // The plugin's own re-dispatch after sign-in or consent sends a body without client_id and is checked at consent.
+      const body = (ctx.body ?? {}) as Record<string, unknown>;
+      const fromBody = ctx.method === "POST" && (body.client_id !== undefined || body.response_type !== undefined);
+      const params = fromBody ? body : ((ctx.query ?? {}) as Record<string, unknown>);
+      const { params: checked } = await checkAuthorizeRequest(db, params);
+      return { context: fromBody ? { body: checked } : { query: checked } };
     }
     if (ctx.path === "/oauth2/register") {
       const body = (ctx.body ?? {}) as Record<string, unknown>;
@@ -146,11 +161,11 @@ export function oauthBeforeHook(db: Db) {
       if (body.accept !== true) return;
       const session = await getSessionFromCtx(ctx);
       const params = new URLSearchParams(typeof body.oauth_query === "string" ? body.oauth_query : "");
-      const resource = parseWorkspaceResource(params.get("resource") ?? "");
-      if (!session || !resource) return; // the plugin refuses these itself
-      const workspace = await db.workspace.findUnique({ where: { slug: resource.slug }, select: { id: true } });
-      if (!workspace) refuse("invalid_target", `There is no workspace endpoint at ${resource.identifier}.`);
-      const allowed = await checkConnectAllowed(db, workspace.id, session.user.id);
+      if (!session) return; // the plugin refuses this itself
+      // The signed query is what the plugin issues the code for, however the request arrived: its rules again here.
+      const signed = Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k).length > 1 ? params.getAll(k) : params.get(k)]));
+      const { workspaceId } = await checkAuthorizeRequest(db, signed);
+      const allowed = await checkConnectAllowed(db, workspaceId, session.user.id);
       if (!allowed.ok) throw new APIError("FORBIDDEN", { error: "access_denied", error_description: allowed.message, message: allowed.message });
       return;
     }

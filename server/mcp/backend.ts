@@ -68,7 +68,10 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
 async function publicSigningKeys(db: Db): Promise<PublicJwk[]> {
   const rows = await db.jwks.findMany({ select: { id: true, publicKey: true, alg: true, crv: true, expiresAt: true } });
   const keys: PublicJwk[] = [];
+  // A key past its expiry signs nothing new; tokens it signed live 5 minutes, so it is trusted that much longer.
+  const oldest = Date.now() - 10 * 60_000;
   for (const row of rows) {
+    if (row.expiresAt && row.expiresAt.getTime() < oldest) continue;
     try {
       const jwk = JSON.parse(row.publicKey) as Omit<PublicJwk, "kid">;
       keys.push({ ...jwk, kid: row.id, alg: row.alg ?? jwk.alg ?? "EdDSA", crv: row.crv ?? jwk.crv });

@@ -6,6 +6,7 @@ import type { DbProvider } from "../db/url";
 import { AppError, parseOrThrow } from "../errors";
 import { emitAccessChanged } from "../events";
 import { recordAudit } from "./audit";
+import { endGrantsOfMember } from "./oauthGrants";
 
 export const addMemberInput = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address."),
@@ -73,6 +74,7 @@ export async function removeMember(db: Db, workspaceId: string, actorId: string,
     await recordAudit(tx, { workspaceId, actorId, action: "member.remove", target: userId, data: { role: membership.role } });
     return { userId };
   });
+  await endGrantsOfMember(db, workspaceId, userId);
   emitAccessChanged(workspaceId);
   return removed;
 }

@@ -138,6 +138,19 @@ export async function revokeForRefreshReuse(db: Db, clientId: string, userId: st
   }
 }
 
+/**
+ * A member left the workspace: their connected apps end with it (reason `member_removed`), so adding them back later
+ * does not silently bring the apps back; their refresh tokens and consents for this workspace go too.
+ */
+export async function endGrantsOfMember(db: Db, workspaceId: string, userId: string): Promise<void> {
+  const grants = await db.oauthGrant.findMany({ where: { workspaceId, userId, revokedAt: null } });
+  if (grants.length === 0) return;
+  await db.oauthGrant.updateMany({ where: { id: { in: grants.map((g) => g.id) } }, data: { revokedAt: new Date(), revokedReason: "member_removed" } });
+  const workspace = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId }, select: { slug: true } });
+  for (const grant of grants) await forgetTokensFor(db, grant.clientId, userId, resourceIdentifiers(workspace.slug));
+  emitAccessChanged(workspaceId);
+}
+
 /** Deletes the refresh tokens and consents of one client and person that reach any of these resources. */
 async function forgetTokensFor(db: Db, clientId: string, userId: string, identifiers: string[]): Promise<void> {
   const covers = (stored: unknown) => jsonList(stored).some((r) => identifiers.includes(r));
@@ -157,7 +170,7 @@ const LAST_USED_EVERY_MS = 60_000;
 export async function grantAccess(db: Db, workspaceId: string, userId: string, clientId: string): Promise<GrantAccess> {
   const grant = await db.oauthGrant.findUnique({ where: { workspaceId_userId_clientId: { workspaceId, userId, clientId } } });
   if (!grant) return { ok: false, reason: "no_grant" };
-  if (grant.revokedAt) return { ok: false, reason: "revoked" };
+  if (grant.revokedAt) return { ok: false, reason: grant.revokedReason === "member_removed" ? "not_member" : "revoked" };
   const allowed = await checkConnectAllowed(db, workspaceId, userId);
   if (!allowed.ok) {
     const member = await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: { id: true } });

@@ -242,7 +242,8 @@ describe.each(TEST_PROVIDERS)("the MCP endpoint on %s", (provider) => {
   it("refuses missing, wrong, revoked and foreign keys with 401 and WWW-Authenticate", async () => {
     const none = await rawPost("acme", INIT);
     expect(none.status).toBe(401);
-    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="toolflow"');
+    // The realm key-based clients know, and where OAuth clients find the authorization server (SPEC §12).
+    expect(none.headers.get("www-authenticate")).toMatch(/^Bearer realm="toolflow", resource_metadata="http:\/\/[^"]+\/\.well-known\/oauth-protected-resource\/mcp\/acme"/);
     for (const key of ["tf_forged", other.key, "not-even-a-key"]) {
       const response = await rawPost("acme", INIT, { authorization: `Bearer ${key}` });
       expect(response.status).toBe(401);

@@ -177,6 +177,14 @@ describe.each(TEST_PROVIDERS)("OAuth authorization server on %s", (provider) => 
     const code2 = new URL(again.reply.location!).searchParams.get("code")!;
     const tokens = await oauth.exchange(clientId, code2, again.verifier, resourceOf("sales"), clientSecret!);
     expect(tokens.status).toBe(200);
+    // The same rules hold when the request comes as a POST form (the endpoint reads the body then), with a harmless query.
+    const posted = await oauth.request("/oauth2/authorize", {
+      query: { code_challenge: "a".repeat(43), code_challenge_method: "S256", resource: resourceOf("sales") },
+      form: { response_type: "code", client_id: clientId, redirect_uri: REDIRECT_URI, code_challenge: "b".repeat(43), code_challenge_method: "S256", resource: resourceOf(workspaceB.slug), scope: "mcp" },
+      cookie: owner.cookie,
+    });
+    expect(posted.status).toBe(400);
+    expect(String(posted.json.error_description)).toMatch(/registered for another workspace/);
     expect((await listOwnerClients(database.db, workspaceA.id)).map((c) => c.name)).toEqual(["Sales only"]);
 
     await deleteOwnerClient(database.db, workspaceA.id, owner.userId, clientId);

@@ -187,13 +187,14 @@ describe.each(TEST_PROVIDERS)("Client ID Metadata Documents on %s", (provider) =
   it("refuses a document on a private address before connecting", async () => {
     vi.stubEnv(HOSTS_VARIABLE, "");
     const guarded = cimdDiscovery(database.db);
+    // A fixed sentence: a stranger picks the URL, so the answer never says what a name resolves to inside the network.
     expect(await refusal(guarded.resolve(ctx, "https://10.0.0.1/x", null))).toBe(
-      'The client metadata document at https://10.0.0.1/x could not be fetched: HTTP request to "10.0.0.1" refused: private address. ' +
+      "The client metadata document at https://10.0.0.1/x could not be fetched: its host is not a public address. " +
         "Metadata documents must be on public hosts unless the operator lists the host in TOOLFLOW_OAUTH_CLIENT_HOSTS.",
     );
     const { path, url } = serveDocument("loopback");
     expect(await refusal(guarded.resolve(ctx, url, null))).toBe(
-      `The client metadata document at ${url} could not be fetched: HTTP request to "127.0.0.1" refused: loopback address. ` +
+      `The client metadata document at ${url} could not be fetched: its host is not a public address. ` +
         "Metadata documents must be on public hosts unless the operator lists the host in TOOLFLOW_OAUTH_CLIENT_HOSTS.",
     );
     expect(server.requestsFor(path)).toBe(0);
