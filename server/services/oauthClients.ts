@@ -17,6 +17,8 @@ const SCOPE_WORDS: Record<string, string> = {
   email: "See your email address",
 };
 
+const NO_SUCH_WORKSPACE = "You are not a member of a workspace at this address, so you cannot connect an app to it. Check the URL you gave the app, or ask an owner to add you.";
+
 export interface ConsentView {
   clientName: string;
   clientUri: string | null;
@@ -44,11 +46,15 @@ export async function describeConsent(db: Db, userId: string, oauthQuery: string
     db.workspace.findUnique({ where: { slug: resource.slug }, select: { id: true, name: true, slug: true } }),
   ]);
   if (!client || client.disabled) throw new AppError("NOT_FOUND", "The app asking for access is not known to this server. Go back to the app and connect again.");
-  if (!workspace) throw new AppError("NOT_FOUND", `There is no workspace at ${resource.identifier}.`);
+  if (!workspace) throw new AppError("NOT_FOUND", NO_SUCH_WORKSPACE);
   if (!jsonList(client.redirectUris).some((registered) => sameRedirect(registered, redirectUri))) {
     throw new AppError("BAD_REQUEST", "The app's return address does not match the one it registered. Go back to the app and connect again.");
   }
   const allowed = await checkConnectAllowed(db, workspace.id, userId);
+  // Only members learn the workspace's name; everyone else gets the same answer as for a workspace that does not exist.
+  if (!allowed.ok && !(await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId: workspace.id, userId } }, select: { id: true } }))) {
+    throw new AppError("NOT_FOUND", NO_SUCH_WORKSPACE);
+  }
   const scopes = (params.get("scope") ?? "").split(" ").filter(Boolean);
   return {
     clientName: client.name || "An unnamed app",
