@@ -51,7 +51,22 @@ describe.each(TEST_PROVIDERS)("server over HTTP on %s", (provider) => {
   it("sends /mcp/* to the MCP endpoint, not to Next.js", async () => {
     const response = await fetch(`${server.url}/mcp/grace-co`, { method: "POST", body: "{}" });
     expect(response.status).toBe(401);
-    expect(response.headers.get("www-authenticate")).toBe('Bearer realm="toolflow"');
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer realm="toolflow", resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp\/grace-co"/);
     expect((await fetch(`${server.url}/mcp`)).status).toBe(404);
+  });
+
+  it("serves the OAuth discovery documents: resource metadata from the runtime, authorization server metadata from the app", async () => {
+    const resource = await fetch(`${server.url}/.well-known/oauth-protected-resource/mcp/grace-co`);
+    expect(resource.status).toBe(200);
+    const prm = (await resource.json()) as { resource: string; authorization_servers: string[] };
+    expect(prm.resource).toMatch(/\/mcp\/grace-co$/);
+    const issuer = prm.authorization_servers[0]!;
+    const metadata = await fetch(`${server.url}/.well-known/oauth-authorization-server${new URL(issuer).pathname}`);
+    expect(metadata.status).toBe(200);
+    const as = (await metadata.json()) as Record<string, unknown>;
+    expect(as).toMatchObject({ issuer, code_challenge_methods_supported: ["S256"], client_id_metadata_document_supported: true });
+    expect(as.registration_endpoint).toBe(`${issuer}/oauth2/register`);
+    const oidc = await fetch(`${server.url}/.well-known/openid-configuration${new URL(issuer).pathname}`);
+    expect(((await oidc.json()) as { issuer: string }).issuer).toBe(issuer);
   });
 });
