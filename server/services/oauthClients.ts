@@ -52,9 +52,7 @@ export async function describeConsent(db: Db, userId: string, oauthQuery: string
   }
   const allowed = await checkConnectAllowed(db, workspace.id, userId);
   // Only members learn the workspace's name; everyone else gets the same answer as for a workspace that does not exist.
-  if (!allowed.ok && !(await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId: workspace.id, userId } }, select: { id: true } }))) {
-    throw new AppError("NOT_FOUND", NO_SUCH_WORKSPACE);
-  }
+  if (!allowed.ok && allowed.reason === "not_member") throw new AppError("NOT_FOUND", NO_SUCH_WORKSPACE);
   const scopes = (params.get("scope") ?? "").split(" ").filter(Boolean);
   return {
     clientName: client.name || "An unnamed app",

@@ -30,7 +30,7 @@ export function connectRoleWords(role: Role): string {
   return ROLE_WORDS[role];
 }
 
-export type ConnectCheck = { ok: true; role: Role } | { ok: false; message: string };
+export type ConnectCheck = { ok: true; role: Role } | { ok: false; reason: "not_member" | "role"; message: string };
 
 /** Whether this person may connect an app to this workspace now (membership and the workspace's setting). */
 export async function checkConnectAllowed(db: Db, workspaceId: string, userId: string): Promise<ConnectCheck> {
@@ -38,11 +38,11 @@ export async function checkConnectAllowed(db: Db, workspaceId: string, userId: s
     db.workspace.findUnique({ where: { id: workspaceId }, select: { name: true, limits: true } }),
     db.membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: { role: true } }),
   ]);
-  if (!workspace || !membership) return { ok: false, message: "You are not a member of this workspace, so you cannot connect an app to it." };
+  if (!workspace || !membership) return { ok: false, reason: "not_member", message: "You are not a member of this workspace, so you cannot connect an app to it." };
   const needed = parseSettings(workspace.limits).oauthConnectRole;
   const role = parseRole(membership.role);
   if (!hasRole(role, needed)) {
-    return { ok: false, message: `In ${workspace.name}, only ${connectRoleWords(needed)} may connect apps; you are a ${role}. Ask an owner to change your role or the setting.` };
+    return { ok: false, reason: "role", message: `In ${workspace.name}, only ${connectRoleWords(needed)} may connect apps; you are a ${role}. Ask an owner to change your role or the setting.` };
   }
   return { ok: true, role };
 }
@@ -172,10 +172,7 @@ export async function grantAccess(db: Db, workspaceId: string, userId: string, c
   if (!grant) return { ok: false, reason: "no_grant" };
   if (grant.revokedAt) return { ok: false, reason: grant.revokedReason === "member_removed" ? "not_member" : "revoked" };
   const allowed = await checkConnectAllowed(db, workspaceId, userId);
-  if (!allowed.ok) {
-    const member = await db.membership.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: { id: true } });
-    return { ok: false, reason: member ? "role" : "not_member" };
-  }
+  if (!allowed.ok) return { ok: false, reason: allowed.reason };
   // "Last used" is worth a write at most once a minute per grant.
   if (!grant.lastUsedAt || Date.now() - grant.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
     void db.oauthGrant.update({ where: { id: grant.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
