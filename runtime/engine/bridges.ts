@@ -71,6 +71,9 @@ function missingCapability(node: string, what: string, capability: string): Host
   );
 }
 
+/** Host operations that wait on something outside (`call` runs its callee in the same isolate, so it keeps computing). */
+const WAITING_OPS = new Set(["http", "sql", "wait", "elicit", "sample"]);
+
 /** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
 /** Characters of log messages one call may keep in its record (and send to the caller). */
 export const LOG_BUDGET_CHARS = 1_000_000;
@@ -200,7 +203,15 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       // Host code (zod, HTTP bodies, drivers, this reply's JSON.stringify) recurses: deep data is refused, not walked.
       // The request object wraps the node's data (an HTTP body sits one level down), hence the one level of room.
       if (nestsDeeperThan(envelope.payload, MAX_NESTING_DEPTH + 1)) throw new HostError("too_deep", `node "${envelope.node}": the ${op} request is nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for workflow data`);
-      const value = await handlers[op]!(envelope.node, envelope.payload);
+      // While the host works (an upstream, a database, the user), the program's compute slot can run another call.
+      const waits = WAITING_OPS.has(op);
+      if (waits) state.lease.pause();
+      let value;
+      try {
+        value = await handlers[op]!(envelope.node, envelope.payload);
+      } finally {
+        if (waits) await state.lease.resume(state.abort.signal);
+      }
       if (nestsDeeperThan(value, MAX_NESTING_DEPTH + 1)) throw new HostError("too_deep", `node "${envelope.node}": the ${op} response is nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for workflow data`);
       return JSON.stringify({ ok: true, value: value === undefined ? null : value });
     } catch (error) {

@@ -4,7 +4,7 @@ import { setMaxListeners } from "node:events";
 import { z } from "zod";
 import { toGrants, unreadableRefusal } from "../secrets/grants";
 import { jsonTextDepth, MAX_NESTING_DEPTH, parseBounded } from "../model/json-depth";
-import { SandboxManager, SandboxCancelled } from "../sandbox/pool";
+import { SandboxManager, SandboxCancelled, sandboxOptionsFromEnv } from "../sandbox/pool";
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
 import { checkArguments } from "./arguments";
@@ -26,7 +26,7 @@ const SANDBOX_KEY = Symbol.for("toolflow.sandbox");
 /** The process-wide sandbox used when a caller does not bring its own. */
 export function getDefaultSandbox(): SandboxManager {
   const holder = globalThis as { [SANDBOX_KEY]?: SandboxManager };
-  return (holder[SANDBOX_KEY] ??= new SandboxManager());
+  return (holder[SANDBOX_KEY] ??= new SandboxManager(sandboxOptionsFromEnv()));
 }
 
 const DEFAULT_TRACE_CAP = 16 * 1024;
@@ -229,9 +229,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const cancelledMessage = "Run cancelled by the client";
   const sandbox = options.sandbox ?? getDefaultSandbox();
   const pool = sandbox.pool(options.workspaceId);
-  let handle;
+  let lease;
   try {
-    handle = await pool.acquire(limits.values.memoryMb, options.signal);
+    lease = await pool.acquire(limits.values.memoryMb, options.signal, limits.values.concurrentCalls);
   } catch (error) {
     if (error instanceof SandboxCancelled) return finish("cancelled", errorResult(cancelledMessage), [], [], { code: "cancelled", message: cancelledMessage });
     throw error;
@@ -242,7 +242,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     limits,
     ...maskers,
     secrets,
-    handle,
+    handle: lease.handle,
+    lease,
     deadline: Date.now() + limits.values.timeoutMs,
     abort: callAbortController(),
     httpRequests: 0,
@@ -252,6 +253,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     nestedTrace: [],
     announced: [],
   };
+  const handle = lease.handle;
   const timer = setTimeout(() => {
     setFatal(state, { code: "limit", limit: "timeoutMs", message: limitMessage(limits, "timeoutMs") });
     handle.kill("timeout");
@@ -277,7 +279,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     state.abort.abort();
-    pool.release(handle, handle.disposed || state.fatal !== undefined);
+    pool.release(lease, handle.disposed || state.fatal !== undefined);
   }
 
   if (crash !== undefined && !state.fatal && handle.disposed && !handle.killedFor) {

@@ -1,7 +1,7 @@
 // Mutable state of one top-level call, shared by the workflows it runs through `call` nodes.
 import type { SecretGrant } from "../secrets/grants";
 import { createMasker, type Masker } from "../secrets/mask";
-import type { IsolateHandle } from "../sandbox/pool";
+import type { IsolateHandle, SandboxLease } from "../sandbox/pool";
 import type { LimitName, ResolvedLimits } from "../sandbox/limits";
 import type { RunLog, RunOptions, TraceEntry } from "./types";
 
@@ -26,6 +26,8 @@ export interface CallState {
   /** Plaintext secrets available to this call: the top-level workflow's, plus those of workflows it calls. */
   secrets: Record<string, SecretGrant>;
   handle: IsolateHandle;
+  /** The call's hold on its isolate and compute slot: given up while the program waits on the host. */
+  lease: SandboxLease;
   /** When the call's wall-time limit ends it (ms since the epoch): host work gets only what is left. */
   deadline: number;
   /** Aborted when the call ends for any reason, so in-flight HTTP/SQL/waits stop. */

@@ -1,4 +1,4 @@
-export { SandboxManager, WorkspacePool, IsolateHandle, SandboxCancelled } from "./pool";
+export { SandboxManager, WorkspacePool, IsolateHandle, SandboxLease, SandboxCancelled, sandboxOptionsFromEnv } from "./pool";
 export type { SandboxOptions } from "./pool";
 export { executeProgram } from "./execute";
 export type { HostDispatcher, ProgramOutput } from "./execute";

@@ -16,6 +16,8 @@ export const LimitsSchema = z.object({
   maxWaitMs: z.number().int().min(0).max(600_000),
   /** How deep `call` nodes may nest. */
   maxCallDepth: z.number().int().min(0).max(50),
+  /** Calls of the workspace in flight at once (each in an isolate of its own); more wait for one to end. */
+  concurrentCalls: z.number().int().min(1).max(10_000),
 });
 export type Limits = z.infer<typeof LimitsSchema>;
 export const PartialLimitsSchema = LimitsSchema.partial();
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxLoopIterations: 10_000,
   maxWaitMs: 10_000,
   maxCallDepth: 5,
+  concurrentCalls: 64,
 };
 
 /** Labels and units for messages that name a limit ("Memory per call can be at most 256 MB …"). */
@@ -41,6 +44,7 @@ export const LIMIT_LABELS: Record<LimitName | "rateLimitPerMinute", { label: str
   maxLoopIterations: { label: "Loop iterations per call", unit: "" },
   maxWaitMs: { label: "The longest wait", unit: "ms" },
   maxCallDepth: { label: "Nesting of workflow calls", unit: "levels" },
+  concurrentCalls: { label: "Calls at once", unit: "" },
   rateLimitPerMinute: { label: "Requests per minute per key", unit: "" },
 };
 
@@ -62,6 +66,7 @@ export const DEFAULT_CEILINGS: Ceilings = {
   maxLoopIterations: 1_000_000,
   maxWaitMs: 30_000,
   maxCallDepth: 10,
+  concurrentCalls: 64,
   rateLimitPerMinute: 6_000,
 };
 
@@ -156,6 +161,7 @@ export function limitMessage(limits: ResolvedLimits, name: LimitName, detail?: s
     maxLoopIterations: `the workflow exceeded its limit of ${v} loop iterations per call`,
     maxWaitMs: `a wait is longer than the limit of ${v} ms`,
     maxCallDepth: `workflow calls are nested deeper than ${v} levels`,
+    concurrentCalls: `more than ${v} calls of the workspace were in flight at once`,
   };
   return `Run stopped: ${what[name]}${detail ? ` ${detail}` : ""} ${setting}`;
 }

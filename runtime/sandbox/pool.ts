@@ -1,16 +1,37 @@
-// Isolates per workspace (SPEC §5): a workspace never shares an isolate with another, each isolate runs one call at a
-// time (so a runaway call only ever stalls its own workspace's queue, never another's), compiled scripts are cached per
-// isolate, and an isolate that was poisoned (killed for time, out of memory, left busy) is disposed and replaced.
+// Isolates per workspace (SPEC §5), elastic: every call runs alone in an isolate of its own workspace, so a call that
+// is killed (time limit, cancel) or poisons its isolate (out of memory, work left running) only ever loses its own run.
+// A workspace gets as many isolates as it has calls in flight, up to its `concurrentCalls` limit, so calls waiting on
+// an upstream (HTTP, SQL, a wait, the user, the client's model) never hold back the workspace's other calls.
+//
+// CPU is shared through compute slots: a call holds one of its workspace's slots (default 2) while its code runs, and
+// gives it up while every branch of it waits on the host. A call starts, and resumes after a host reply, only when a
+// slot is free, so a workspace never has more than its slots' worth of code running at once, and a call that spins
+// the CPU holds one slot until its own time limit ends it. The rule for a workspace's calls waiting behind spinning
+// ones: they wait at most until a spinner's time limit (or another call of theirs yields a slot); other workspaces'
+// calls do not wait at all. A watchdog reads each waiting call's isolate CPU clock, so code that keeps computing in
+// one branch while another waits on the host still counts against the slots (and one that idles with a slot frees it).
+//
+// Memory: the heap limits of all live isolates of the process add up to at most the memory budget; past it, idle
+// isolates (any workspace, oldest first) are disposed, and then calls wait for one to end.
+import os from "node:os";
 import ivm from "isolated-vm";
+import { DEFAULT_LIMITS } from "./limits";
 
 export interface SandboxOptions {
-  /** Isolates per workspace, i.e. how many calls of one workspace run at the same time. */
-  isolatesPerWorkspace?: number;
+  /** Calls of one workspace whose code may run at the same time (the rest wait on the host or for a slot). */
+  computeSlotsPerWorkspace?: number;
+  /** Sum of the heap limits (MB) of every isolate this process keeps; calls wait for room past it. */
+  memoryBudgetMb?: number;
+  /** Idle isolates kept per workspace for the next calls (the rest are disposed when their call ends). */
+  idlePerWorkspace?: number;
   /** Compiled scripts kept per isolate. */
   scriptsPerIsolate?: number;
   /** Idle isolates are disposed after this long. */
   idleMs?: number;
+  /** How often the watchdog reads the CPU clocks of calls that wait on the host. */
+  watchdogMs?: number;
 }
+
 
 export class SandboxCancelled extends Error {
   constructor() {
@@ -25,6 +46,8 @@ export class IsolateHandle {
   lastUsed = Date.now();
   /** Set when the engine disposes the isolate on purpose (timeout, cancel), to tell that apart from out-of-memory. */
   killedFor: "timeout" | "cancel" | undefined;
+  /** Called once when the isolate goes away, whoever disposes it (the pool returns its memory to the budget). */
+  onDisposed: (() => void) | undefined;
 
   constructor(
     readonly memoryMb: number,
@@ -56,6 +79,15 @@ export class IsolateHandle {
     return script;
   }
 
+  /** Time the isolate has spent running code, in ms (includes a task still running). */
+  cpuMs(): number {
+    try {
+      return Number(this.isolate.cpuTime) / 1e6;
+    } catch {
+      return 0; // disposed
+    }
+  }
+
   kill(reason: "timeout" | "cancel"): void {
     this.killedFor ??= reason;
     this.dispose();
@@ -69,102 +101,256 @@ export class IsolateHandle {
         // already disposed by isolated-vm itself (memory limit)
       }
     }
+    const done = this.onDisposed;
+    this.onDisposed = undefined;
+    done?.();
   }
 }
 
-interface Waiter {
+/**
+ * One call's hold on the sandbox: its isolate, and whether it holds a compute slot. The engine calls `pause` when the
+ * program starts waiting on the host and `resume` before the host's reply goes back in.
+ */
+export class SandboxLease {
+  /** Holds one of the workspace's compute slots. */
+  computing = true;
+  /** Host requests of this call being answered (parallel branches can have several). */
+  waiting = 0;
+  /** The isolate's CPU clock at the watchdog's last look. */
+  lastCpuMs = 0;
+  released = false;
+
+  constructor(
+    readonly handle: IsolateHandle,
+    private readonly pool: WorkspacePool,
+  ) {}
+
+  /** The program waits on the host: its slot can run another call's code meanwhile. */
+  pause(): void {
+    this.waiting++;
+    if (this.waiting === 1 && this.computing) this.pool.yieldSlot(this);
+  }
+
+  /** A host reply is about to go back in: the call needs a slot again (waits for one unless `signal` ends first). */
+  resume(signal: AbortSignal): Promise<void> {
+    this.waiting = Math.max(0, this.waiting - 1);
+    return this.pool.reclaimSlot(this, signal);
+  }
+}
+
+interface StartWaiter {
   memoryMb: number;
-  resolve(handle: IsolateHandle): void;
+  concurrency: number;
+  resolve(lease: SandboxLease): void;
   reject(error: Error): void;
+}
+interface ResumeWaiter {
+  lease: SandboxLease;
+  resolve(): void;
 }
 
 export class WorkspacePool {
   private readonly idle: IsolateHandle[] = [];
-  private busy = 0;
-  private readonly waiters: Waiter[] = [];
+  /** Calls holding an isolate. */
+  private readonly leases = new Set<SandboxLease>();
+  /** Calls holding a compute slot (can briefly exceed the slots when the watchdog finds code running in a waiting call). */
+  private computing = 0;
+  private readonly starting: StartWaiter[] = [];
+  private readonly resuming: ResumeWaiter[] = [];
 
   constructor(
     readonly workspaceId: string,
+    private readonly manager: SandboxManager,
     private readonly options: Required<SandboxOptions>,
   ) {}
 
-  get size(): { idle: number; busy: number; waiting: number } {
-    return { idle: this.idle.length, busy: this.busy, waiting: this.waiters.length };
+  get size(): { idle: number; busy: number; computing: number; waiting: number } {
+    return { idle: this.idle.length, busy: this.leases.size, computing: this.computing, waiting: this.starting.length + this.resuming.length };
   }
 
-  async acquire(memoryMb: number, signal?: AbortSignal): Promise<IsolateHandle> {
-    if (signal?.aborted) throw new SandboxCancelled();
-    const ready = this.take(memoryMb);
-    if (ready) return ready;
-    return new Promise<IsolateHandle>((resolve, reject) => {
-      const waiter: Waiter = {
+  /** An isolate for one call, once the workspace has room for another call in flight and a free compute slot. */
+  acquire(memoryMb: number, signal?: AbortSignal, concurrency = DEFAULT_LIMITS.concurrentCalls): Promise<SandboxLease> {
+    if (signal?.aborted) return Promise.reject(new SandboxCancelled());
+    if (!this.starting.length && !this.resuming.length && this.canStart(memoryMb, concurrency)) return Promise.resolve(this.start(memoryMb));
+    return new Promise<SandboxLease>((resolve, reject) => {
+      const waiter: StartWaiter = {
         memoryMb,
-        resolve: (h) => {
+        concurrency,
+        resolve: (lease) => {
           signal?.removeEventListener("abort", onAbort);
-          resolve(h);
+          resolve(lease);
         },
         reject,
       };
       const onAbort = () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
+        const i = this.starting.indexOf(waiter);
+        if (i >= 0) this.starting.splice(i, 1);
         reject(new SandboxCancelled());
+        this.dispatch();
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.starting.push(waiter);
     });
   }
 
-  /** Returns the isolate; a poisoned or disposed one is thrown away and the next waiter gets a fresh one. */
-  release(handle: IsolateHandle, poisoned: boolean): void {
-    this.busy--;
+  /** Gives the isolate back; a poisoned or disposed one is thrown away. */
+  release(lease: SandboxLease, poisoned: boolean): void {
+    if (lease.released) return;
+    lease.released = true;
+    this.leases.delete(lease);
+    if (lease.computing) this.computing--;
+    lease.computing = false;
+    const i = this.resuming.findIndex((w) => w.lease === lease);
+    if (i >= 0) this.resuming.splice(i, 1)[0]!.resolve();
+    const handle = lease.handle;
     handle.lastUsed = Date.now();
-    if (poisoned || handle.disposed) handle.dispose();
+    if (poisoned || handle.disposed || this.idle.length >= this.options.idlePerWorkspace) handle.dispose();
     else this.idle.push(handle);
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      const next = this.take(waiter.memoryMb);
-      if (next) waiter.resolve(next);
-      else this.waiters.unshift(waiter);
+    this.manager.schedule();
+  }
+
+  yieldSlot(lease: SandboxLease): void {
+    if (!lease.computing) return;
+    lease.computing = false;
+    lease.lastCpuMs = lease.handle.cpuMs();
+    this.computing--;
+    this.manager.watch();
+    this.dispatch();
+  }
+
+  reclaimSlot(lease: SandboxLease, signal: AbortSignal): Promise<void> {
+    if (lease.computing || lease.released || signal.aborted) return Promise.resolve();
+    // Calls already running go before new ones: finishing work in flight frees its isolate and memory soonest.
+    if (!this.resuming.length && this.computing < this.options.computeSlotsPerWorkspace) {
+      this.grant(lease);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const waiter: ResumeWaiter = {
+        lease,
+        resolve: () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      // The call ended while it waited: the reply only meets a finished run, so it goes in without a slot.
+      const onAbort = () => {
+        const i = this.resuming.indexOf(waiter);
+        if (i >= 0) this.resuming.splice(i, 1);
+        resolve();
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.resuming.push(waiter);
+    });
+  }
+
+  private grant(lease: SandboxLease): void {
+    if (lease.computing || lease.released) return;
+    lease.computing = true;
+    this.computing++;
+  }
+
+  /** Watchdog tick: a waiting call whose code still runs takes a slot; one that holds a slot but is idle gives it up. */
+  check(): boolean {
+    let watching = false;
+    for (const lease of this.leases) {
+      if (lease.waiting === 0) continue;
+      watching = true;
+      const now = lease.handle.cpuMs();
+      const ran = now - lease.lastCpuMs;
+      lease.lastCpuMs = now;
+      if (!lease.computing && ran > 1) this.grant(lease);
+      else if (lease.computing && ran < 0.05) {
+        lease.computing = false;
+        this.computing--;
+      }
+    }
+    this.dispatch();
+    return watching;
+  }
+
+  /** Hands free slots (and room for calls) to waiters: resuming calls first, then new ones, each in arrival order. */
+  dispatch(): void {
+    // Disposing an isolate inside (a stale idle one) schedules again: that pass runs after this one, not inside it.
+    if (this.dispatching) return void (this.again = true);
+    this.dispatching = true;
+    try {
+      do {
+        this.again = false;
+        this.dispatchOnce();
+      } while (this.again);
+    } finally {
+      this.dispatching = false;
     }
   }
 
-  private take(memoryMb: number): IsolateHandle | undefined {
+  private dispatching = false;
+  private again = false;
+
+  private dispatchOnce(): void {
+    while (this.resuming.length && this.computing < this.options.computeSlotsPerWorkspace) {
+      const waiter = this.resuming.shift()!;
+      this.grant(waiter.lease);
+      waiter.resolve();
+    }
+    while (this.starting.length && !this.resuming.length) {
+      const next = this.starting[0]!;
+      if (!this.canStart(next.memoryMb, next.concurrency)) break;
+      this.starting.shift();
+      next.resolve(this.start(next.memoryMb));
+    }
+  }
+
+  private canStart(memoryMb: number, concurrency: number): boolean {
+    if (this.computing >= this.options.computeSlotsPerWorkspace || this.leases.size >= concurrency) return false;
+    return this.idle.some((h) => !h.disposed && h.memoryMb === memoryMb) || this.manager.hasRoom(memoryMb);
+  }
+
+  /** Takes an idle isolate or makes one, with a compute slot (the call's code runs first). */
+  private start(memoryMb: number): SandboxLease {
+    let handle: IsolateHandle | undefined;
     while (this.idle.length) {
-      const handle = this.idle.pop()!;
+      const candidate = this.idle.pop()!;
       // A changed memory limit needs a new isolate (the limit is fixed at creation).
-      if (!handle.disposed && handle.memoryMb === memoryMb) {
-        this.busy++;
-        return handle;
+      if (!candidate.disposed && candidate.memoryMb === memoryMb) {
+        handle = candidate;
+        break;
       }
-      handle.dispose();
+      candidate.dispose();
     }
-    if (this.busy < this.options.isolatesPerWorkspace) {
-      this.busy++;
-      try {
-        return new IsolateHandle(memoryMb, this.options.scriptsPerIsolate);
-      } catch (error) {
-        this.busy--;
-        throw error;
-      }
-    }
-    return undefined;
+    handle ??= this.manager.createIsolate(memoryMb);
+    const lease = new SandboxLease(handle, this);
+    this.leases.add(lease);
+    this.computing++;
+    return lease;
+  }
+
+  /** The oldest idle isolate, which the manager may dispose to make room elsewhere. */
+  oldestIdle(): IsolateHandle | undefined {
+    return this.idle[0];
+  }
+
+  dropIdle(handle: IsolateHandle): void {
+    const i = this.idle.indexOf(handle);
+    if (i >= 0) this.idle.splice(i, 1);
+    handle.dispose();
   }
 
   /** Disposes isolates idle for longer than `idleMs`; true when the pool is empty and can be dropped. */
   sweep(now: number): boolean {
     for (let i = this.idle.length - 1; i >= 0; i--) {
       if (now - this.idle[i]!.lastUsed > this.options.idleMs) {
-        this.idle[i]!.dispose();
-        this.idle.splice(i, 1);
+        const [handle] = this.idle.splice(i, 1);
+        handle!.dispose();
       }
     }
-    return this.idle.length === 0 && this.busy === 0 && this.waiters.length === 0;
+    return this.idle.length === 0 && this.leases.size === 0 && this.starting.length === 0 && this.resuming.length === 0;
   }
 
   dispose(): void {
     for (const handle of this.idle.splice(0)) handle.dispose();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(new SandboxCancelled());
+    for (const waiter of this.starting.splice(0)) waiter.reject(new SandboxCancelled());
+    for (const waiter of this.resuming.splice(0)) waiter.resolve();
   }
 }
 
@@ -172,19 +358,80 @@ export class SandboxManager {
   private readonly pools = new Map<string, WorkspacePool>();
   private readonly options: Required<SandboxOptions>;
   private sweeper: NodeJS.Timeout | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** Heap limits (MB) of every live isolate, idle or busy. */
+  private usedMb = 0;
 
   constructor(options: SandboxOptions = {}) {
-    this.options = { isolatesPerWorkspace: 2, scriptsPerIsolate: 64, idleMs: 5 * 60_000, ...options };
+    this.options = {
+      computeSlotsPerWorkspace: 2,
+      memoryBudgetMb: 4096,
+      idlePerWorkspace: 8,
+      scriptsPerIsolate: 64,
+      idleMs: 5 * 60_000,
+      watchdogMs: 10,
+      ...options,
+    };
   }
 
   pool(workspaceId: string): WorkspacePool {
     let pool = this.pools.get(workspaceId);
     if (!pool) {
-      pool = new WorkspacePool(workspaceId, this.options);
+      pool = new WorkspacePool(workspaceId, this, this.options);
       this.pools.set(workspaceId, pool);
       this.startSweeper();
     }
     return pool;
+  }
+
+  /** Heap limit reserved by live isolates, and the budget. */
+  get memory(): { usedMb: number; budgetMb: number } {
+    return { usedMb: this.usedMb, budgetMb: this.options.memoryBudgetMb };
+  }
+
+  /** Whether an isolate of `memoryMb` fits the budget, counting idle isolates that could be disposed for it. */
+  hasRoom(memoryMb: number): boolean {
+    // A single isolate larger than the whole budget still runs when nothing else does, rather than never.
+    if (this.usedMb === 0) return true;
+    let free = this.options.memoryBudgetMb - this.usedMb;
+    if (free >= memoryMb) return true;
+    for (const pool of this.pools.values()) {
+      for (let idle = pool.oldestIdle(); idle; idle = pool.oldestIdle()) {
+        pool.dropIdle(idle);
+        free = this.options.memoryBudgetMb - this.usedMb;
+        if (free >= memoryMb) return true;
+      }
+    }
+    return false;
+  }
+
+  createIsolate(memoryMb: number): IsolateHandle {
+    const handle = new IsolateHandle(memoryMb, this.options.scriptsPerIsolate);
+    this.usedMb += memoryMb;
+    handle.onDisposed = () => {
+      this.usedMb -= memoryMb;
+      this.schedule();
+    };
+    return handle;
+  }
+
+  /** Memory or a call's room came free: every pool may let a waiter in. */
+  schedule(): void {
+    for (const pool of this.pools.values()) pool.dispatch();
+  }
+
+  /** Starts the watchdog while some call waits on the host. */
+  watch(): void {
+    if (this.watchdog) return;
+    this.watchdog = setInterval(() => {
+      let watching = false;
+      for (const pool of this.pools.values()) watching = pool.check() || watching;
+      if (!watching) {
+        clearInterval(this.watchdog);
+        this.watchdog = undefined;
+      }
+    }, this.options.watchdogMs);
+    this.watchdog.unref();
   }
 
   private startSweeper(): void {
@@ -202,8 +449,33 @@ export class SandboxManager {
 
   dispose(): void {
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.watchdog) clearInterval(this.watchdog);
     this.sweeper = undefined;
+    this.watchdog = undefined;
     for (const pool of this.pools.values()) pool.dispose();
     this.pools.clear();
   }
+}
+
+export const MEMORY_BUDGET_VARIABLE = "TOOLFLOW_SANDBOX_MEMORY_MB";
+export const COMPUTE_SLOTS_VARIABLE = "TOOLFLOW_SANDBOX_COMPUTE_SLOTS";
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+  return value;
+}
+
+/**
+ * The operator's sandbox settings: the memory budget (default half the machine's memory, at least 1 GB) and compute
+ * slots per workspace (default 2). Throws a plain message when one is malformed, so the server does not start.
+ */
+export function sandboxOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxOptions {
+  const half = Math.floor(os.totalmem() / 1024 / 1024 / 2);
+  return {
+    memoryBudgetMb: wholeNumber(env, MEMORY_BUDGET_VARIABLE, 64, 1_048_576) ?? Math.max(1024, half),
+    computeSlotsPerWorkspace: wholeNumber(env, COMPUTE_SLOTS_VARIABLE, 1, 1024) ?? 2,
+  };
 }

@@ -29,7 +29,7 @@ export function chain(nodes: NodeSpec[], value: unknown, mode = "json") {
   return workflow([...nodes, out], edges);
 }
 
-export const sandbox = new SandboxManager({ isolatesPerWorkspace: 2 });
+export const sandbox = new SandboxManager({ computeSlotsPerWorkspace: 2 });
 
 export async function run(doc: unknown, input: unknown = {}, options: Partial<RunOptions> = {}): Promise<RunOutcome> {
   const compiled = compileWorkflow(doc);

@@ -25,7 +25,7 @@ const spin = chain([{ id: "spin", type: "code", params: { source: "while (true) 
 
 describe("limits", () => {
   it("while(true) ends with a timeout near the limit while another workspace keeps completing calls", async () => {
-    const manager = new SandboxManager({ isolatesPerWorkspace: 1 });
+    const manager = new SandboxManager({ computeSlotsPerWorkspace: 1 });
     const addTax = compileWorkflow(chain([{ id: "calc", type: "set", params: { fields: [{ name: "total", value: "{{ input.amount * 2 }}" }] } }], "{{ steps.calc }}"));
     const base = { policy: { allowHosts: [] }, secrets: {}, sandbox: manager };
     const started = Date.now();

@@ -124,6 +124,7 @@ describe("the settings service refuses limits above the ceilings", () => {
     maxLoopIterations: "Loop iterations per call can be at most 1,000,000",
     maxWaitMs: "The longest wait can be at most 30,000 ms",
     maxCallDepth: "Nesting of workflow calls can be at most 10 levels",
+    concurrentCalls: "Calls at once can be at most 64",
     rateLimitPerMinute: "Requests per minute per key can be at most 6,000",
   };
   const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as Array<keyof typeof DEFAULT_LIMITS>;

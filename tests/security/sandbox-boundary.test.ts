@@ -136,13 +136,13 @@ describe("the host dispatcher only serves what the workflow declared", () => {
     const a = await sandbox.pool("ws_iso_a").acquire(128);
     const b = await sandbox.pool("ws_iso_b").acquire(128);
     try {
-      expect(a.isolate).not.toBe(b.isolate);
+      expect(a.handle.isolate).not.toBe(b.handle.isolate);
     } finally {
       sandbox.pool("ws_iso_a").release(a, false);
       sandbox.pool("ws_iso_b").release(b, false);
     }
     const a2 = await sandbox.pool("ws_iso_a").acquire(128);
-    expect(a2).toBe(a);
+    expect(a2.handle).toBe(a.handle);
     sandbox.pool("ws_iso_a").release(a2, false);
   });
 

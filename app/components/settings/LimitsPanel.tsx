@@ -18,6 +18,7 @@ const LIMIT_FIELDS = [
   { key: "maxLoopIterations", label: "Loop iterations per call", unit: "" },
   { key: "maxWaitMs", label: "Longest wait node", unit: "ms" },
   { key: "maxCallDepth", label: "Nested workflow calls", unit: "" },
+  { key: "concurrentCalls", label: "Calls at once", unit: "" },
 ] as const;
 type LimitKey = (typeof LIMIT_FIELDS)[number]["key"];
 /** Paths of the fields that show their own error; any other error shows above the Save button. */
