@@ -7,13 +7,14 @@
 //   node --no-node-snapshot --import tsx bench/tenant-isolation.ts --before <rev>  also <rev>, in a git worktree,
 //                                                                                  in the same run, for a before/after
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { callAddTax, connectClient, freePort } from "./mcp-client";
+import { worktreeOf } from "./worktree";
 
 const here = resolve(import.meta.dirname, "..");
 /** A's time limit per call; the heavy query needs far longer, so a tree that enforces it ends each A call here. */
@@ -165,19 +166,6 @@ async function benchTree(label: string, root: string): Promise<TreeResult> {
     if (server && server.exitCode === null) await new Promise((done) => (server!.once("exit", done), server!.kill("SIGTERM")));
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** A worktree of `rev` beside this one, sharing its node_modules, with its own generated Prisma clients. */
-function worktreeOf(rev: string): string {
-  const dir = join(tmpdir(), `toolflow-before-${rev.replace(/[^A-Za-z0-9]/g, "")}`);
-  if (!existsSync(dir)) {
-    const add = spawnSync("git", ["worktree", "add", "--detach", dir, rev], { cwd: here, encoding: "utf8" });
-    if (add.status !== 0) throw new Error(`git worktree add failed: ${add.stderr}`);
-    symlinkSync(join(here, "node_modules"), join(dir, "node_modules"));
-    const gen = spawnSync(process.execPath, ["scripts/prisma.mjs", "generate"], { cwd: dir, encoding: "utf8" });
-    if (gen.status !== 0) throw new Error(`prisma generate in ${dir} failed: ${gen.stderr}`);
-  }
-  return dir;
 }
 
 function summary(r: TreeResult): string {

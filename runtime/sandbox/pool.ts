@@ -22,8 +22,9 @@ export interface SandboxOptions {
   computeSlotsPerWorkspace?: number;
   /** Sum of the heap limits (MB) of every isolate this process keeps; calls wait for room past it. */
   memoryBudgetMb?: number;
-  /** Idle isolates kept per workspace for the next calls (the rest are disposed when their call ends). */
+  /** Idle isolates per workspace kept for `idleMs`; more (left by a burst of calls) are kept for `burstIdleMs`. */
   idlePerWorkspace?: number;
+  burstIdleMs?: number;
   /** Compiled scripts kept per isolate. */
   scriptsPerIsolate?: number;
   /** Idle isolates are disposed after this long. */
@@ -204,7 +205,9 @@ export class WorkspacePool {
     if (i >= 0) this.resuming.splice(i, 1)[0]!.resolve();
     const handle = lease.handle;
     handle.lastUsed = Date.now();
-    if (poisoned || handle.disposed || this.idle.length >= this.options.idlePerWorkspace) handle.dispose();
+    // Kept even past `idlePerWorkspace`: under steady load the next call reuses it, where a new isolate (and
+    // compiling the program again) would cost far more than the call itself. The sweeper trims a burst's leftovers.
+    if (poisoned || handle.disposed) handle.dispose();
     else this.idle.push(handle);
     this.manager.schedule();
   }
@@ -338,8 +341,12 @@ export class WorkspacePool {
 
   /** Disposes isolates idle for longer than `idleMs`; true when the pool is empty and can be dropped. */
   sweep(now: number): boolean {
+    // Most recently used last: the ones beyond the first `idlePerWorkspace` are a burst's and go sooner.
+    this.idle.sort((a, b) => a.lastUsed - b.lastUsed);
+    const burst = this.idle.length - this.options.idlePerWorkspace;
     for (let i = this.idle.length - 1; i >= 0; i--) {
-      if (now - this.idle[i]!.lastUsed > this.options.idleMs) {
+      const keepMs = i < burst ? this.options.burstIdleMs : this.options.idleMs;
+      if (now - this.idle[i]!.lastUsed > keepMs) {
         const [handle] = this.idle.splice(i, 1);
         handle!.dispose();
       }
@@ -367,6 +374,7 @@ export class SandboxManager {
       computeSlotsPerWorkspace: 2,
       memoryBudgetMb: 4096,
       idlePerWorkspace: 8,
+      burstIdleMs: 30_000,
       scriptsPerIsolate: 64,
       idleMs: 5 * 60_000,
       watchdogMs: 10,
@@ -443,7 +451,7 @@ export class SandboxManager {
         clearInterval(this.sweeper);
         this.sweeper = undefined;
       }
-    }, Math.min(60_000, this.options.idleMs));
+    }, Math.min(10_000, this.options.idleMs, this.options.burstIdleMs));
     this.sweeper.unref();
   }
 
