@@ -4,6 +4,7 @@ import type { NetworkPolicy } from "../host/types";
 import type { SecretGrant } from "../secrets/grants";
 import type { RunnableWorkflow, RunOutcome, VersionSource } from "../engine/types";
 import type { PartialLimits } from "../sandbox/limits";
+import type { RelayBus } from "./relay";
 
 export interface McpWorkspace {
   id: string;
@@ -87,4 +88,13 @@ export interface McpBackend {
   flush?(): Promise<void>;
   /** For `call` nodes: defaults to the catalog's own live tools. */
   versions?: VersionSource;
+  /** Carries answers and cancellations between replicas (stateless mode); without it they stay in this process. */
+  relay?: RelayBus;
+  /** A rate limiter shared by every replica, one per rate; without it each process counts on its own. */
+  rateLimiter?(perMinute: number): SharedRateLimiter;
+}
+
+/** What the endpoint needs of a rate limiter (rate-limiter-flexible's stores have it): rejects with `msBeforeNext`. */
+export interface SharedRateLimiter {
+  consume(key: string, points: number): Promise<unknown>;
 }

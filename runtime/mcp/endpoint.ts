@@ -8,11 +8,12 @@ import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { limitCeilings } from "../sandbox/limits";
-import type { McpBackend, McpWorkspace } from "./backend";
+import type { McpBackend, McpWorkspace, SharedRateLimiter } from "./backend";
 import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
+import { CallRelay, type CallOwner } from "./relay";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 
@@ -57,7 +58,7 @@ export class McpEndpoint {
   readonly catalog: ToolCatalog;
   private readonly access: AccessCache;
   private readonly sessions = new Map<string, Session>();
-  private readonly limiters = new Map<number, RateLimiterMemory>();
+  private readonly limiters = new Map<number, SharedRateLimiter>();
   private readonly hosts: Set<string>;
   private readonly origins: Set<string>;
   private readonly mode: "stateful" | "stateless";
@@ -65,6 +66,8 @@ export class McpEndpoint {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   private readonly verifier?: OAuthVerifier;
+  /** Brings answers and cancellations to the call they are for, on this replica or another (stateless mode). */
+  readonly relay: CallRelay;
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
@@ -72,6 +75,7 @@ export class McpEndpoint {
     this.hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
     this.mode = options.mode ?? "stateful";
+    this.relay = new CallRelay(options.backend.relay);
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     const { oauthKeys, checkGrant } = options.backend;
     if (options.oauth && oauthKeys && checkGrant) this.verifier = new OAuthVerifier({ oauthKeys: () => oauthKeys.call(options.backend) }, options.oauth);
@@ -118,7 +122,7 @@ export class McpEndpoint {
     // A JSON-RPC batch is as many requests as it has messages.
     await this.rateLimit(workspace, principal.id, Array.isArray(body) ? Math.max(1, body.length) : 1);
 
-    if (this.mode === "stateless") return this.handleStateless(workspace, req, res, body);
+    if (this.mode === "stateless") return this.handleStateless(workspace, { workspaceId: workspace.id, principalId: principal.id }, req, res, body);
     return this.handleStateful(workspace, principal.id, req, res, body);
   }
 
@@ -173,7 +177,11 @@ export class McpEndpoint {
     // The operator's ceiling holds even for a rate stored before it was set.
     const perMinute = Math.min(workspace.rateLimitPerMinute, limitCeilings().rateLimitPerMinute);
     let limiter = this.limiters.get(perMinute);
-    if (!limiter) this.limiters.set(perMinute, (limiter = new RateLimiterMemory({ points: perMinute, duration: 60 })));
+    if (!limiter) {
+      // Shared by the replicas when the backend has a store for it (PostgreSQL), else this process's own count.
+      limiter = this.options.backend.rateLimiter?.(perMinute) ?? new RateLimiterMemory({ points: perMinute, duration: 60 });
+      this.limiters.set(perMinute, limiter);
+    }
     try {
       await limiter.consume(principalId, points);
     } catch (rejection) {
@@ -185,18 +193,31 @@ export class McpEndpoint {
     }
   }
 
-  private newServer(workspace: McpWorkspace, interactive: boolean): Server {
-    return createToolServer({ workspace, catalog: this.catalog, backend: this.options.backend, interactive, version: this.options.version });
+  private newServer(workspace: McpWorkspace, relay?: CallOwner): Server {
+    return createToolServer({
+      workspace,
+      catalog: this.catalog,
+      backend: this.options.backend,
+      interactive: true,
+      version: this.options.version,
+      ...(relay ? { relay: { relay: this.relay, owner: relay } } : {}),
+    });
   }
 
-  private async handleStateless(workspace: McpWorkspace, req: IncomingMessage, res: ServerResponse, body: unknown) {
-    const server = this.newServer(workspace, false);
+  private async handleStateless(workspace: McpWorkspace, owner: CallOwner, req: IncomingMessage, res: ServerResponse, body: unknown) {
+    // Answers to the server's questions and cancellations belong to a call that may run anywhere: no new server.
+    if (await this.relay.route(owner, body)) {
+      res.writeHead(202).end();
+      return;
+    }
+    const server = this.newServer(workspace, owner);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
     res.on("close", () => {
       void transport.close();
       void server.close();
     });
     await server.connect(transport);
+    this.relay.attach(transport, owner);
     await transport.handleRequest(req, res, body);
   }
 
@@ -214,7 +235,7 @@ export class McpEndpoint {
     if (req.method !== "POST" || !isInitializeRequest(body)) {
       throw new HttpFailure(400, "Bad request: no Mcp-Session-Id header; start with an initialize request.");
     }
-    const server = this.newServer(workspace, true);
+    const server = this.newServer(workspace);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
@@ -265,6 +286,7 @@ export class McpEndpoint {
     for (const off of this.unsubscribe) off();
     await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
     this.sessions.clear();
+    this.relay.close();
     await this.options.backend.flush?.();
   }
 }

@@ -22,6 +22,7 @@ import type { CallerChannel, LogLevel } from "../host/types";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
+import type { CallOwner, CallRelay } from "./relay";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
@@ -43,8 +44,14 @@ export interface ToolServerOptions {
   workspace: McpWorkspace;
   catalog: ToolCatalog;
   backend: McpBackend;
-  /** Server→client requests (elicitation, sampling) need a session to route the answer back to. */
+  /** Server→client requests (elicitation, sampling) need a session, or the relay, to route the answer back. */
   interactive: boolean;
+  /**
+   * Stateless mode: answers and cancellations reach this call through the relay, wherever they arrive. No initialize
+   * reaches a stateless server, so the client's capabilities are unknown: it is asked, and one without the feature
+   * answers with an error that the node reports.
+   */
+  relay?: { relay: CallRelay; owner: CallOwner };
   pageSize?: number;
   version?: string;
 }
@@ -125,6 +132,14 @@ export function createToolServer(options: ToolServerOptions): Server {
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
     let secrets: Awaited<ReturnType<McpBackend["secrets"]>> | undefined;
+    // In stateless mode the client's notifications/cancelled may reach another replica: the relay brings it here.
+    let signal = extra.signal;
+    let untrack: (() => void) | undefined;
+    if (options.relay) {
+      const cancelled = new AbortController();
+      untrack = options.relay.relay.track(options.relay.owner, extra.requestId, (reason) => cancelled.abort(reason));
+      signal = AbortSignal.any([extra.signal, cancelled.signal]);
+    }
     try {
       const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
       if (!args.ok) {
@@ -133,7 +148,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         record(refused.input, refused);
         throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
       }
-      const caller = callerChannel(tool, request, extra, client);
+      const caller = callerChannel(tool, request, extra, client, signal);
       secrets = await backend.secrets(workspace.id, tool.runnable.secretNames);
       const outcome = await runWorkflow({
         compiled: tool.runnable,
@@ -144,7 +159,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         secrets,
         loadSecrets: (names) => backend.secrets(workspace.id, names),
         caller,
-        signal: extra.signal,
+        signal,
         versions: backend.versions ?? catalog,
         run: { id: runId, workspace: workspace.slug, client },
       });
@@ -162,6 +177,8 @@ export function createToolServer(options: ToolServerOptions): Server {
       }
       if (protocol) throw error;
       throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+    } finally {
+      untrack?.();
     }
   }
 
@@ -171,8 +188,9 @@ export function createToolServer(options: ToolServerOptions): Server {
     request: z.infer<typeof CallToolRequestSchema>,
     extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
     client: CallerChannel["client"],
+    signal: AbortSignal,
   ): CallerChannel {
-    const clientCaps = server.getClientCapabilities();
+    const clientCaps = options.relay ? { elicitation: {}, sampling: {} } : server.getClientCapabilities();
     const progressToken = request.params._meta?.progressToken;
     return {
       client,
@@ -197,7 +215,7 @@ export function createToolServer(options: ToolServerOptions): Server {
               const result = await extra.sendRequest(
                 { method: "elicitation/create", params: { message, requestedSchema: requestedSchema as never } },
                 ElicitResultSchema,
-                { signal: extra.signal },
+                { signal },
               );
               return { action: result.action, content: result.content as Record<string, unknown> | undefined };
             }
@@ -211,7 +229,7 @@ export function createToolServer(options: ToolServerOptions): Server {
                   params: { messages: [{ role: "user", content: { type: "text", text: prompt } }], ...(system ? { systemPrompt: system } : {}), maxTokens },
                 },
                 CreateMessageResultSchema,
-                { signal: extra.signal },
+                { signal },
               );
               const content = result.content as { type: string; text?: string };
               return { text: content.type === "text" ? (content.text ?? "") : JSON.stringify(content), model: result.model };

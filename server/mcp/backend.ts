@@ -12,6 +12,7 @@ import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
+import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
   const inserter = createRunInserter(target);
@@ -20,7 +21,13 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   // while it was not listening (at start-up, during a reconnect) is lost.
   const watched = new Set<string>();
   const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url, () => watched) : undefined;
+  // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
+  const shared = target.provider === "postgresql" ? new pg.Pool({ connectionString: target.url, max: 4 }) : undefined;
+  shared?.on("error", (error) => console.error("MCP replicas: database connection error:", error.message));
+  const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
   return {
+    ...(relay ? { relay } : {}),
+    ...(shared ? { rateLimiter: (perMinute: number) => postgresRateLimiter(shared, perMinute) } : {}),
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
       if (!row) return null;
@@ -51,6 +58,8 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
       await runs.flush();
       await inserter.close();
       await replicas?.close();
+      await relay?.close();
+      await shared?.end().catch(() => undefined);
     },
     onToolsChanged: (listener) => {
       const offLocal = onToolsChanged((event) => listener(event.workspaceId));
