@@ -12,6 +12,8 @@ import { callAddTax, connectClient, freePort } from "./mcp-client";
 import { benchEditor, type EditorMeasurement } from "./editor";
 import { benchSqlIsolation } from "./sql-isolation";
 import { benchTenantIsolation } from "./tenant-isolation";
+import { benchIoConcurrency } from "./io-concurrency";
+import { benchReplicas, describeReplicaBench } from "./replicas";
 
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
@@ -242,10 +244,17 @@ async function main() {
         `event loop's longest stall during a ${sql.boundedCte.queryMs.toFixed(0)} ms query ${sql.boundedCte.viaRunSqlMaxStallMs.toFixed(0)} ms (in this process ${sql.boundedCte.inProcessMaxStallMs.toFixed(0)} ms)`,
     );
 
+    // One workspace's I/O-bound calls at once (issue 13), with BENCH_BEFORE's tree beside this one; then two replicas.
+    console.log("");
+    const io = await benchIoConcurrency(process.env.BENCH_BEFORE, (line) => console.log(line));
+    const replicas = await benchReplicas();
+    console.log("");
+    console.log(describeReplicaBench(replicas));
+
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `mcp-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, tenants, sql, node: process.version }, null, 2));
+    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, tenants, sql, io, replicas, node: process.version }, null, 2));
     console.log(`\nresults written to ${file}`);
   } finally {
     await Promise.all(
