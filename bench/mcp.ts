@@ -18,6 +18,8 @@ import { benchReplicas, describeReplicaBench } from "./replicas";
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CONCURRENCY = [1, 16];
+/** BENCH_QUICK=1: only the add_tax table, cold start and memory (for iterating on the call path). */
+const QUICK = process.env.BENCH_QUICK === "1";
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
 
 interface Target {
@@ -139,12 +141,16 @@ async function main() {
     const build = spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: "inherit" });
     if (build.status !== 0) process.exit(1);
   }
+  // The server as `npm start` runs it: built ahead of time (rebuilt when the source is newer).
+  const build = spawnSync(process.execPath, ["-e", 'import("./scripts/build-server.mjs").then((m) => m.buildServer())'], { cwd: root, stdio: "inherit" });
+  if (build.status !== 0) process.exit(1);
+  const serverEntry = join(root, "dist", "server", "main.mjs");
   const dataDir = mkdtempSync(join(tmpdir(), "toolflow-bench-"));
   const targets: Target[] = [];
   try {
     const key = await seedToolflow(dataDir);
     const catalogTools = Number(process.env.BENCH_CATALOG_TOOLS ?? 1000);
-    const catalogSeed = await seedLargeWorkspace(catalogTools);
+    const catalogSeed = QUICK ? undefined : await seedLargeWorkspace(catalogTools);
     const [toolflowPort, barePort, runtimePort] = [await freePort(), await freePort(), await freePort()];
     // The bench's key runs far above the built-in ceiling of the MCP rate limit (TOOLFLOW_MAX_LIMITS).
     // The editor bench signs up through the API on this server, which an install's default (invite) would refuse.
@@ -162,23 +168,23 @@ async function main() {
           "--no-node-snapshot",
           // BENCH_PROFILE=<dir> writes a CPU profile of the Toolflow server there (open it in Chrome DevTools).
           ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-          "--import",
-          "tsx",
-          join(root, "server/main.ts"),
+          serverEntry,
         ],
         { ...baseEnv, PORT: String(toolflowPort), HOST: "127.0.0.1" },
         `http://127.0.0.1:${toolflowPort}/mcp/bench`,
         { authorization: `Bearer ${key}` },
       ),
     );
-    targets.push(
-      await start("bare MCP SDK server", ["--import", "tsx", join(root, "bench/bare-server.ts")], { ...baseEnv, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/mcp`, {}),
-    );
+    // The baseline runs as plain JavaScript too (bundled like Toolflow's server), so neither pays tsx at start.
+    const bareEntry = join(root, "dist", "bench", "bare-server.mjs");
+    const { build: bundle } = await import("esbuild");
+    await bundle({ entryPoints: [join(root, "bench/bare-server.ts")], outfile: bareEntry, bundle: true, platform: "node", format: "esm", packages: "external", logLevel: "warning" });
+    targets.push(await start("bare MCP SDK server", [bareEntry], { ...baseEnv, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/mcp`, {}));
     // The data plane alone (`npm run start:runtime`): same database, no Next.js.
     targets.push(
       await start(
         "Toolflow runtime only",
-        ["--no-node-snapshot", "--import", "tsx", join(root, "server/main.ts"), "--runtime"],
+        ["--no-node-snapshot", serverEntry, "--runtime"],
         { ...baseEnv, PORT: String(runtimePort), HOST: "127.0.0.1" },
         `http://127.0.0.1:${runtimePort}/mcp/bench`,
         { authorization: `Bearer ${key}` },
@@ -202,29 +208,31 @@ async function main() {
     console.log("");
     console.log(row(["server", "cold start ms", "idle RSS MB", "peak RSS MB"]));
     for (const [name, r] of Object.entries(results)) console.log(row([name, r.coldStartMs, r.idleRssMb, r.peakRssMb]));
-    const catalog = await benchCatalog(new URL(targets[0]!.url).origin, catalogSeed.slug, catalogSeed.key, catalogTools);
-    console.log("");
-    console.log(
-      `tools/list with ${catalog.tools} live tools: first page p50 ${catalog.firstPageP50Ms.toFixed(1)} ms, ` +
-        `all ${Math.ceil(catalog.tools / 100)} pages p50 ${catalog.fullListP50Ms.toFixed(1)} ms (loopback, includes the client); ` +
-        `publish in another process → tools/list_changed at an open session: p50 ${catalog.publishToNotifiedP50Ms.toFixed(0)} ms`,
-    );
+    let catalog, editor, tenants, sql, io, replicas;
+    if (!QUICK) {
+      catalog = await benchCatalog(new URL(targets[0]!.url).origin, catalogSeed!.slug, catalogSeed!.key, catalogTools);
+      console.log("");
+      console.log(
+        `tools/list with ${catalog.tools} live tools: first page p50 ${catalog.firstPageP50Ms.toFixed(1)} ms, ` +
+          `all ${Math.ceil(catalog.tools / 100)} pages p50 ${catalog.fullListP50Ms.toFixed(1)} ms (loopback, includes the client); ` +
+          `publish in another process → tools/list_changed at an open session: p50 ${catalog.publishToNotifiedP50Ms.toFixed(0)} ms`,
+      );
 
-    // The editor in a real browser, against the same Toolflow server (SPEC §9: fluid on a 300-node workflow).
-    const editor = await benchEditor(new URL(targets[0]!.url).origin);
-    console.log("");
-    console.log(row(["editor (Chromium)", "open ms", "pan", "frame p50", "frame p95", "long tasks", "long ms"]));
-    for (const m of [editor.baseline, editor.large] as EditorMeasurement[]) {
-      for (const [label, p] of [["first", m.firstPan], ["steady", m.steadyPan]] as const) {
-        console.log(row([`${m.nodes} nodes`, m.openMs, label, p.frameP50Ms, p.frameP95Ms, p.longTasks, p.longTaskMs]));
+      // The editor in a real browser, against the same Toolflow server (SPEC §9: fluid on a 300-node workflow).
+      editor = await benchEditor(new URL(targets[0]!.url).origin);
+      console.log("");
+      console.log(row(["editor (Chromium)", "open ms", "pan", "frame p50", "frame p95", "long tasks", "long ms"]));
+      for (const m of [editor.baseline, editor.large] as EditorMeasurement[]) {
+        for (const [label, p] of [["first", m.firstPan], ["steady", m.steadyPan]] as const) {
+          console.log(row([`${m.nodes} nodes`, m.openMs, label, p.frameP50Ms, p.frameP95Ms, p.longTasks, p.longTaskMs]));
+        }
       }
+      console.log(
+        `editor, 300 nodes ÷ 3 nodes: open ${(editor.large.openMs / editor.baseline.openMs).toFixed(2)}×, ` +
+          `p95 frame while panning ${(editor.large.steadyPan.frameP95Ms / editor.baseline.steadyPan.frameP95Ms).toFixed(2)}× (steady), ` +
+          `${(editor.large.firstPan.frameP95Ms / editor.baseline.firstPan.frameP95Ms).toFixed(2)}× (first pan)`,
+      );
     }
-    console.log(
-      `editor, 300 nodes ÷ 3 nodes: open ${(editor.large.openMs / editor.baseline.openMs).toFixed(2)}×, ` +
-        `p95 frame while panning ${(editor.large.steadyPan.frameP95Ms / editor.baseline.steadyPan.frameP95Ms).toFixed(2)}× (steady), ` +
-        `${(editor.large.firstPan.frameP95Ms / editor.baseline.firstPan.frameP95Ms).toFixed(2)}× (first pan)`,
-    );
-
     const [tf, bare, runtimeOnly] = Object.values(results) as Array<(typeof results)[string]>;
     const ratios = CONCURRENCY.map((c, i) => ({ concurrency: c, cpuRatio: tf!.runs[i]!.cpuMsPerCall / bare!.runs[i]!.cpuMsPerCall }));
     console.log("");
@@ -234,22 +242,24 @@ async function main() {
         `idle RSS: app ${tf!.idleRssMb.toFixed(0)} MB, runtime only ${runtimeOnly!.idleRssMb.toFixed(0)} MB (goal ≤ 250 MB)`,
     );
 
-    // Tenant isolation (issue 11): another workspace's calls while one runs a CPU-heavy SQLite query; BENCH_BEFORE=<rev>
-    // measures that revision too, in the same run, for a before/after.
-    console.log("");
-    const tenants = await benchTenantIsolation(process.env.BENCH_BEFORE, (line) => console.log(line));
-    const sql = await benchSqlIsolation();
-    console.log(
-      `SQLite in its own process: trivial query p50 ${sql.trivialSelect.runSqlP50Ms.toFixed(2)} ms (in this process ${sql.trivialSelect.directP50Ms.toFixed(2)} ms); ` +
-        `event loop's longest stall during a ${sql.boundedCte.queryMs.toFixed(0)} ms query ${sql.boundedCte.viaRunSqlMaxStallMs.toFixed(0)} ms (in this process ${sql.boundedCte.inProcessMaxStallMs.toFixed(0)} ms)`,
-    );
+    if (!QUICK) {
+      // Tenant isolation (issue 11): another workspace's calls while one runs a CPU-heavy SQLite query; BENCH_BEFORE=<rev>
+      // measures that revision too, in the same run, for a before/after.
+      console.log("");
+      tenants = await benchTenantIsolation(process.env.BENCH_BEFORE, (line) => console.log(line));
+      sql = await benchSqlIsolation();
+      console.log(
+        `SQLite in its own process: trivial query p50 ${sql.trivialSelect.runSqlP50Ms.toFixed(2)} ms (in this process ${sql.trivialSelect.directP50Ms.toFixed(2)} ms); ` +
+          `event loop's longest stall during a ${sql.boundedCte.queryMs.toFixed(0)} ms query ${sql.boundedCte.viaRunSqlMaxStallMs.toFixed(0)} ms (in this process ${sql.boundedCte.inProcessMaxStallMs.toFixed(0)} ms)`,
+      );
 
-    // One workspace's I/O-bound calls at once (issue 13), with BENCH_BEFORE's tree beside this one; then two replicas.
-    console.log("");
-    const io = await benchIoConcurrency(process.env.BENCH_BEFORE, (line) => console.log(line));
-    const replicas = await benchReplicas();
-    console.log("");
-    console.log(describeReplicaBench(replicas));
+      // One workspace's I/O-bound calls at once (issue 13), with BENCH_BEFORE's tree beside this one; then two replicas.
+      console.log("");
+      io = await benchIoConcurrency(process.env.BENCH_BEFORE, (line) => console.log(line));
+      replicas = await benchReplicas();
+      console.log("");
+      console.log(describeReplicaBench(replicas));
+    }
 
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Production build of the Next.js app (the HTTP entry point and runtime run from source through tsx).
+// Production build: the Next.js app, then the HTTP entry point and CLI ahead of time (scripts/build-server.mjs).
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,4 +10,6 @@ const result = spawnSync(process.execPath, [join(root, "node_modules", "next", "
   stdio: "inherit",
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
 });
-process.exit(result.status ?? 1);
+if (result.status !== 0) process.exit(result.status ?? 1);
+const { buildServer } = await import("./build-server.mjs");
+await buildServer();

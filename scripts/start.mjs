@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: builds once if there is no build yet, then runs the HTTP entry point (which migrates and serves).
-// `npm run start:runtime` (`--runtime`) serves only the MCP endpoints: no build, no Next.js.
+// `npm run start:runtime` (`--runtime`) serves only the MCP endpoints: no Next.js build, no Next.js.
+// The entry point runs as built ahead of time (dist/server/main.mjs), rebuilt here first when the source is newer.
 // isolated-vm needs --no-node-snapshot on Node 20+, so the server runs in a child process with that flag.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtEntry } from "./built-server.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
@@ -17,7 +19,13 @@ if (!runtimeOnly && !existsSync(join(root, ".next", "BUILD_ID"))) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(root, "server", "main.ts"), ...(runtimeOnly ? ["--runtime"] : [])], {
+if (!builtEntry("server/main")) {
+  const { buildServer } = await import("./build-server.mjs");
+  await buildServer();
+}
+const entry = builtEntry("server/main");
+if (!entry) throw new Error("the server build in dist/ is older than the source after building it; check the clock");
+const server = spawn(process.execPath, ["--no-node-snapshot", entry, ...(runtimeOnly ? ["--runtime"] : [])], {
   cwd: root,
   stdio: "inherit",
   env,

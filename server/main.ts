@@ -3,7 +3,7 @@
 // (`npm run start:runtime`) serves only the MCP endpoints, without Next.js: the data plane for scale-out replicas,
 // reading published versions from the same database.
 import type { ServerResponse } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
 import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
@@ -11,8 +11,9 @@ import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
+import { projectRoot } from "./root";
 
-const root = resolve(import.meta.dirname, "..");
+const root = projectRoot;
 
 /** What a runtime-only process answers outside /mcp/*: a pointer, not an app. */
 function notTheApp(_req: unknown, res: ServerResponse) {

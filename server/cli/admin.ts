@@ -19,8 +19,9 @@ import { addMember } from "../services/members";
 import { createInvitation } from "../services/invitations";
 import { createWorkspace } from "../services/workspaces";
 import { updateSettings } from "../services/workspaceSettings";
+import { projectRoot } from "../root";
 
-const root = resolve(import.meta.dirname, "../..");
+const root = projectRoot;
 
 /** A failure to report in one line, with the exit code. */
 export class CliError extends Error {

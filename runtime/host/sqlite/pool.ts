@@ -117,6 +117,13 @@ export function childScriptCandidates(): string[] {
   } catch {
     // import.meta.url is not a file URL in this bundle
   }
+  try {
+    // The server built ahead of time runs from dist/server (or a chunk below it): the script stays in the source tree.
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    for (const up of ["..", "../..", "../../.."]) candidates.push(path.join(here, up, "runtime", "host", "sqlite", CHILD_SCRIPT));
+  } catch {
+    // not a file URL
+  }
   candidates.push(path.join(process.cwd(), "runtime", "host", "sqlite", CHILD_SCRIPT));
   return candidates;
 }

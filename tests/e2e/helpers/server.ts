@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database";
 import type { DbProvider } from "../../../server/db/url";
+import { builtEntry } from "../../../scripts/built-server.mjs";
 
 const root = resolve(import.meta.dirname, "../../..");
 
@@ -42,7 +43,10 @@ export async function startAppServer(
   const database = options.database ?? (await createTestDatabase(provider));
   const port = await freePort();
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", "--import", "tsx", resolve(root, "server/main.ts"), ...(options.args ?? [])], {
+  // The server as `npm start` runs it (built ahead of time) when that build is up to date, else the source through tsx.
+  const built = builtEntry("server/main");
+  const entry = built ? [built] : ["--import", "tsx", resolve(root, "server/main.ts")];
+  const child: ChildProcess = spawn(process.execPath, ["--no-node-snapshot", ...entry, ...(options.args ?? [])], {
     cwd: root,
     // TOOLFLOW_PRIVATE_HOSTS: the suites' upstreams listen on loopback, which workspaces may not allow by default.
     // TOOLFLOW_SIGNUP: the suites sign up several people; tests/security/auth-*.test.ts cover the invite and closed modes.

@@ -1,0 +1,114 @@
+// Where the CPU of one warm `tools/call` goes (issue 13): the runtime-only server on SQLite, published add_tax, one SDK
+// client making BENCH_CALLS calls after a warm-up, the server's V8 CPU profile (main thread) grouped by what the time
+// was spent on. `npm run bench:profile`; BENCH_PROFILE_KEEP=<dir> keeps the .cpuprofile for Chrome DevTools.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { callAddTax, connectClient, freePort } from "./mcp-client";
+
+const root = resolve(import.meta.dirname, "..");
+const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** What a frame's self time counts as; first match wins, so specific rules come first. */
+const CATEGORIES: Array<[string, (url: string, fn: string) => boolean]> = [
+  ["idle (waiting for the client)", (u, f) => f === "(idle)"],
+  ["garbage collection", (u, f) => f === "(garbage collector)"],
+  ["sandbox: isolate, context, script (isolated-vm)", (u) => /runtime\/sandbox\/(execute|pool)\.ts/.test(u) || u.includes("isolated-vm")],
+  ["engine: run, trace, outcome, masking", (u) => /runtime\/(engine|secrets)\//.test(u) && !u.includes("arguments")],
+  ["argument and result validation (ajv, zod)", (u) => u.includes("/ajv") || u.includes("/zod/") || u.includes("engine/arguments") || u.includes("json-depth")],
+  ["run record (writer, Prisma, SQLite)", (u) => u.includes("server/services/runs") || u.includes("server/db/") || u.includes("@prisma") || u.includes("better-sqlite3") || u.includes("server/mcp/backend")],
+  ["auth and endpoint checks", (u) => /runtime\/mcp\/(endpoint|access-cache|http-guard|oauth)\.ts/.test(u) || u.includes("rate-limiter-flexible") || u.includes("server/services/apiKeys")],
+  ["MCP server: tool-server, catalog", (u) => /runtime\/mcp\/(tool-server|catalog|relay)\.ts/.test(u)],
+  ["SDK transport and protocol (@modelcontextprotocol, hono)", (u) => u.includes("@modelcontextprotocol") || u.includes("@hono")],
+  ["Node HTTP, streams, sockets", (u) => /^node:(_http|http|net|internal\/(http|stream|streams|webstreams|stream_base)|stream)/.test(u) || u.includes("internal/deps/undici")],
+  ["JSON and strings (native)", (u, f) => u === "" && /JSON|stringify|parse/.test(f)],
+  ["tsx loader and source maps (gone once built ahead of time)", (u) => u.includes("/tsx/") || u.includes("source_map") || u.includes("esm/hooks") || u.includes("esm/loader")],
+  ["Node internals (timers, events, promises)", (u) => u.startsWith("node:")],
+  ["other (program, native)", () => true],
+];
+
+export function breakdown(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): Array<{ category: string; ms: number; share: number }> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const dt = profile.timeDeltas[i] ?? 0;
+    const category = CATEGORIES.find(([, match]) => match(frame.url, frame.functionName))![0];
+    totals.set(category, (totals.get(category) ?? 0) + dt);
+    all += dt;
+  });
+  const busy = all - (totals.get(CATEGORIES[0]![0]) ?? 0);
+  return CATEGORIES.map(([category]) => ({ category, ms: (totals.get(category) ?? 0) / 1000, share: category === CATEGORIES[0]![0] ? NaN : (totals.get(category) ?? 0) / busy })).filter((r) => r.ms > 0);
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "toolflow-profile-"));
+  const profileDir = process.env.BENCH_PROFILE_KEEP ?? join(dataDir, "profile");
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", TOOLFLOW_DATA_DIR: dataDir, DATABASE_URL: `file:${join(dataDir, "toolflow.db")}`, TOOLFLOW_MAX_LIMITS: JSON.stringify({ rateLimitPerMinute: 100_000 }) };
+  try {
+    const seeded = spawnSync(process.execPath, ["--no-node-snapshot", "--import", "tsx", join(root, "bench/profile.ts"), "--seed"], { cwd: root, env, encoding: "utf8" });
+    if (seeded.status !== 0) throw new Error(`seeding failed:\n${seeded.stderr}`);
+    const key = seeded.stdout.trim().split("\n").at(-1)!;
+    const port = await freePort();
+    const server = spawn(process.execPath, ["--no-node-snapshot", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx", join(root, "server/main.ts"), "--runtime"], {
+      cwd: root,
+      env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let log = "";
+    server.stdout!.on("data", (c: Buffer) => (log += c));
+    while (!log.includes("ready on")) {
+      if (server.exitCode !== null) throw new Error(`server exited:\n${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const client = await connectClient(`http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` });
+    for (let i = 0; i < 300; i++) await callAddTax(client);
+    const t0 = performance.now();
+    for (let i = 0; i < CALLS; i++) await callAddTax(client);
+    const wall = performance.now() - t0;
+    await client.close();
+    await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
+    // The main thread's profile (thread 0): a loader's worker thread writes one of its own.
+    const file = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)!;
+    const rows = breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8")));
+    const busyMs = rows.filter((r) => !Number.isNaN(r.share)).reduce((s, r) => s + r.ms, 0);
+    console.log(`${CALLS + 300} warm add_tax calls (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call); server main thread, whole run including start-up:`);
+    for (const r of rows) console.log(`${r.category.padEnd(62)} ${r.ms.toFixed(0).padStart(7)} ms ${Number.isNaN(r.share) ? "" : `${(r.share * 100).toFixed(1).padStart(5)} %`}`);
+    console.log(`busy ${busyMs.toFixed(0)} ms${process.env.BENCH_PROFILE_KEEP ? `; profile kept in ${profileDir}/${file}` : ""}`);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function seed(): Promise<string> {
+  const { migrate } = await import("../server/db/migrate");
+  const { databaseTarget } = await import("../server/db/url");
+  const { getDb } = await import("../server/db/client");
+  const { createWorkspace } = await import("../server/services/workspaces");
+  const { createApiKey } = await import("../server/services/apiKeys");
+  const { importWorkflow } = await import("../server/services/workflows");
+  const { publishWorkflow } = await import("../server/services/versions");
+  await migrate(databaseTarget(), join(root, "prisma", "migrations"));
+  const db = getDb();
+  const user = await db.user.create({ data: { id: "bench-user", email: "bench@example.test", name: "Bench" } });
+  const ws = await createWorkspace(db, user.id, { name: "Bench", slug: "bench" });
+  await db.workspace.update({ where: { id: ws.id }, data: { limits: { rateLimitPerMinute: 100_000 } } });
+  await importWorkflow(db, ws.id, user.id, JSON.parse(readFileSync(join(root, "examples/add_tax.workflow.json"), "utf8")));
+  await publishWorkflow(db, ws.id, user.id, "add_tax", { note: "bench" });
+  return (await createApiKey(db, ws.id, user.id, { name: "bench" })).key;
+}
+
+if (process.argv[2] === "--seed") {
+  process.stdout.write(`\n${await seed()}\n`);
+  process.exit(0);
+} else if (import.meta.filename === resolve(process.argv[1] ?? "")) {
+  await main();
+}
