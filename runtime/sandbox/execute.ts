@@ -1,17 +1,8 @@
-// Runs one compiled program in a fresh context of a leased isolate. The only thing handed in is one `ivm.Reference`
-// to the host dispatcher, which takes and returns strings — no host object ever enters the isolate.
+// Runs one compiled program in the sealed context of a leased isolate (seal.ts: reused call after call, everything
+// shared in it frozen). The only thing handed in is one `ivm.Reference` to the host dispatcher, which takes and returns
+// strings — no host object ever enters the isolate.
 import ivm from "isolated-vm";
 import type { IsolateHandle } from "./pool";
-
-/**
- * Run in every fresh context before the program. V8 features whose memory isolated-vm's heap limit does not count
- * (WebAssembly memories, resizable/growable buffers) would let a program take gigabytes from the host process.
- */
-const HARDEN_SOURCE = `
-delete globalThis.WebAssembly;
-delete ArrayBuffer.prototype.resize;
-if (typeof SharedArrayBuffer !== "undefined") delete SharedArrayBuffer.prototype.grow;
-`;
 
 /** `(op, json) → json`; must never throw (errors are encoded in the reply). */
 export type HostDispatcher = (op: unknown, payloadJson: unknown) => Promise<string>;
@@ -30,14 +21,15 @@ export async function executeProgram(
   ctxJson: string,
   dispatcher: HostDispatcher,
 ): Promise<ProgramOutput> {
-  const context = await handle.isolate.createContext();
+  const context = await handle.sealedContext();
   const host = new ivm.Reference(dispatcher);
   let main: ivm.Reference | undefined;
   try {
-    (await handle.script("toolflow:harden", HARDEN_SOURCE)).runSync(context, { timeout: 1_000 });
     const script = await handle.script(program.key, program.code);
     // The script body only defines functions (no user code runs at top level), so running it synchronously is safe and
     // saves a thread hop (~100 µs); the run itself happens in `main`, asynchronously, bounded by the engine's wall timer.
+    // Each run makes the program's runtime and graph anew (the script is one expression), so no state of the program
+    // itself carries over either.
     main = script.runSync(context, { reference: true, timeout: 5_000 }) as ivm.Reference;
     const raw = (await main.apply(undefined, [argsJson, ctxJson, host], { result: { promise: true } })) as unknown;
     if (typeof raw !== "string") throw new Error("the program returned no output");
@@ -46,6 +38,6 @@ export async function executeProgram(
   } finally {
     main?.release();
     host.release();
-    if (!handle.disposed) context.release();
+    handle.resetContext();
   }
 }

@@ -16,6 +16,10 @@
 import os from "node:os";
 import ivm from "isolated-vm";
 import { DEFAULT_LIMITS } from "./limits";
+import { SEAL_SOURCE } from "./seal";
+
+/** Calls a sealed context serves before it is replaced (hygiene: the seal does not depend on it). */
+const CALLS_PER_CONTEXT = 10_000;
 
 export interface SandboxOptions {
   /** Calls of one workspace whose code may run at the same time (the rest wait on the host or for a slot). */
@@ -49,6 +53,8 @@ export class IsolateHandle {
   killedFor: "timeout" | "cancel" | undefined;
   /** Called once when the isolate goes away, whoever disposes it (the pool returns its memory to the budget). */
   onDisposed: (() => void) | undefined;
+  private context: { context: ivm.Context; reset: ivm.Reference } | undefined;
+  private contextCalls = 0;
 
   constructor(
     readonly memoryMb: number,
@@ -78,6 +84,51 @@ export class IsolateHandle {
       this.scripts.delete(oldest);
     }
     return script;
+  }
+
+  /** The isolate's sealed context (seal.ts), made on first use and replaced every CALLS_PER_CONTEXT calls. */
+  async sealedContext(): Promise<ivm.Context> {
+    if (this.context && this.contextCalls < CALLS_PER_CONTEXT) {
+      this.contextCalls++;
+      return this.context.context;
+    }
+    this.dropContext();
+    const context = await this.isolate.createContext();
+    const reset = (await this.script("toolflow:seal", SEAL_SOURCE)).runSync(context, { reference: true, timeout: 5_000 }) as ivm.Reference;
+    this.context = { context, reset };
+    this.contextCalls = 1;
+    return context;
+  }
+
+  /** Calls the current sealed context has served (tests read it to see that a context was reused or replaced). */
+  get sealedCalls(): number {
+    return this.context ? this.contextCalls : 0;
+  }
+
+  /**
+   * After a call: removes what it added to the global object. A context that cannot be put back exactly as sealed is
+   * thrown away (the next call gets a new one).
+   */
+  resetContext(): void {
+    if (!this.context || this.disposed) return;
+    let clean = false;
+    try {
+      clean = this.context.reset.applySync(undefined, [], { timeout: 1_000 }) === true;
+    } catch {
+      clean = false;
+    }
+    if (!clean) this.dropContext();
+  }
+
+  private dropContext(): void {
+    if (!this.context) return;
+    try {
+      this.context.reset.release();
+      if (!this.disposed) this.context.context.release();
+    } catch {
+      // the isolate went away meanwhile
+    }
+    this.context = undefined;
   }
 
   /** Time the isolate has spent running code, in ms (includes a task still running). */
