@@ -5,6 +5,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { callAddTax, connectClient, freePort } from "./mcp-client";
 
 const root = resolve(import.meta.dirname, "..");
@@ -58,7 +59,10 @@ async function main() {
     if (seeded.status !== 0) throw new Error(`seeding failed:\n${seeded.stderr}`);
     const key = seeded.stdout.trim().split("\n").at(-1)!;
     const port = await freePort();
-    const server = spawn(process.execPath, ["--no-node-snapshot", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx", join(root, "server/main.ts"), "--runtime"], {
+    // The server as `npm start` runs it, built ahead of time (so the profile has no TypeScript loader in it).
+    const { buildServer } = (await import(pathToFileURL(join(root, "scripts/build-server.mjs")).href)) as { buildServer(): Promise<void> };
+    await buildServer();
+    const server = spawn(process.execPath, ["--no-node-snapshot", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, join(root, "dist/server/main.mjs"), "--runtime"], {
       cwd: root,
       env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "inherit"],

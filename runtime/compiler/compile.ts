@@ -11,6 +11,7 @@ import { deriveOutputSchema, type OutputParams } from "../nodes/output";
 import type { JsonSchema } from "../nodes/fields";
 import { emitValue, jsLiteral, jsString, SCOPE_NAMES } from "../expressions/emit";
 import { PRELUDE, PRELUDE_VERSION } from "./prelude";
+import { REUSABLE_PROGRAM_MARKER } from "../sandbox/execute";
 import { topologicalOrder, gatingEdges } from "./order";
 
 export const COMPILER_VERSION = `1.${PRELUDE_VERSION}`;
@@ -105,6 +106,7 @@ export function compileWorkflow(input: Workflow | unknown): CompiledWorkflow {
     `const __tf_graph = { nodes: {`,
     nodeSources.join("\n"),
     `}, levels: {${levelSources.join(", ")}} };`,
+    REUSABLE_PROGRAM_MARKER,
     `return function (argsJson, ctxJson, host) { return __tf.main(__tf_graph, argsJson, ctxJson, host); };`,
     `})()`,
     ``,

@@ -3,7 +3,7 @@
 //
 // Nothing inside the isolate is trusted — user code can reach and patch this runtime. The only trust boundary is the
 // host dispatcher (`host(op, json)`), which validates every request and enforces limits on its own side.
-export const PRELUDE_VERSION = 1;
+export const PRELUDE_VERSION = 2;
 
 export const PRELUDE = String.raw`const __tf = (function () {
   class Fatal extends Error { constructor(kind, message, limit) { super(message); this.kind = kind; this.limit = limit; } }
@@ -193,7 +193,21 @@ export const PRELUDE = String.raw`const __tf = (function () {
     return JSON.stringify({ trace: state.trace, busy: state.pending > 0, iterations: state.iterations }) + "\n" + resultJson;
   }
 
-  return { main: main, str: str };
+  // Version 2: the program can be frozen once and then run call after call in the isolate's sealed context (see
+  // runtime/sandbox/seal.ts): everything code could reach lexically — this runtime's functions and classes, the graph,
+  // this object — is frozen, and all per-call state lives in the \`state\` and \`scope\` each main() call makes.
+  function freezeAll(roots) {
+    const stack = roots.slice();
+    while (stack.length) {
+      const o = stack.pop();
+      if (o === null || (typeof o !== "object" && typeof o !== "function") || Object.isFrozen(o)) continue;
+      Object.freeze(o);
+      stack.push(Object.getPrototypeOf(o));
+      for (const k of Reflect.ownKeys(o)) { const d = Object.getOwnPropertyDescriptor(o, k); if (d) stack.push(d.value, d.get, d.set); }
+    }
+  }
+  const api = { main: main, str: str, seal: function (graph) { freezeAll([graph, api, Fatal, NodeFail, HostFail, SKIPPED, put, str, describe, kind, same, snapshot, hostCall, makeRt, execNode, runLevel, main, freezeAll]); } };
+  return api;
 })();
 const __tf_str = __tf.str;
 `;

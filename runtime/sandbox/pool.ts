@@ -53,7 +53,7 @@ export class IsolateHandle {
   killedFor: "timeout" | "cancel" | undefined;
   /** Called once when the isolate goes away, whoever disposes it (the pool returns its memory to the budget). */
   onDisposed: (() => void) | undefined;
-  private context: { context: ivm.Context; reset: ivm.Reference } | undefined;
+  private context: { context: ivm.Context; reset: ivm.Reference; mains: Map<string, ivm.Reference> } | undefined;
   private contextCalls = 0;
 
   constructor(
@@ -95,9 +95,26 @@ export class IsolateHandle {
     this.dropContext();
     const context = await this.isolate.createContext();
     const reset = (await this.script("toolflow:seal", SEAL_SOURCE)).runSync(context, { reference: true, timeout: 5_000 }) as ivm.Reference;
-    this.context = { context, reset };
+    this.context = { context, reset, mains: new Map() };
     this.contextCalls = 1;
     return context;
+  }
+
+  /** The main function of a frozen program (execute.ts) already made in the current sealed context. */
+  cachedMain(key: string): ivm.Reference | undefined {
+    return this.context?.mains.get(key);
+  }
+
+  keepMain(key: string, main: ivm.Reference): void {
+    const mains = this.context?.mains;
+    if (!mains) return void main.release();
+    mains.set(key, main);
+    // As many as the compiled scripts kept: a workspace with more programs makes the oldest anew.
+    if (mains.size > this.maxScripts) {
+      const oldest = mains.keys().next().value as string;
+      mains.get(oldest)?.release();
+      mains.delete(oldest);
+    }
   }
 
   /** Calls the current sealed context has served (tests read it to see that a context was reused or replaced). */
@@ -123,6 +140,7 @@ export class IsolateHandle {
   private dropContext(): void {
     if (!this.context) return;
     try {
+      for (const main of this.context.mains.values()) main.release();
       this.context.reset.release();
       if (!this.disposed) this.context.context.release();
     } catch {

@@ -194,4 +194,37 @@ describe("the sealed context: nothing one call leaves behind is visible to the n
     `);
     expect(value(r)).toEqual(["Custom: second", "second", "mine", 43, "c", "A!", "proto", "TypeError"]);
   });
+
+  it("a program kept for the next call (prelude 2) is frozen: its runtime and graph cannot be changed for later calls", async () => {
+    const attack = await run(`
+      const took = [];
+      const attempt = (what, f) => { try { f(); took.push(what); } catch (e) {} };
+      const evil = () => "evil";
+      attempt("__tf.main", () => { __tf.main = evil; });
+      attempt("__tf.leak", () => { __tf.leak = input.secret; });
+      attempt("graph exec", () => { __tf_graph.nodes.c.exec = evil; });
+      attempt("graph params", () => { __tf_graph.nodes.out.params = evil; });
+      attempt("graph levels", () => { __tf_graph.levels[""].push("c"); });
+      attempt("prelude function", () => { __tf_str.leak = input.secret; });
+      attempt("prelude main", () => { __tf.main.leak = input.secret; });
+      attempt("prelude seal", () => { __tf.seal = evil; });
+      attempt("call's own scope", () => { scope.mine = 1; });
+      return took;
+    `, { secret: "hunter2" });
+    expect(value(attack)).toEqual(["call's own scope"]);
+    const next = await run("return [typeof __tf.leak, typeof __tf_str.leak, typeof __tf.main.leak, Object.isFrozen(__tf_graph), Object.isFrozen(__tf), typeof scope.mine];");
+    expect(value(next)).toEqual(["undefined", "undefined", "undefined", true, true, "undefined"]);
+  });
+
+  it("a program stored before prelude 2 (no freeze statement) still runs, made anew each call", async () => {
+    const { compileWorkflow } = await import("../../runtime/compiler");
+    const { runWorkflow } = await import("../../runtime/engine");
+    const { REUSABLE_PROGRAM_MARKER } = await import("../../runtime/sandbox/execute");
+    const compiled = compileWorkflow(code("__tf_graph.nodes.c.mark = (__tf_graph.nodes.c.mark || 0) + 1; return __tf_graph.nodes.c.mark;"));
+    const old = { ...compiled, program: compiled.program.replace(REUSABLE_PROGRAM_MARKER, ""), meta: { ...compiled.meta, programHash: `${compiled.meta.programHash}-old` } };
+    const call = () => runWorkflow({ compiled: old, input: {}, workspaceId: WS, policy: { allowHosts: [] }, secrets: {}, run: { id: "old", workspace: WS }, sandbox });
+    // Not frozen, so the graph can be written to; but each call has a graph of its own.
+    expect(value(await call())).toBe(1);
+    expect(value(await call())).toBe(1);
+  });
 });
