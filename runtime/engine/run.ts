@@ -30,6 +30,8 @@ export function getDefaultSandbox(): SandboxManager {
 }
 
 const DEFAULT_TRACE_CAP = 16 * 1024;
+/** Why a call's signal is aborted when it ends normally (host work still in flight stops). */
+const CALL_ENDED = new Error("the call has ended");
 /** Why a result deeper than {@link MAX_NESTING_DEPTH} is refused; says the workflow did run. */
 export const TOO_DEEP_RESULT = `The tool result is nested deeper than ${MAX_NESTING_DEPTH} levels, the limit for tool results, so it was refused (the workflow's steps did run); return flatter data, for example JSON text in a string`;
 /** Characters of trace JSON the host parses from one program, and entries it keeps. */
@@ -222,7 +224,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
     masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}), input: options.input });
 
-  const args = checkArguments(options.compiled.inputSchema, options.input);
+  // The MCP endpoint has validated the arguments already (it answers -32602 before a run starts).
+  const args = options.argumentsChecked ? { ok: true as const, value: options.input } : checkArguments(options.compiled.inputSchema, options.input);
   if (!args.ok) return finish("error", errorResult(args.message), [], [], { code: "invalid_arguments", message: args.message });
 
   const limits = resolveLimits(options.limits, options.callLimits);
@@ -278,7 +281,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     masker = state.masker;
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
-    state.abort.abort();
+    // A shared reason: aborting without one builds a DOMException (and its stack) on every call.
+    state.abort.abort(CALL_ENDED);
     pool.release(lease, handle.disposed || state.fatal !== undefined);
   }
 

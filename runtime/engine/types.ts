@@ -92,6 +92,8 @@ export interface RunOptions {
   limits?: PartialLimits;
   /** Per-call overrides (over the workspace's). */
   callLimits?: PartialLimits;
+  /** `input` has passed `checkArguments` against this workflow's input schema already (its result value). */
+  argumentsChecked?: boolean;
   policy: NetworkPolicy;
   /**
    * Plaintext secrets of the workspace, by name, with the hosts each may be sent to and whether code may read it;

@@ -5,6 +5,7 @@ import type { SecretGrant } from "../secrets/grants";
 import type { RunnableWorkflow, RunOutcome, VersionSource } from "../engine/types";
 import type { PartialLimits } from "../sandbox/limits";
 import type { RelayBus } from "./relay";
+import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
 
 export interface McpWorkspace {
   id: string;
@@ -92,6 +93,34 @@ export interface McpBackend {
   relay?: RelayBus;
   /** A rate limiter shared by every replica, one per rate; without it each process counts on its own. */
   rateLimiter?(perMinute: number): SharedRateLimiter;
+  /**
+   * Stateful sessions kept in storage, so any replica (or this one after a restart) can take one over. Without it a
+   * session lives only in the process that created it.
+   */
+  sessions?: SessionStore;
+}
+
+/** What a stateful session's initialize request said, and who opened it. */
+export interface StoredSession {
+  id: string;
+  workspaceId: string;
+  /** `key:<id>` or `grant:<id>`: only the same principal may use the session. */
+  principalId: string;
+  /** The version the client asked for (not the negotiated one: replaying the request negotiates the same). */
+  protocolVersion: string;
+  clientInfo: Implementation;
+  clientCapabilities: ClientCapabilities;
+}
+
+export interface SessionStore {
+  save(session: StoredSession): Promise<void>;
+  /** The session, or null when there is none with that id (ended, swept, or never opened). */
+  find(id: string): Promise<StoredSession | null>;
+  /** Records that the session was used now; false when it is gone (ended on another replica, or swept). */
+  touch(id: string): Promise<boolean>;
+  remove(id: string): Promise<void>;
+  /** Deletes the sessions last used before `before`; returns how many. */
+  removeIdle(before: Date): Promise<number>;
 }
 
 /** What the endpoint needs of a rate limiter (rate-limiter-flexible's stores have it): rejects with `msBeforeNext`. */

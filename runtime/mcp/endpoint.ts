@@ -1,19 +1,24 @@
 // The per-workspace MCP endpoint, `/mcp/<workspace-slug>`, over Streamable HTTP (SDK transport). Stateful sessions by
 // default (server→client requests, notifications on a GET stream), or stateless for replicas without sticky sessions.
+// Stateful sessions are stored through the backend when it can (`sessions`): a request for a session this process does
+// not hold, after the replica that created it was lost or behind a load balancer without sticky sessions, takes the
+// session over here; answers and cancellations reach the replica running their call through the relay.
 // Every request is checked in the same order: Host/Origin (403), method (405), workspace and API key (401), body size
 // (413), rate limit (429); then it reaches the session's MCP server.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { InitializeRequestSchema, type InitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { limitCeilings } from "../sandbox/limits";
-import type { McpBackend, McpWorkspace, SharedRateLimiter } from "./backend";
+import type { McpBackend, McpWorkspace, SessionStore, SharedRateLimiter } from "./backend";
 import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
 import { CallRelay, type CallOwner } from "./relay";
+import { adoptSession } from "./session-adoption";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 
@@ -40,10 +45,22 @@ interface Session {
   id: string;
   workspaceId: string;
   principalId: string;
+  /** The session's calls, for the relay. */
+  owner: CallOwner;
   server: Server;
   transport: StreamableHTTPServerTransport;
   lastSeen: number;
+  /** Whether the session is in storage, where any replica can take it over. */
+  stored: boolean;
+  /** When this process last told storage the session is in use. */
+  touchedAt: number;
 }
+
+/** What a client's initialize may hold for it to be stored (above this, the session lives in one process only). */
+const MAX_STORED_CLIENT_CHARS = 32 * 1024;
+/** Ours are UUIDs: a longer Mcp-Session-Id is not looked up in storage. */
+const MAX_SESSION_ID_CHARS = 128;
+const SESSION_NOT_FOUND = "Session not found: it expired or belongs to another client. Initialize a new one.";
 
 const AUTH_REALM = 'Bearer realm="toolflow"';
 
@@ -58,6 +75,11 @@ export class McpEndpoint {
   readonly catalog: ToolCatalog;
   private readonly access: AccessCache;
   private readonly sessions = new Map<string, Session>();
+  /** Take-overs under way, so that concurrent requests for one session (a POST and its GET stream) share one. */
+  private readonly adopting = new Map<string, Promise<Session | undefined>>();
+  private readonly idleMs: number;
+  /** How often a session's use is written to storage (its `lastSeenAt`), at most. */
+  private readonly touchEveryMs: number;
   private readonly limiters = new Map<number, SharedRateLimiter>();
   private readonly hosts: Set<string>;
   private readonly origins: Set<string>;
@@ -66,7 +88,7 @@ export class McpEndpoint {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: Array<() => void> = [];
   private readonly verifier?: OAuthVerifier;
-  /** Brings answers and cancellations to the call they are for, on this replica or another (stateless mode). */
+  /** Brings answers and cancellations to the call they are for, on this replica or another. */
   readonly relay: CallRelay;
 
   constructor(private readonly options: McpEndpointOptions) {
@@ -77,6 +99,8 @@ export class McpEndpoint {
     this.mode = options.mode ?? "stateful";
     this.relay = new CallRelay(options.backend.relay);
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.idleMs = options.sessionIdleMs ?? 30 * 60_000;
+    this.touchEveryMs = Math.min(60_000, this.idleMs / 2);
     const { oauthKeys, checkGrant } = options.backend;
     if (options.oauth && oauthKeys && checkGrant) this.verifier = new OAuthVerifier({ oauthKeys: () => oauthKeys.call(options.backend) }, options.oauth);
     // A change made in this process reaches its sessions at once; other processes' changes by polling.
@@ -193,14 +217,16 @@ export class McpEndpoint {
     }
   }
 
-  private newServer(workspace: McpWorkspace, relay?: CallOwner): Server {
+  private newServer(workspace: McpWorkspace, owner: CallOwner): Server {
     return createToolServer({
       workspace,
       catalog: this.catalog,
       backend: this.options.backend,
       interactive: true,
       version: this.options.version,
-      ...(relay ? { relay: { relay: this.relay, owner: relay } } : {}),
+      relay: { relay: this.relay, owner },
+      // Only a stateless server has not heard the client's initialize.
+      assumeCapabilities: this.mode === "stateless",
     });
   }
 
@@ -224,31 +250,136 @@ export class McpEndpoint {
   private async handleStateful(workspace: McpWorkspace, principalId: string, req: IncomingMessage, res: ServerResponse, body: unknown) {
     const sessionId = req.headers["mcp-session-id"];
     if (typeof sessionId === "string") {
-      const session = this.sessions.get(sessionId);
-      // A session belongs to the workspace and the key or grant that opened it.
-      if (!session || session.workspaceId !== workspace.id || session.principalId !== principalId) {
-        throw new HttpFailure(404, "Session not found: it expired or belongs to another client. Initialize a new one.", {}, -32001);
-      }
+      const session = await this.findSession(sessionId, workspace, principalId);
+      if (!session) throw new HttpFailure(404, SESSION_NOT_FOUND, {}, -32001);
       session.lastSeen = Date.now();
+      // Answers to the server's questions and cancellations go to the call they are for, which may run on another
+      // replica that serves this session too (and the SDK would drop an answer to a request it did not send).
+      if (await this.relay.route(session.owner, body)) {
+        res.writeHead(202).end();
+        return;
+      }
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
       throw new HttpFailure(400, "Bad request: no Mcp-Session-Id header; start with an initialize request.");
     }
-    const server = this.newServer(workspace);
+    const id = randomUUID();
+    const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
+    const server = this.newServer(workspace, owner);
+    const transport = this.sessionTransport(id, async () => {
+      const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, stored: false }, Date.now());
+      // Stored before the client hears of the session, so its next request may reach any replica.
+      session.stored = await this.storeSession(session, body);
+    });
+    await server.connect(transport);
+    this.relay.attach(transport, owner);
+    await transport.handleRequest(req, res, body);
+  }
+
+  /** A transport for session `id`; its close drops the session from this process (storage keeps it for others). */
+  private sessionTransport(id: string, onInitialized?: () => Promise<void>): StreamableHTTPServerTransport {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        this.sessions.set(id, { id, workspaceId: workspace.id, principalId, server, transport, lastSeen: Date.now() });
-        // Make sure this workspace's catalog is loaded, so the poller has a revision to compare against.
-        void this.catalog.tools(workspace.id).catch(() => undefined);
+      sessionIdGenerator: () => id,
+      ...(onInitialized ? { onsessioninitialized: onInitialized } : {}),
+      // The client ended the session (DELETE): no replica may take it over again.
+      onsessionclosed: async () => {
+        await this.options.backend.sessions?.remove(id).catch((error: unknown) => console.error(`MCP: could not delete ended session ${id}:`, error));
       },
     });
     transport.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (this.sessions.get(id)?.transport === transport) this.sessions.delete(id);
     };
-    await server.connect(transport);
-    await transport.handleRequest(req, res, body);
+    return transport;
+  }
+
+  private register(fields: Omit<Session, "lastSeen" | "touchedAt">, touchedAt: number): Session {
+    const session: Session = { ...fields, lastSeen: Date.now(), touchedAt };
+    this.sessions.set(session.id, session);
+    // Make sure this workspace's catalog is loaded, so the poller has a revision to compare against.
+    void this.catalog.tools(session.workspaceId).catch(() => undefined);
+    return session;
+  }
+
+  /** Stores what the initialize request said; false when the session stays in this process only. */
+  private async storeSession(session: Session, body: unknown): Promise<boolean> {
+    const store = this.options.backend.sessions;
+    if (!store) return false;
+    const request = (Array.isArray(body) ? body : [body]).find((m) => InitializeRequestSchema.safeParse(m).success) as InitializeRequest | undefined;
+    if (!request) return false;
+    // The client's own values, unknown fields included, so the replay elsewhere tells the server exactly the same.
+    const { protocolVersion, capabilities, clientInfo } = request.params;
+    if (JSON.stringify([capabilities, clientInfo]).length > MAX_STORED_CLIENT_CHARS) {
+      console.warn(`MCP: session ${session.id} is not stored (its client data is over ${MAX_STORED_CLIENT_CHARS} characters); only this process can serve it`);
+      return false;
+    }
+    try {
+      await store.save({ id: session.id, workspaceId: session.workspaceId, principalId: session.principalId, protocolVersion, clientInfo, clientCapabilities: capabilities });
+      return true;
+    } catch (error) {
+      console.error(`MCP: could not store session ${session.id}; only this process can serve it:`, error);
+      return false;
+    }
+  }
+
+  /** The session in memory or taken over from storage, when it belongs to this workspace and principal. */
+  private async findSession(id: string, workspace: McpWorkspace, principalId: string): Promise<Session | undefined> {
+    const session = this.sessions.get(id) ?? (await this.adopt(id, workspace, principalId));
+    // A session belongs to the workspace and the key or grant that opened it.
+    if (!session || session.workspaceId !== workspace.id || session.principalId !== principalId) return undefined;
+    return (await this.stillStored(session)) ? session : undefined;
+  }
+
+  private adopt(id: string, workspace: McpWorkspace, principalId: string): Promise<Session | undefined> {
+    const store = this.options.backend.sessions;
+    if (!store || id.length > MAX_SESSION_ID_CHARS) return Promise.resolve(undefined);
+    const key = `${workspace.id}\u0000${principalId}\u0000${id}`;
+    let adoption = this.adopting.get(key);
+    if (!adoption) {
+      adoption = this.takeOver(store, id, workspace, principalId).finally(() => this.adopting.delete(key));
+      this.adopting.set(key, adoption);
+    }
+    return adoption;
+  }
+
+  /** Re-creates a stored session here, as if its initialize request had reached this process. */
+  private async takeOver(store: SessionStore, id: string, workspace: McpWorkspace, principalId: string): Promise<Session | undefined> {
+    const saved = await store.find(id);
+    // Checked before anything is built: a session id is of no use with another key, or on another workspace.
+    if (!saved || saved.workspaceId !== workspace.id || saved.principalId !== principalId) return undefined;
+    const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
+    const server = this.newServer(workspace, owner);
+    const transport = this.sessionTransport(id);
+    try {
+      await adoptSession(server, transport, saved);
+    } catch (error) {
+      console.error(`MCP: could not take over session ${id}; its client must initialize a new one:`, error);
+      await server.close().catch(() => undefined);
+      return undefined;
+    }
+    this.relay.attach(transport, owner);
+    // Not touched yet: its first request here records the use.
+    return this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, stored: true }, 0);
+  }
+
+  /**
+   * Records the session's use in storage, at most once per `touchEveryMs`. False when its row is gone (the client
+   * ended it through another replica, or it was swept): this process's copy is closed too.
+   */
+  private async stillStored(session: Session): Promise<boolean> {
+    const store = this.options.backend.sessions;
+    if (!store || !session.stored || Date.now() - session.touchedAt < this.touchEveryMs) return true;
+    session.touchedAt = Date.now();
+    let present: boolean;
+    try {
+      present = await store.touch(session.id);
+    } catch (error) {
+      // Storage trouble does not end a session that works here.
+      console.error(`MCP: could not record the use of session ${session.id}:`, error);
+      return true;
+    }
+    if (!present) void session.transport.close();
+    return present;
   }
 
   private async checkWorkspace(workspaceId: string): Promise<void> {
@@ -271,10 +402,14 @@ export class McpEndpoint {
   }
 
   private closeIdleSessions(): void {
-    const cutoff = Date.now() - (this.options.sessionIdleMs ?? 30 * 60_000);
+    const cutoff = Date.now() - this.idleMs;
     for (const session of this.sessions.values()) {
       if (session.lastSeen < cutoff) void session.transport.close();
     }
+    // Stored sessions go once no replica has used them for as long (their lastSeenAt lags by up to touchEveryMs).
+    void this.options.backend.sessions
+      ?.removeIdle(new Date(cutoff - this.touchEveryMs))
+      .catch((error: unknown) => console.error("MCP: could not delete idle sessions:", error));
   }
 
   get openSessions(): number {

@@ -1,12 +1,14 @@
-// Routes what a client sends about a call to the process running it, for replicas without sticky sessions
-// (stateless mode): the answer to an elicitation or sampling request, and `notifications/cancelled`.
+// Routes what a client sends about a call to the process running it, for replicas without sticky sessions: the
+// answer to an elicitation or sampling request, and `notifications/cancelled`.
 //
 // In stateless mode every POST meets a fresh MCP server, so the client's answer to a server→client request arrives
-// where nothing waits for it, possibly on another replica. The relay gives every server→client request an id that
-// names this replica (`<replica>.<n>`; the SDK's own ids restart at 0 in every server), keeps the pending ones, and
-// delivers an answer locally or through the bus to the replica the id names. Cancellations name the client's own
+// where nothing waits for it, possibly on another replica. A stateful session may be served by several replicas at
+// once (each takes it over from the database when a request for it arrives), so the same holds there. The relay gives
+// every server→client request an id that names this replica (`<replica>.<n>`; the SDK's own ids restart at 0 in every
+// server), keeps the pending ones, and delivers an answer locally or through the bus to the replica the id names. Cancellations name the client's own
 // request id, so they go to every replica, and each aborts the call it runs for that principal and id.
-// Everything stays scoped to the workspace and the principal (API key or OAuth grant) that made the call.
+// Everything stays scoped to the workspace and the principal (API key or OAuth grant) that made the call, and for a
+// stateful session to that session too (request ids are the client's own, so two sessions of one key reuse them).
 import { randomBytes } from "node:crypto";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResponse, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -15,6 +17,8 @@ import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSON
 export interface CallOwner {
   workspaceId: string;
   principalId: string;
+  /** The stateful session the call belongs to; absent in stateless mode. */
+  sessionId?: string;
 }
 
 type RelayId = string;
@@ -35,7 +39,12 @@ interface Pending extends CallOwner {
   transport: Transport;
 }
 
-const ownerKey = (owner: CallOwner, requestId: string | number) => `${owner.workspaceId}\u0000${owner.principalId}\u0000${typeof requestId}:${requestId}`;
+const ownerKey = (owner: CallOwner, requestId: string | number) =>
+  `${owner.workspaceId}\u0000${owner.principalId}\u0000${owner.sessionId ?? ""}\u0000${typeof requestId}:${requestId}`;
+
+const sessionKey = (owner: CallOwner) => `${owner.workspaceId}\u0000${owner.principalId}\u0000${owner.sessionId}`;
+
+const sameOwner = (a: CallOwner, b: CallOwner) => a.workspaceId === b.workspaceId && a.principalId === b.principalId && (a.sessionId ?? "") === (b.sessionId ?? "");
 
 export class CallRelay {
   /** Names this process in relay ids; random, so a restarted replica never takes answers meant for its past self. */
@@ -43,6 +52,11 @@ export class CallRelay {
   private seq = 0;
   private readonly pending = new Map<RelayId, Pending>();
   private readonly calls = new Map<string, Set<(reason: string) => void>>();
+  /**
+   * The transports of stateful sessions on this replica: a cancellation for the session is handed to its SDK server
+   * too, which then sends no response to the cancelled request (as the SDK does when it sees the cancellation itself).
+   */
+  private readonly sessions = new Map<string, Set<Transport>>();
   private readonly off: (() => void) | undefined;
 
   constructor(private readonly bus?: RelayBus) {
@@ -63,9 +77,18 @@ export class CallRelay {
       mine.add(relayId);
       return send({ ...message, id: relayId }, options);
     };
+    const key = owner.sessionId === undefined ? undefined : sessionKey(owner);
+    if (key) {
+      let set = this.sessions.get(key);
+      if (!set) this.sessions.set(key, (set = new Set()));
+      set.add(transport);
+    }
     const detach = () => {
       for (const id of mine) this.pending.delete(id);
       mine.clear();
+      const set = key ? this.sessions.get(key) : undefined;
+      set?.delete(transport);
+      if (key && set && !set.size) this.sessions.delete(key);
     };
     const onclose = transport.onclose;
     transport.onclose = () => {
@@ -131,7 +154,7 @@ export class CallRelay {
   private deliver(message: Extract<RelayMessage, { kind: "answer" }>): void {
     const id = message.message.id;
     const pending = typeof id === "string" ? this.pending.get(id) : undefined;
-    if (!pending || pending.workspaceId !== message.workspaceId || pending.principalId !== message.principalId) return;
+    if (!pending || !sameOwner(pending, message)) return;
     this.pending.delete(id as string);
     pending.transport.onmessage?.({ ...message.message, id: pending.originalId } as JSONRPCMessage);
   }
@@ -139,12 +162,16 @@ export class CallRelay {
   private cancelLocal(message: Extract<RelayMessage, { kind: "cancel" }>): void {
     const aborts = this.calls.get(ownerKey(message, message.requestId));
     for (const abort of aborts ?? []) abort(message.reason ?? "cancelled by the client");
+    if (message.sessionId === undefined) return;
+    const params = { requestId: message.requestId, ...(message.reason !== undefined ? { reason: message.reason } : {}) };
+    for (const transport of this.sessions.get(sessionKey(message)) ?? []) transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params });
   }
 
   close(): void {
     this.off?.();
     this.pending.clear();
     this.calls.clear();
+    this.sessions.clear();
   }
 }
 

@@ -47,11 +47,17 @@ export interface ToolServerOptions {
   /** Server→client requests (elicitation, sampling) need a session, or the relay, to route the answer back. */
   interactive: boolean;
   /**
-   * Stateless mode: answers and cancellations reach this call through the relay, wherever they arrive. No initialize
-   * reaches a stateless server, so the client's capabilities are unknown: it is asked, and one without the feature
-   * answers with an error that the node reports.
+   * Answers and cancellations reach this server's calls through the relay, wherever they arrive (stateless mode, and
+   * stateful sessions that several replicas serve): calls are tracked for `notifications/cancelled` by the relay,
+   * which takes those messages before the session's transport sees them.
    */
   relay?: { relay: CallRelay; owner: CallOwner };
+  /**
+   * Stateless mode: no initialize reaches the server, so the client's capabilities are unknown. With this set it is
+   * asked for elicitation and sampling anyway, and one without the feature answers with an error that the node
+   * reports. Stateful sessions use the capabilities the client declared.
+   */
+  assumeCapabilities?: boolean;
   pageSize?: number;
   version?: string;
 }
@@ -132,7 +138,8 @@ export function createToolServer(options: ToolServerOptions): Server {
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
     let secrets: Awaited<ReturnType<McpBackend["secrets"]>> | undefined;
-    // In stateless mode the client's notifications/cancelled may reach another replica: the relay brings it here.
+    // The client's notifications/cancelled may reach another replica, and the relay takes it before the SDK would
+    // see it even here: the relay brings it to this call.
     let signal = extra.signal;
     let untrack: (() => void) | undefined;
     if (options.relay) {
@@ -153,6 +160,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       const outcome = await runWorkflow({
         compiled: tool.runnable,
         input: args.value,
+        argumentsChecked: true,
         workspaceId: workspace.id,
         limits: workspace.limits,
         policy: workspace.policy,
@@ -190,7 +198,7 @@ export function createToolServer(options: ToolServerOptions): Server {
     client: CallerChannel["client"],
     signal: AbortSignal,
   ): CallerChannel {
-    const clientCaps = options.relay ? { elicitation: {}, sampling: {} } : server.getClientCapabilities();
+    const clientCaps = options.assumeCapabilities ? { elicitation: {}, sampling: {} } : server.getClientCapabilities();
     const progressToken = request.params._meta?.progressToken;
     return {
       client,

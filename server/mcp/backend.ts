@@ -13,6 +13,7 @@ import { resolveSecrets } from "../services/secrets";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
+import { sessionStore } from "./sessions";
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
   const inserter = createRunInserter(target);
@@ -28,6 +29,8 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   return {
     ...(relay ? { relay } : {}),
     ...(shared ? { rateLimiter: (perMinute: number) => postgresRateLimiter(shared, perMinute) } : {}),
+    // On SQLite too: a restarted process takes its sessions back.
+    sessions: sessionStore(db),
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
       if (!row) return null;
