@@ -1,6 +1,7 @@
 // I/O-bound calls of one workspace at once (issue 13): a published workflow whose `http` node calls a loopback
 // upstream that answers after 200 ms, as a CRM or ticketing API would, called by 1, 16 and 64 SDK clients at once;
-// then the same while another workspace's callers spin the CPU. The ideal is `callers / 0.2 s` calls per second.
+// then the same while another workspace's callers spin the CPU, and while the same workspace's do (its calls then
+// wait for a compute slot, at most until a spinner's 5 s time limit). The ideal is `callers / 0.2 s` calls per second.
 // One `start:runtime` server process per tree; the upstream and the clients live in this process.
 //
 //   node --no-node-snapshot --import tsx bench/io-concurrency.ts                 this tree
@@ -22,6 +23,8 @@ const UPSTREAM_MS = 200;
 const CALLERS = (process.env.BENCH_IO_CALLERS ?? "1,16,64").split(",").map(Number);
 const MEASURE_MS = Number(process.env.BENCH_IO_MS ?? 5_000);
 const SPIN_TIMEOUT_MS = 2_000;
+/** The I/O workspace's time limit, which its own spinners (the "same" rows) run into. */
+const IO_TIMEOUT_MS = 5_000;
 
 interface Seeded {
   ioKey: string;
@@ -44,7 +47,7 @@ async function seed(root: string, dataDir: string, upstream: string): Promise<Se
   const db = getDb();
   const user = await db.user.create({ data: { id: "bench-user", email: "bench@example.test", name: "Bench" } });
   const io = await createWorkspace(db, user.id, { name: "IO", slug: "io-bench" });
-  await db.workspace.update({ where: { id: io.id }, data: { limits: { rateLimitPerMinute: 100_000, allowHosts: ["127.0.0.1"] } } });
+  await db.workspace.update({ where: { id: io.id }, data: { limits: { rateLimitPerMinute: 100_000, allowHosts: ["127.0.0.1"], limits: { timeoutMs: IO_TIMEOUT_MS } } } });
   await importWorkflow(db, io.id, user.id, {
     format: "toolflow.workflow/v1",
     name: "crm_lookup",
@@ -63,7 +66,7 @@ async function seed(root: string, dataDir: string, upstream: string): Promise<Se
 
   const spin = await createWorkspace(db, user.id, { name: "Spin", slug: "spin" });
   await db.workspace.update({ where: { id: spin.id }, data: { limits: { rateLimitPerMinute: 100_000, limits: { timeoutMs: SPIN_TIMEOUT_MS } } } });
-  await importWorkflow(db, spin.id, user.id, {
+  const spinDoc = {
     format: "toolflow.workflow/v1",
     name: "spin",
     description: "Computes until its time limit.",
@@ -76,8 +79,12 @@ async function seed(root: string, dataDir: string, upstream: string): Promise<Se
       { from: "input", to: "loop" },
       { from: "loop", to: "out" },
     ],
-  });
-  await publishWorkflow(db, spin.id, user.id, "spin", { note: "bench" });
+  };
+  // In the spinning workspace, and in the I/O workspace itself (its calls waiting behind its own spinners).
+  for (const ws of [spin, io]) {
+    await importWorkflow(db, ws.id, user.id, spinDoc);
+    await publishWorkflow(db, ws.id, user.id, "spin", { note: "bench" });
+  }
   return { ioKey: (await createApiKey(db, io.id, user.id, { name: "io" })).key, spinKey: (await createApiKey(db, spin.id, user.id, { name: "spin" })).key };
 }
 
@@ -85,7 +92,8 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 export interface IoMeasurement {
   callers: number;
-  spinning: boolean;
+  /** Calls spinning the CPU meanwhile: none, in another workspace, or in the same one. */
+  spinning: "no" | "other" | "same";
   calls: number;
   failed: number;
   callsPerSecond: number;
@@ -108,7 +116,7 @@ async function lookup(client: Client, id: number): Promise<void> {
   if (r.isError || (r.structuredContent as { id?: string } | undefined)?.id !== String(id)) throw new Error(`unexpected result ${JSON.stringify(r).slice(0, 300)}`);
 }
 
-async function measure(pid: number, clients: Client[], spinning: boolean): Promise<IoMeasurement> {
+async function measure(pid: number, clients: Client[], spinning: IoMeasurement["spinning"]): Promise<IoMeasurement> {
   await Promise.all(clients.map((c, i) => lookup(c, i))); // warm-up: every client's session and an isolate each
   const latencies: number[] = [];
   let failed = 0;
@@ -193,22 +201,26 @@ async function benchTree(label: string, root: string, upstream: string): Promise
     const runs: IoMeasurement[] = [];
     const max = Math.max(...CALLERS);
     const clients = await Promise.all(Array.from({ length: max }, () => connect("io-bench", keys.ioKey)));
-    for (const callers of CALLERS) runs.push(await measure(server.pid!, clients.slice(0, callers), false));
+    for (const callers of CALLERS) runs.push(await measure(server.pid!, clients.slice(0, callers), "no"));
 
-    // Two callers of another workspace keep its calls spinning until their time limit, back to back.
-    const spinners = await Promise.all([0, 1].map(() => connect("spin", keys.spinKey)));
-    let stop = false;
+    // Two callers keep calls spinning until their time limit, back to back: in another workspace, then in the same one
+    // (whose compute slots they then hold: its I/O calls wait for a slot at most until a spinner's time limit).
     let spinCalls = 0;
-    const spinning = spinners.map(async (c) => {
-      while (!stop) {
-        await c.callTool({ name: "spin", arguments: {} }, undefined, { timeout: 120_000 }).catch(() => undefined);
-        spinCalls++;
-      }
-    });
-    for (const callers of CALLERS) runs.push(await measure(server.pid!, clients.slice(0, callers), true));
-    stop = true;
-    await Promise.all(spinning);
-    await Promise.all([...clients, ...spinners].map((c) => c.close()));
+    for (const [where, slug, key] of [["other", "spin", keys.spinKey], ["same", "io-bench", keys.ioKey]] as const) {
+      const spinners = await Promise.all([0, 1].map(() => connect(slug, key)));
+      let stop = false;
+      const spinning = spinners.map(async (c) => {
+        while (!stop) {
+          await c.callTool({ name: "spin", arguments: {} }, undefined, { timeout: 120_000 }).catch(() => undefined);
+          spinCalls++;
+        }
+      });
+      for (const callers of where === "same" ? [Math.min(16, max)] : CALLERS) runs.push(await measure(server.pid!, clients.slice(0, callers), where));
+      stop = true;
+      await Promise.all(spinning);
+      await Promise.all(spinners.map((c) => c.close()));
+    }
+    await Promise.all(clients.map((c) => c.close()));
     return { tree: label, runs, spinCalls };
   } finally {
     if (server && server.exitCode === null) await new Promise((done) => (server!.once("exit", done), server!.kill("SIGTERM")));
@@ -243,7 +255,7 @@ export async function benchIoConcurrency(before?: string, report: (line: string)
     report(row(["tree", "callers", "spinner", "calls/s", "of ideal", "p50 ms", "p99 ms", "failed", "CPU ms/call"]));
     for (const [label, root] of trees) {
       const r = await benchTree(label, root(), upstream.url);
-      for (const m of r.runs) report(row([label, String(m.callers), m.spinning ? "yes" : "no", m.callsPerSecond, m.ofIdeal, m.p50Ms, m.p99Ms, String(m.failed), m.serverCpuMsPerCall]));
+      for (const m of r.runs) report(row([label, String(m.callers), m.spinning, m.callsPerSecond, m.ofIdeal, m.p50Ms, m.p99Ms, String(m.failed), m.serverCpuMsPerCall]));
       results.push(r);
     }
   } finally {

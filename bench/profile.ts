@@ -5,7 +5,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { SourceMap } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { callAddTax, connectClient, freePort } from "./mcp-client";
 
 const root = resolve(import.meta.dirname, "..");
@@ -13,8 +14,24 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
+}
+
+/** The source file a frame of the built server (dist/, linked source maps) came from, so it is categorised by it. */
+function sourceOf(frame: ProfileNode["callFrame"], maps: Map<string, SourceMap | null>): string {
+  if (!frame.url.includes("/dist/")) return frame.url;
+  let map = maps.get(frame.url);
+  if (map === undefined) {
+    try {
+      map = new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(frame.url)}.map`, "utf8")));
+    } catch {
+      map = null;
+    }
+    maps.set(frame.url, map);
+  }
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string } | undefined;
+  return entry?.originalSource ?? frame.url;
 }
 
 /** What a frame's self time counts as; first match wins, so specific rules come first. */
@@ -37,17 +54,52 @@ const CATEGORIES: Array<[string, (url: string, fn: string) => boolean]> = [
 
 export function breakdown(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): Array<{ category: string; ms: number; share: number }> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const maps = new Map<string, SourceMap | null>();
   const totals = new Map<string, number>();
   let all = 0;
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)!.callFrame;
     const dt = profile.timeDeltas[i] ?? 0;
-    const category = CATEGORIES.find(([, match]) => match(frame.url, frame.functionName))![0];
+    const url = sourceOf(frame, maps);
+    const category = CATEGORIES.find(([, match]) => match(url, frame.functionName))![0];
     totals.set(category, (totals.get(category) ?? 0) + dt);
     all += dt;
   });
   const busy = all - (totals.get(CATEGORIES[0]![0]) ?? 0);
   return CATEGORIES.map(([category]) => ({ category, ms: (totals.get(category) ?? 0) / 1000, share: category === CATEGORIES[0]![0] ? NaN : (totals.get(category) ?? 0) / busy })).filter((r) => r.ms > 0);
+}
+
+/** Profiles the bare SDK server (bench/bare-server.ts, bundled the same way) for the same calls, as the baseline. */
+async function profileBare(profileDir: string): Promise<{ wall: number; file: string }> {
+  const { build } = await import("esbuild");
+  const entry = join(root, "dist", "bench", "bare-server.mjs");
+  await build({ entryPoints: [join(root, "bench/bare-server.ts")], outfile: entry, bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: "linked", logLevel: "warning" });
+  const port = await freePort();
+  const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  let log = "";
+  server.stdout!.on("data", (c: Buffer) => (log += c));
+  while (!log.includes("ready on")) {
+    if (server.exitCode !== null) throw new Error(`bare server exited:\n${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const client = await connectClient(`http://127.0.0.1:${port}/mcp`, {});
+  for (let i = 0; i < 300; i++) await callAddTax(client);
+  const t0 = performance.now();
+  for (let i = 0; i < CALLS; i++) await callAddTax(client);
+  const wall = performance.now() - t0;
+  await client.close();
+  await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
+  return { wall, file: readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)! };
+}
+
+function print(title: string, rows: ReturnType<typeof breakdown>, calls: number): void {
+  const busyMs = rows.filter((r) => !Number.isNaN(r.share)).reduce((sum, r) => sum + r.ms, 0);
+  console.log(title);
+  for (const r of rows) {
+    const perCall = Number.isNaN(r.share) ? "" : `${((r.ms * 1000) / calls).toFixed(0).padStart(6)} µs/call ${(r.share * 100).toFixed(1).padStart(5)} %`;
+    console.log(`  ${r.category.padEnd(62)} ${r.ms.toFixed(0).padStart(7)} ms ${perCall}`);
+  }
+  console.log(`  busy ${busyMs.toFixed(0)} ms, ${((busyMs * 1000) / calls).toFixed(0)} µs per call (start-up included)`);
 }
 
 async function main() {
@@ -82,11 +134,11 @@ async function main() {
     await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
     // The main thread's profile (thread 0): a loader's worker thread writes one of its own.
     const file = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)!;
-    const rows = breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8")));
-    const busyMs = rows.filter((r) => !Number.isNaN(r.share)).reduce((s, r) => s + r.ms, 0);
-    console.log(`${CALLS + 300} warm add_tax calls (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call); server main thread, whole run including start-up:`);
-    for (const r of rows) console.log(`${r.category.padEnd(62)} ${r.ms.toFixed(0).padStart(7)} ms ${Number.isNaN(r.share) ? "" : `${(r.share * 100).toFixed(1).padStart(5)} %`}`);
-    console.log(`busy ${busyMs.toFixed(0)} ms${process.env.BENCH_PROFILE_KEEP ? `; profile kept in ${profileDir}/${file}` : ""}`);
+    const calls = CALLS + 300;
+    print(`Toolflow runtime, ${calls} warm add_tax calls (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call), server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8"))), calls);
+    const bare = await profileBare(profileDir);
+    print(`bare MCP SDK server, the same calls (${(bare.wall / CALLS).toFixed(3)} ms wall per call):`, breakdown(JSON.parse(readFileSync(join(profileDir, bare.file), "utf8"))), calls);
+    if (process.env.BENCH_PROFILE_KEEP) console.log(`profiles kept in ${profileDir}: ${file}, ${bare.file}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
