@@ -107,7 +107,7 @@ export function compileWorkflow(input: Workflow | unknown): CompiledWorkflow {
     nodeSources.join("\n"),
     `}, levels: {${levelSources.join(", ")}} };`,
     REUSABLE_PROGRAM_MARKER,
-    `return function (argsJson, ctxJson, host) { return __tf.main(__tf_graph, argsJson, ctxJson, host); };`,
+    `return function (argsJson, ctxJson, host, announce) { return __tf.main(__tf_graph, argsJson, ctxJson, host, announce); };`,
     `})()`,
     ``,
   ].join("\n");

@@ -121,7 +121,9 @@ export const PRELUDE = String.raw`const __tf = (function () {
     try {
       const p = n.params.call(undefined, scope.input, scope.steps, scope.item, scope.index, scope.secrets, scope.run);
       if (state.ctx.trace) entry.params = snapshot(state, p);
-      if (n.announce) state.host.applyIgnored(undefined, ["trace", JSON.stringify(entry)]);
+      // Announcements go to a reference of their own, which never answers: only requests that get an answer can wake
+      // work a program leaves running, so the host watches those alone.
+      if (n.announce) state.announce.applyIgnored(undefined, [JSON.stringify(entry)]);
       const output = await n.exec(p, rt, scope);
       put(scope.steps, id, output === undefined ? null : output);
       entry.status = "ok";
@@ -174,9 +176,9 @@ export const PRELUDE = String.raw`const __tf = (function () {
     return Promise.all(all);
   }
 
-  async function main(graph, argsJson, ctxJson, host) {
+  async function main(graph, argsJson, ctxJson, host, announce) {
     const ctx = JSON.parse(ctxJson);
-    const state = { host: host, ctx: ctx, result: undefined, iterations: 0, trace: [], seq: 0, pending: 0, ended: false };
+    const state = { host: host, announce: announce, ctx: ctx, result: undefined, iterations: 0, trace: [], seq: 0, pending: 0, ended: false };
     const scope = { input: JSON.parse(argsJson), steps: {}, item: undefined, index: undefined, secrets: ctx.secrets || {}, run: ctx.run };
     let outcome;
     try {

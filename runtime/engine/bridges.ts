@@ -22,6 +22,8 @@ export interface ProgramFrame {
   finished: boolean;
   /** Host requests of this program still being answered; left over when the program returns, they poison the isolate. */
   pending: number;
+  /** Set the moment the program's result reaches the host: a request after it comes from work it left running. */
+  returned?: boolean;
   /** Runs a called workflow in the same isolate (new context) and returns the call node's output. */
   runNested(compiled: RunnableWorkflow, args: unknown, chain: string[]): Promise<unknown>;
 }
@@ -77,6 +79,13 @@ const WAITING_OPS = new Set(["http", "sql", "wait", "elicit", "sample"]);
 /** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
 /** Characters of log messages one call may keep in its record (and send to the caller). */
 export const LOG_BUDGET_CHARS = 1_000_000;
+
+/** Where a program's node announcements go (prelude 2): the trace of a run that is killed says which node ran. */
+export function createAnnounceSink(state: CallState, frame: ProgramFrame) {
+  return (payloadJson: unknown): void => {
+    if (!frame.finished) recordAnnounced(state, frame, payloadJson);
+  };
+}
 
 export function createDispatcher(state: CallState, frame: ProgramFrame) {
   const { options, limits } = state;
@@ -187,6 +196,8 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
   };
 
   return async function dispatch(op: unknown, payloadJson: unknown): Promise<string> {
+    // The answer would wake that work again, possibly during the next call in this isolate.
+    if (frame.returned) state.handle.taint();
     frame.pending++;
     try {
       if (op === "trace") {

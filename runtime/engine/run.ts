@@ -8,7 +8,7 @@ import { SandboxManager, SandboxCancelled, sandboxOptionsFromEnv } from "../sand
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
 import { checkArguments } from "./arguments";
-import { createDispatcher, type ProgramFrame } from "./bridges";
+import { createAnnounceSink, createDispatcher, type ProgramFrame } from "./bridges";
 import { secretMaskers, setFatal, type CallState } from "./state";
 import {
   CallToolResultSchema,
@@ -155,7 +155,9 @@ async function runProgram(state: CallState, compiled: RunnableWorkflow, input: u
   });
   let output;
   try {
-    output = await executeProgram(state.handle, { code: compiled.program, key: compiled.meta.programHash }, JSON.stringify(input ?? {}), ctxJson, createDispatcher(state, frame));
+    output = await executeProgram(state.handle, { code: compiled.program, key: compiled.meta.programHash }, JSON.stringify(input ?? {}), ctxJson, createDispatcher(state, frame), createAnnounceSink(state, frame), () => {
+      frame.returned = true;
+    });
   } finally {
     frame.finished = true;
     // Host calls the program started but did not wait for would be answered into the next call's run on this isolate.
@@ -283,7 +285,9 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     options.signal?.removeEventListener("abort", onAbort);
     // A shared reason: aborting without one builds a DOMException (and its stack) on every call.
     state.abort.abort(CALL_ENDED);
-    pool.release(lease, handle.disposed || state.fatal !== undefined);
+    // Awaited (a fraction of a millisecond): the isolate is settled (pool.ts) and idle again when the call returns, so
+    // the caller's next call finds it rather than making another.
+    await pool.release(lease, handle.disposed || state.fatal !== undefined);
   }
 
   if (crash !== undefined && !state.fatal && handle.disposed && !handle.killedFor) {

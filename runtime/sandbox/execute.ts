@@ -13,6 +13,8 @@ export const REUSABLE_PROGRAM_MARKER = "__tf.seal(__tf_graph);";
 
 /** `(op, json) → json`; must never throw (errors are encoded in the reply). */
 export type HostDispatcher = (op: unknown, payloadJson: unknown) => Promise<string>;
+/** Receives the program's node announcements (prelude 2); never answers. */
+export type AnnounceSink = (payloadJson: unknown) => void;
 
 export interface ProgramOutput {
   /** JSON of the in-sandbox trace `{trace, busy}`. */
@@ -27,9 +29,13 @@ export async function executeProgram(
   argsJson: string,
   ctxJson: string,
   dispatcher: HostDispatcher,
+  announce: AnnounceSink,
+  /** Called the moment the program's result reaches the host (host requests after it are work the program left). */
+  onReturned: () => void = () => {},
 ): Promise<ProgramOutput> {
   const context = await handle.sealedContext();
   const host = new ivm.Reference(dispatcher);
+  const announcements = new ivm.Reference(announce);
   let main: ivm.Reference | undefined;
   let owned = false;
   try {
@@ -37,21 +43,19 @@ export async function executeProgram(
     const reusable = program.code.includes(REUSABLE_PROGRAM_MARKER);
     main = reusable ? handle.cachedMain(program.key) : undefined;
     if (!main) {
-      // The script body only defines functions (no user code runs at top level), so running it synchronously is safe
-      // and saves a thread hop; the run itself happens in `main`, asynchronously, bounded by the engine's wall timer.
-      // Running it makes the program's runtime and graph anew; a program with the marker freezes them, so its main
+      // Asynchronous: a synchronous run would wait for the isolate's lock on the event loop's thread. Running it makes the program's runtime and graph anew; a program with the marker freezes them, so its main
       // is kept for the next call in this context; one without it is made anew every call, as before.
-      main = script.runSync(context, { reference: true, timeout: 5_000 }) as ivm.Reference;
+      main = (await script.run(context, { reference: true, timeout: 5_000 })) as ivm.Reference;
       if (reusable) handle.keepMain(program.key, main);
       else owned = true;
     }
-    const raw = (await main.apply(undefined, [argsJson, ctxJson, host], { result: { promise: true } })) as unknown;
+    const raw = (await main.apply(undefined, [argsJson, ctxJson, host, announcements], { result: { promise: true } }).finally(onReturned)) as unknown;
     if (typeof raw !== "string") throw new Error("the program returned no output");
     const cut = raw.indexOf("\n");
     return { traceJson: raw.slice(0, cut), resultJson: raw.slice(cut + 1) };
   } finally {
     if (owned) main?.release();
     host.release();
-    handle.resetContext();
+    announcements.release();
   }
 }

@@ -13,6 +13,7 @@
 //
 // Memory: the heap limits of all live isolates of the process add up to at most the memory budget; past it, idle
 // isolates (any workspace, oldest first) are disposed, and then calls wait for one to end.
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import ivm from "isolated-vm";
 import { DEFAULT_LIMITS } from "./limits";
@@ -20,6 +21,9 @@ import { SEAL_SOURCE } from "./seal";
 
 /** Calls a sealed context serves before it is replaced (hygiene: the seal does not depend on it). */
 const CALLS_PER_CONTEXT = 10_000;
+/** How long the reset after a call may take; an isolate still busy with what a call left running is disposed. */
+const SETTLE_MS = 250;
+
 
 export interface SandboxOptions {
   /** Calls of one workspace whose code may run at the same time (the rest wait on the host or for a slot). */
@@ -38,6 +42,11 @@ export interface SandboxOptions {
 }
 
 
+/** 128 bits for the sealed context's Math.random. */
+function seed(): number[] {
+  return Array.from(new Uint32Array(randomBytes(16).buffer));
+}
+
 export class SandboxCancelled extends Error {
   constructor() {
     super("cancelled while waiting for a sandbox");
@@ -55,6 +64,10 @@ export class IsolateHandle {
   onDisposed: (() => void) | undefined;
   private context: { context: ivm.Context; reset: ivm.Reference; mains: Map<string, ivm.Reference> } | undefined;
   private contextCalls = 0;
+  /** Set when the program of the call that had this isolate reached the host after returning: never reused. */
+  private tainted = false;
+  /** Heap and external memory right after sealing (bytes). */
+  private sealedHeap = 0;
 
   constructor(
     readonly memoryMb: number,
@@ -94,10 +107,52 @@ export class IsolateHandle {
     }
     this.dropContext();
     const context = await this.isolate.createContext();
-    const reset = (await this.script("toolflow:seal", SEAL_SOURCE)).runSync(context, { reference: true, timeout: 5_000 }) as ivm.Reference;
+    // Asynchronous, as every operation on an isolate here: a synchronous one waits for the isolate's lock on the
+    // event loop's thread, so an isolate kept busy would stall every workspace's calls.
+    const reset = (await (await this.script("toolflow:seal", SEAL_SOURCE)).run(context, { reference: true, timeout: 5_000 })) as ivm.Reference;
+    await reset.apply(undefined, [seed()], { arguments: { copy: true }, timeout: 1_000 });
     this.context = { context, reset, mains: new Map() };
     this.contextCalls = 1;
+    const heap = await this.isolate.getHeapStatistics();
+    this.sealedHeap = heap.used_heap_size + heap.externally_allocated_size;
     return context;
+  }
+
+  /** The program reached the host after it had returned (work it left running): the isolate is not reused. */
+  taint(): void {
+    this.tainted = true;
+  }
+
+  /**
+   * After a call, before the isolate serves another: runs the context's reset (what the call added to the global
+   * object goes, Math.random gets a new seed) queued behind anything the call left for the isolate to do. False when
+   * the isolate must not be reused: the call left it busy (the reset does not come back within SETTLE_MS), the
+   * program reached the host after returning, or the heap stays far above its sealed size (memory pinned for good).
+   * A context that cannot be put back exactly as sealed is dropped; the isolate then gets a new one.
+   */
+  async settle(): Promise<boolean> {
+    if (this.disposed || this.tainted) return false;
+    if (!this.context) return true;
+    const context = this.context;
+    const timer = setTimeout(() => this.dispose(), SETTLE_MS);
+    let clean = false;
+    try {
+      clean = (await context.reset.apply(undefined, [seed()], { arguments: { copy: true }, timeout: 1_000 })) === true;
+      // After every call: memory a call pinned where no later call can reach it (private fields stamped on frozen
+      // objects, Symbol.for keys: the registry is the isolate's) would otherwise make later calls run out of it.
+      if (!this.disposed) {
+        const heap = await this.isolate.getHeapStatistics();
+        const margin = Math.max(16, this.memoryMb / 8) * 1024 * 1024;
+        if (heap.used_heap_size + heap.externally_allocated_size > this.sealedHeap + margin) return false;
+      }
+    } catch {
+      clean = false;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (this.disposed || this.tainted) return false;
+    if (!clean && this.context === context) this.dropContext();
+    return true;
   }
 
   /** The main function of a frozen program (execute.ts) already made in the current sealed context. */
@@ -120,21 +175,6 @@ export class IsolateHandle {
   /** Calls the current sealed context has served (tests read it to see that a context was reused or replaced). */
   get sealedCalls(): number {
     return this.context ? this.contextCalls : 0;
-  }
-
-  /**
-   * After a call: removes what it added to the global object. A context that cannot be put back exactly as sealed is
-   * thrown away (the next call gets a new one).
-   */
-  resetContext(): void {
-    if (!this.context || this.disposed) return;
-    let clean = false;
-    try {
-      clean = this.context.reset.applySync(undefined, [], { timeout: 1_000 }) === true;
-    } catch {
-      clean = false;
-    }
-    if (!clean) this.dropContext();
   }
 
   private dropContext(): void {
@@ -227,6 +267,10 @@ export class WorkspacePool {
   private computing = 0;
   private readonly starting: StartWaiter[] = [];
   private readonly resuming: ResumeWaiter[] = [];
+  /** Isolates given back and being settled before they go idle. */
+  private readonly settling = new Set<IsolateHandle>();
+  private settled: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     readonly workspaceId: string,
@@ -263,9 +307,9 @@ export class WorkspacePool {
     });
   }
 
-  /** Gives the isolate back; a poisoned or disposed one is thrown away. */
-  release(lease: SandboxLease, poisoned: boolean): void {
-    if (lease.released) return;
+  /** Gives the isolate back: settled first (IsolateHandle.settle), then idle; a poisoned or disposed one is thrown away. */
+  release(lease: SandboxLease, poisoned: boolean): Promise<void> {
+    if (lease.released) return Promise.resolve();
     lease.released = true;
     this.leases.delete(lease);
     if (lease.computing) this.computing--;
@@ -274,11 +318,34 @@ export class WorkspacePool {
     if (i >= 0) this.resuming.splice(i, 1)[0]!.resolve();
     const handle = lease.handle;
     handle.lastUsed = Date.now();
+    if (poisoned || handle.disposed) {
+      handle.dispose();
+      this.manager.schedule();
+      return Promise.resolve();
+    }
     // Kept even past `idlePerWorkspace`: under steady load the next call reuses it, where a new isolate (and
     // compiling the program again) would cost far more than the call itself. The sweeper trims a burst's leftovers.
-    if (poisoned || handle.disposed) handle.dispose();
-    else this.idle.push(handle);
-    this.manager.schedule();
+    this.settling.add(handle);
+    this.manager.schedule(); // the call's slot and its room in `concurrentCalls` are free already
+    const settled = handle.settle().then(
+      (reusable) => {
+        this.settling.delete(handle);
+        if (reusable && !this.closed) this.idle.push(handle);
+        else handle.dispose();
+        this.manager.schedule();
+      },
+      () => {
+        this.settling.delete(handle);
+        handle.dispose();
+      },
+    );
+    this.settled = Promise.all([this.settled, settled]).then(() => undefined);
+    return settled;
+  }
+
+  /** Resolves once every isolate given back so far is settled (idle or disposed); for tests. */
+  whenSettled(): Promise<void> {
+    return this.settled;
   }
 
   yieldSlot(lease: SandboxLease): void {
@@ -420,10 +487,12 @@ export class WorkspacePool {
         handle!.dispose();
       }
     }
-    return this.idle.length === 0 && this.leases.size === 0 && this.starting.length === 0 && this.resuming.length === 0;
+    return this.idle.length === 0 && this.leases.size === 0 && this.starting.length === 0 && this.resuming.length === 0 && this.settling.size === 0;
   }
 
   dispose(): void {
+    this.closed = true;
+    for (const handle of this.settling) handle.dispose();
     for (const handle of this.idle.splice(0)) handle.dispose();
     for (const waiter of this.starting.splice(0)) waiter.reject(new SandboxCancelled());
     for (const waiter of this.resuming.splice(0)) waiter.resolve();

@@ -11,9 +11,12 @@
 // deletes what the call added and checks the global is as sealed; if it cannot (a permanent property was added, the
 // prototype changed, extensions were prevented), the host throws the context away. A call's own objects are reachable
 // from nothing shared, so they die with it. The few places V8 keeps state outside objects are removed: RegExp's legacy
-// static properties (the last match), FinalizationRegistry and WeakRef (callbacks that run later). Promise jobs a call
-// leaves running are caught by the engine, which disposes the isolate ("busy", pending host calls), as are calls killed
-// for time, memory or cancellation: a context is only ever reused after a clean finish and a clean reset.
+// static properties (the last match), FinalizationRegistry, WeakRef and Atomics.waitAsync (callbacks that run later),
+// and Math.random's per-context stream (replaced by one the host reseeds every call). The reset runs asynchronously,
+// queued behind whatever the call left for the isolate: an isolate that does not come back quickly, or whose program
+// reached the host after returning, is disposed (pool.ts, IsolateHandle.settle), as are calls killed for time, memory
+// or cancellation and isolates whose heap stays far above its sealed size: a context is only ever reused after a
+// clean finish and a clean reset.
 //
 // Freezing makes a prototype's data properties read-only, and JavaScript then also refuses to *add* a property of that
 // name to an ordinary object inheriting it (`err.message = …`, `obj.toString = …`: the "override mistake"). For the names
@@ -34,10 +37,20 @@ export const SEAL_SOURCE = `(function () {
 delete globalThis.WebAssembly;
 delete ArrayBuffer.prototype.resize;
 if (typeof SharedArrayBuffer !== "undefined") delete SharedArrayBuffer.prototype.grow;
-// Callbacks that V8 runs later, in whatever call is running then.
+// Callbacks that V8 runs later, in whatever call is running then. Atomics.waitAsync also makes V8 post a delayed task,
+// which isolated-vm answers by ending the whole process (std::terminate).
 delete globalThis.FinalizationRegistry;
 delete globalThis.WeakRef;
+delete Atomics.waitAsync;
 for (const key of ${JSON.stringify(REGEXP_LEGACY)}) { try { delete RegExp[key]; } catch (e) {} }
+
+// V8's Math.random keeps one stream per context, which a call could learn from its own draws and so predict a later
+// call's; this one is reseeded by the host (crypto) with every reset. xoshiro128**, 53 bits per number.
+const imul = Math.imul;
+let ra = 1, rb = 2, rc = 3, rd = 4;
+const rotl = (x, k) => (x << k) | (x >>> (32 - k));
+const next = () => { const r = imul(rotl(imul(rb, 5), 7), 9) >>> 0; const t = rb << 9; rc ^= ra; rd ^= rb; rb ^= rc; ra ^= rd; rc ^= t; rd = rotl(rd, 11); return r; };
+Object.defineProperty(Math, "random", { value: function random() { return ((next() >>> 5) * 67108864 + (next() >>> 6)) / 9007199254740992; }, writable: true, configurable: true });
 
 const getProto = Object.getPrototypeOf;
 const hidden = [];
@@ -116,7 +129,8 @@ const sealedProto = getProto(g);
 const ownKeys = Reflect.ownKeys;
 const deleteProperty = Reflect.deleteProperty;
 const isExtensible = Object.isExtensible;
-return function reset() {
+return function reset(seed) {
+  if (seed) { ra = seed[0] | 0; rb = seed[1] | 0; rc = seed[2] | 0; rd = seed[3] | 1; }
   if (!isExtensible(g) || getProto(g) !== sealedProto) return false;
   for (const key of ownKeys(g)) if (!sealedKeys.has(key) && !deleteProperty(g, key)) return false;
   return true;

@@ -141,8 +141,8 @@ describe("the host dispatcher only serves what the workflow declared", () => {
     try {
       expect(a.handle.isolate).not.toBe(b.handle.isolate);
     } finally {
-      sandbox.pool("ws_iso_a").release(a, false);
-      sandbox.pool("ws_iso_b").release(b, false);
+      await sandbox.pool("ws_iso_a").release(a, false);
+      await sandbox.pool("ws_iso_b").release(b, false);
     }
     const a2 = await sandbox.pool("ws_iso_a").acquire(128);
     expect(a2.handle).toBe(a.handle);

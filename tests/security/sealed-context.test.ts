@@ -18,9 +18,10 @@ const value = <T>(r: { result: { structuredContent?: Record<string, unknown> } }
 };
 /** Calls the isolate's current sealed context has served (0: none yet). */
 async function sealedCalls(): Promise<number> {
+  await sandbox.pool(WS).whenSettled();
   const lease = await sandbox.pool(WS).acquire(128);
   const n = lease.handle.sealedCalls;
-  sandbox.pool(WS).release(lease, false);
+  await sandbox.pool(WS).release(lease, false);
   return n;
 }
 
