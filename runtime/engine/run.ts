@@ -259,10 +259,25 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     announced: [],
   };
   const handle = lease.handle;
-  const timer = setTimeout(() => {
+  const onTimeout = () => {
     setFatal(state, { code: "limit", limit: "timeoutMs", message: limitMessage(limits, "timeoutMs") });
     handle.kill("timeout");
-  }, limits.values.timeoutMs);
+  };
+  let timer = setTimeout(onTimeout, limits.values.timeoutMs);
+  // Waiting for one of the workspace's compute slots (other calls of it are computing) is not the call's own time:
+  // the clock stops meanwhile, so calls behind a spinning one wait for it instead of running out of time.
+  let remaining = 0;
+  lease.clock = {
+    pause: () => {
+      clearTimeout(timer);
+      remaining = Math.max(0, state.deadline - Date.now());
+    },
+    resume: () => {
+      if (state.fatal) return;
+      state.deadline = Date.now() + remaining;
+      timer = setTimeout(onTimeout, remaining);
+    },
+  };
   const onAbort = () => {
     setFatal(state, { code: "cancelled", message: cancelledMessage });
     handle.kill("cancel");
@@ -281,6 +296,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     crash = error;
   } finally {
     masker = state.masker;
+    lease.clock = undefined;
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
     // A shared reason: aborting without one builds a DOMException (and its stack) on every call.

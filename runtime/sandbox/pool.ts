@@ -7,8 +7,8 @@
 // gives it up while every branch of it waits on the host. A call starts, and resumes after a host reply, only when a
 // slot is free, so a workspace never has more than its slots' worth of code running at once, and a call that spins
 // the CPU holds one slot until its own time limit ends it. The rule for a workspace's calls waiting behind spinning
-// ones: they wait at most until a spinner's time limit (or another call of theirs yields a slot); other workspaces'
-// calls do not wait at all. A watchdog reads each waiting call's isolate CPU clock, so code that keeps computing in
+// ones: they wait at most until a spinner's time limit (or another call of theirs yields a slot), and that wait does
+// not count against their own time limit (it is queueing for the CPU); other workspaces' calls do not wait at all. A watchdog reads each waiting call's isolate CPU clock, so code that keeps computing in
 // one branch while another waits on the host still counts against the slots (and one that idles with a slot frees it).
 //
 // Memory: the heap limits of all live isolates of the process add up to at most the memory budget; past it, idle
@@ -241,6 +241,12 @@ export class SandboxLease {
     if (this.waiting === 1 && this.computing) this.pool.yieldSlot(this);
   }
 
+  /**
+   * The call's wall clock, stopped while it waits for a slot: that time is queueing for the CPU (other calls of the
+   * workspace are computing), not the call's own.
+   */
+  clock: { pause(): void; resume(): void } | undefined;
+
   /** A host reply is about to go back in: the call needs a slot again (waits for one unless `signal` ends first). */
   resume(signal: AbortSignal): Promise<void> {
     this.waiting = Math.max(0, this.waiting - 1);
@@ -364,11 +370,13 @@ export class WorkspacePool {
       this.grant(lease);
       return Promise.resolve();
     }
+    lease.clock?.pause();
     return new Promise<void>((resolve) => {
       const waiter: ResumeWaiter = {
         lease,
         resolve: () => {
           signal.removeEventListener("abort", onAbort);
+          lease.clock?.resume();
           resolve();
         },
       };

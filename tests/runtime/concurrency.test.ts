@@ -191,6 +191,28 @@ describe("compute slots", () => {
     }
   });
 
+  it("a call waiting for a slot behind a spinning call waits for it, and the wait does not count against its own time limit", async () => {
+    const sandbox = new SandboxManager({ computeSlotsPerWorkspace: 1 });
+    const base = { policy: { allowHosts: ["127.0.0.1"] }, secrets: {}, sandbox };
+    try {
+      // Its own limit (1 s) is shorter than the spinner's (1.5 s), which holds the one slot when its answer comes back.
+      const waiting = call(sandbox, "ws_behind", lookupWorkflow(), "behind", { callLimits: { timeoutMs: 1_000 } });
+      await until(() => parked.some((p) => p.n === "behind"), "the call to wait on the upstream");
+      const spinning = runWorkflow({ ...base, compiled: compileWorkflow(spin), input: {}, workspaceId: "ws_behind", run: { id: "s", workspace: "ws_behind" }, callLimits: { timeoutMs: 1_500 } });
+      await until(() => sandbox.pool("ws_behind").size.computing === 1, "the spinner to hold the slot");
+      answerAll((p) => p.n === "behind");
+      const [waited, spun] = await Promise.all([waiting, spinning]);
+      expect(spun.error).toMatchObject({ code: "limit", limit: "timeoutMs" });
+      expect(waited.status).toBe("ok");
+      expect(waited.result.structuredContent).toEqual({ n: "behind", sawToken: true });
+      // It took longer than its own limit, all of it waiting for the spinner's slot.
+      expect(waited.durationMs).toBeGreaterThan(1_000);
+    } finally {
+      answerAll();
+      sandbox.dispose();
+    }
+  });
+
   it("code that keeps computing while another branch waits on the host still counts against the slots", async () => {
     const sandbox = new SandboxManager({ computeSlotsPerWorkspace: 1 });
     // input → fetch (parked upstream) and input → spin, in parallel; the fetch starts first and gives the slot up.
