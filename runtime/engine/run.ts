@@ -301,9 +301,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     options.signal?.removeEventListener("abort", onAbort);
     // A shared reason: aborting without one builds a DOMException (and its stack) on every call.
     state.abort.abort(CALL_ENDED);
-    // Awaited (a fraction of a millisecond): the isolate is settled (pool.ts) and idle again when the call returns, so
-    // the caller's next call finds it rather than making another.
-    await pool.release(lease, handle.disposed || state.fatal !== undefined);
+    // Not awaited: the isolate settles (pool.ts) while the answer goes out.
+    void pool.release(lease, handle.disposed || state.fatal !== undefined);
   }
 
   if (crash !== undefined && !state.fatal && handle.disposed && !handle.killedFor) {

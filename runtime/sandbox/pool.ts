@@ -450,7 +450,11 @@ export class WorkspacePool {
 
   private canStart(memoryMb: number, concurrency: number): boolean {
     if (this.computing >= this.options.computeSlotsPerWorkspace || this.leases.size >= concurrency) return false;
-    return this.idle.some((h) => !h.disposed && h.memoryMb === memoryMb) || this.manager.hasRoom(memoryMb);
+    if (this.idle.some((h) => !h.disposed && h.memoryMb === memoryMb)) return true;
+    // An isolate that is settling is idle within a fraction of a millisecond (SETTLE_MS at worst): waiting for it
+    // beats making a new one, so a client calling again at once finds its warm isolate.
+    if ([...this.settling].some((h) => h.memoryMb === memoryMb)) return false;
+    return this.manager.hasRoom(memoryMb);
   }
 
   /** Takes an idle isolate or makes one, with a compute slot (the call's code runs first). */

@@ -195,10 +195,10 @@ describe("compute slots", () => {
     const sandbox = new SandboxManager({ computeSlotsPerWorkspace: 1 });
     const base = { policy: { allowHosts: ["127.0.0.1"] }, secrets: {}, sandbox };
     try {
-      // Its own limit (1 s) is shorter than the spinner's (1.5 s), which holds the one slot when its answer comes back.
-      const waiting = call(sandbox, "ws_behind", lookupWorkflow(), "behind", { callLimits: { timeoutMs: 1_000 } });
+      // Its own limit (2 s) is shorter than the spinner's (3 s), which holds the one slot when its answer comes back.
+      const waiting = call(sandbox, "ws_behind", lookupWorkflow(), "behind", { callLimits: { timeoutMs: 2_000 } });
       await until(() => parked.some((p) => p.n === "behind"), "the call to wait on the upstream");
-      const spinning = runWorkflow({ ...base, compiled: compileWorkflow(spin), input: {}, workspaceId: "ws_behind", run: { id: "s", workspace: "ws_behind" }, callLimits: { timeoutMs: 1_500 } });
+      const spinning = runWorkflow({ ...base, compiled: compileWorkflow(spin), input: {}, workspaceId: "ws_behind", run: { id: "s", workspace: "ws_behind" }, callLimits: { timeoutMs: 3_000 } });
       await until(() => sandbox.pool("ws_behind").size.computing === 1, "the spinner to hold the slot");
       answerAll((p) => p.n === "behind");
       const [waited, spun] = await Promise.all([waiting, spinning]);
@@ -206,7 +206,7 @@ describe("compute slots", () => {
       expect(waited.status).toBe("ok");
       expect(waited.result.structuredContent).toEqual({ n: "behind", sawToken: true });
       // It took longer than its own limit, all of it waiting for the spinner's slot.
-      expect(waited.durationMs).toBeGreaterThan(1_000);
+      expect(waited.durationMs).toBeGreaterThan(2_000);
     } finally {
       answerAll();
       sandbox.dispose();
