@@ -14,6 +14,7 @@ import { seedWorkspace } from "./helpers/fixtures";
 import { childServerPid } from "./helpers/processes";
 import { startRoutingProxy } from "./helpers/proxy";
 import { startAppServer, type AppServer } from "./helpers/server";
+import { ASK_NAME, slowReport, until } from "./helpers/replica-workflows";
 
 const echo = (name: string) => ({
   format: "toolflow.workflow/v1",
@@ -26,50 +27,8 @@ const echo = (name: string) => ({
   edges: [{ from: "input", to: "out" }],
 });
 
-const ASK = {
-  format: "toolflow.workflow/v1",
-  name: "ask_name",
-  description: "Asks the user for a name, then the client's model for a greeting.",
-  nodes: [
-    { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
-    { id: "ask", type: "ask_user", position: { x: 200, y: 0 }, params: { message: "Who are you?", fields: [{ name: "name", type: "string", required: true }] } },
-    { id: "greet", type: "ask_model", position: { x: 400, y: 0 }, params: { prompt: "Greet {{ steps.ask.name }}", maxTokens: 50 } },
-    { id: "out", type: "output", position: { x: 600, y: 0 }, params: { mode: "json", value: { name: "{{ steps.ask.name }}", greeting: "{{ steps.greet.text }}" } } },
-    { id: "declined", type: "output", position: { x: 600, y: 200 }, params: { mode: "text", value: "no answer" } },
-  ],
-  edges: [
-    { from: "input", to: "ask" },
-    { from: "ask", handle: "accept", to: "greet" },
-    { from: "greet", to: "out" },
-    { from: "ask", handle: "decline", to: "declined" },
-  ],
-};
-
-/** Calls an upstream that holds the request: the run is under way once the upstream has it. */
-const slowReport = (upstream: string) => ({
-  format: "toolflow.workflow/v1",
-  name: "slow_report",
-  description: "Fetches a report that takes long to build.",
-  nodes: [
-    { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
-    { id: "report", type: "http", position: { x: 200, y: 0 }, params: { method: "GET", url: `${upstream}/report` } },
-    { id: "out", type: "output", position: { x: 400, y: 0 }, params: { mode: "json", value: "{{ steps.report.body }}" } },
-  ],
-  edges: [
-    { from: "input", to: "report" },
-    { from: "report", to: "out" },
-  ],
-});
-
 type Replica = "A" | "B";
 
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("stateful sessions on two replicas without sticky sessions (PostgreSQL)", () => {
   let database: TestDatabase;
@@ -94,7 +53,7 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("stateful sessions on tw
     otherWs = await seedWorkspace(database.db, "elsewhere");
     await otherWs.publish(echo("echo"));
     await ws.publish(echo("echo"));
-    await ws.publish(ASK);
+    await ws.publish(ASK_NAME);
     await ws.publish(slowReport(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`));
     // Default (stateful) mode.
     const start = () => startAppServer("postgresql", {}, { args: ["--runtime"], database });
@@ -175,7 +134,7 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("stateful sessions on tw
     try {
       const result = (await client.callTool({ name: "ask_name", arguments: {} })) as CallToolResult;
       expect(result.isError).toBeFalsy();
-      expect(result.structuredContent).toEqual({ name: "Ada", greeting: "Hello, Ada!" });
+      expect(result.structuredContent).toEqual({ name: "Ada", greeting: "Hello, Ada!", model: "loopback-model" });
       // Initialized on B; the call ran on A (which took the session over); both answers went to B.
       expect(posts(from)).toEqual([
         { replica: "B", what: "initialize" },

@@ -10,96 +10,15 @@ import { CreateMessageRequestSchema, ElicitRequestSchema, type CallToolResult } 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { seedWorkspace } from "./helpers/fixtures";
+import { startRoutingProxy } from "./helpers/proxy";
+import { ASK_NAME, slowReport, until } from "./helpers/replica-workflows";
 import { startAppServer, type AppServer } from "./helpers/server";
-
-const ASK = {
-  format: "toolflow.workflow/v1",
-  name: "ask_name",
-  description: "Asks the user for a name, then the client's model for a greeting.",
-  nodes: [
-    { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
-    { id: "ask", type: "ask_user", position: { x: 200, y: 0 }, params: { message: "Who are you?", fields: [{ name: "name", type: "string", required: true }] } },
-    { id: "greet", type: "ask_model", position: { x: 400, y: 0 }, params: { prompt: "Greet {{ steps.ask.name }}", maxTokens: 50 } },
-    { id: "out", type: "output", position: { x: 600, y: 0 }, params: { mode: "json", value: { name: "{{ steps.ask.name }}", greeting: "{{ steps.greet.text }}", model: "{{ steps.greet.model }}" } } },
-    { id: "declined", type: "output", position: { x: 600, y: 200 }, params: { mode: "text", value: "no answer" } },
-  ],
-  edges: [
-    { from: "input", to: "ask" },
-    { from: "ask", handle: "accept", to: "greet" },
-    { from: "greet", to: "out" },
-    { from: "ask", handle: "decline", to: "declined" },
-  ],
-};
-
-/** Calls an upstream that holds the request: the run is under way on A once the upstream has it. */
-const slowReport = (upstream: string) => ({
-  format: "toolflow.workflow/v1",
-  name: "slow_report",
-  description: "Fetches a report that takes long to build.",
-  nodes: [
-    { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
-    { id: "report", type: "http", position: { x: 200, y: 0 }, params: { method: "GET", url: `${upstream}/report` } },
-    { id: "out", type: "output", position: { x: 400, y: 0 }, params: { mode: "json", value: "{{ steps.report.body }}" } },
-  ],
-  edges: [
-    { from: "input", to: "report" },
-    { from: "report", to: "out" },
-  ],
-});
-
-interface Routed {
-  replica: "A" | "B";
-  what: string;
-}
-
-/** Sends POSTs that call a tool to `a`, every other request to `b`, streaming answers back (SSE included). */
-async function startSplittingProxy(a: string, b: string) {
-  const log: Routed[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      let what = req.method ?? "GET";
-      try {
-        const parsed = body.length ? (JSON.parse(body.toString("utf8")) as { method?: string; result?: unknown; error?: unknown }) : undefined;
-        if (parsed) what = parsed.method ?? (parsed.result !== undefined ? "answer" : parsed.error !== undefined ? "error answer" : "?");
-      } catch {
-        // not JSON: forwarded as it is
-      }
-      const replica = what === "tools/call" ? "A" : "B";
-      log.push({ replica, what });
-      const target = new URL(req.url ?? "/", replica === "A" ? a : b);
-      const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on("error", () => res.writeHead(502).end());
-      res.on("close", () => upstream.destroy());
-      upstream.end(body);
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    log,
-    close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))),
-  };
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("two replicas without sticky sessions (stateless, PostgreSQL)", () => {
   let database: TestDatabase;
   let replicaA: AppServer;
   let replicaB: AppServer;
-  let proxy: Awaited<ReturnType<typeof startSplittingProxy>>;
+  let proxy: Awaited<ReturnType<typeof startRoutingProxy<"A" | "B">>>;
   let ws: Awaited<ReturnType<typeof seedWorkspace>>;
   let upstream: http.Server;
   let held = 0;
@@ -113,11 +32,12 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("two replicas without st
     database = await createTestDatabase("postgresql");
     process.env.TOOLFLOW_DATA_DIR = database.env.TOOLFLOW_DATA_DIR;
     ws = await seedWorkspace(database.db, "twins", { allowHosts: ["127.0.0.1"] });
-    await ws.publish(ASK);
+    await ws.publish(ASK_NAME);
     await ws.publish(slowReport(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`));
     const start = () => startAppServer("postgresql", { TOOLFLOW_MCP_MODE: "stateless" }, { args: ["--runtime"], database });
     [replicaA, replicaB] = await Promise.all([start(), start()]);
-    proxy = await startSplittingProxy(replicaA.url, replicaB.url);
+    // Every tools/call to A, everything else (answers, cancellations, the client's GET) to B.
+    proxy = await startRoutingProxy({ A: replicaA.url, B: replicaB.url }, (what) => (what === "tools/call" ? "A" : "B"));
   }, 240_000);
   afterAll(async () => {
     process.env.TOOLFLOW_DATA_DIR = previous.dataDir;
@@ -130,7 +50,11 @@ describe.skipIf(!TEST_PROVIDERS.includes("postgresql"))("two replicas without st
     await database?.cleanup();
   });
 
-  const posts = (from: number) => proxy.log.slice(from).filter((r) => r.what !== "GET");
+  const posts = (from: number) =>
+    proxy.log
+      .slice(from)
+      .filter((r) => r.what !== "GET")
+      .map(({ replica, what }) => ({ replica, what }));
 
   async function connect(onSample: (prompt: string) => string): Promise<Client> {
     const client = new Client({ name: "replica-client", version: "1" }, { capabilities: { elicitation: {}, sampling: {} } });
