@@ -4,6 +4,7 @@ import type { LiveTool, McpBackend, McpWorkspace, PublicJwk } from "../../runtim
 import type { Db } from "../db/client";
 import pg from "pg";
 import { createRunInserter } from "../db/run-inserts";
+import { listenOn } from "../db/listen";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
 import { onAccessChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
@@ -147,48 +148,21 @@ export async function liveRunnable(db: Db, workspaceId: string, name: string): P
  */
 function listenForToolChanges(url: string, watched: () => Iterable<string>) {
   const listeners = new Set<(workspaceId: string) => void>();
-  let client: pg.Client | undefined;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
-  // One reconnect at a time, even when a failing connection reports both an error event and a rejected query.
-  const reconnect = () => {
-    if (closed || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      void connect();
-    }, 2000);
-  };
-  const connect = async () => {
-    const next = new pg.Client({ connectionString: url });
-    next.on("notification", (message) => {
-      if (message.channel === TOOLS_CHANGED_CHANNEL && message.payload) for (const listener of listeners) listener(message.payload);
-    });
-    next.on("error", () => {
-      void next.end().catch(() => undefined);
-      reconnect();
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${TOOLS_CHANGED_CHANNEL}`);
-      if (closed) return void (await next.end().catch(() => undefined));
-      client = next;
+  const listening = listenOn(url, TOOLS_CHANGED_CHANNEL, {
+    onPayload: (workspaceId) => {
+      for (const listener of listeners) listener(workspaceId);
+    },
+    onListening: () => {
       for (const workspaceId of watched()) for (const listener of listeners) listener(workspaceId);
-    } catch (error) {
-      console.error("could not LISTEN for tool changes (polling still applies):", (error as Error).message);
-      await next.end().catch(() => undefined);
-      reconnect();
-    }
-  };
-  void connect();
+    },
+    failureMessage: "could not LISTEN for tool changes (polling still applies)",
+    retryMs: 2000,
+  });
   return {
     subscribe(listener: (workspaceId: string) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    },
+    close: () => listening.close(),
   };
 }

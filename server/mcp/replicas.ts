@@ -5,6 +5,7 @@ import pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres } from "rate-limiter-flexible";
 import type { SharedRateLimiter } from "../../runtime/mcp/backend";
 import type { RelayBus, RelayMessage } from "../../runtime/mcp/relay";
+import { listenOn } from "../db/listen";
 
 export const RELAY_CHANNEL = "toolflow_mcp_relay";
 /** NOTIFY payloads are capped at 8000 bytes; longer messages go as parts in one transaction (delivered in order). */
@@ -24,9 +25,6 @@ interface Part {
 export function postgresRelayBus(pool: pg.Pool, url: string): RelayBus & { close(): Promise<void> } {
   const listeners = new Set<(message: RelayMessage) => void>();
   const partial = new Map<string, { parts: string[]; got: number; at: number }>();
-  let client: pg.Client | undefined;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
   let seq = 0;
   const prefix = Math.random().toString(36).slice(2, 10);
 
@@ -58,35 +56,11 @@ export function postgresRelayBus(pool: pg.Pool, url: string): RelayBus & { close
     // Parts of a message whose sender died mid-way are dropped after a minute.
     for (const [id, e] of partial) if (Date.now() - e.at > 60_000) partial.delete(id);
   };
-  const reconnect = () => {
-    if (closed || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      void connect();
-    }, 1000);
-  };
-  const connect = async () => {
-    const next = new pg.Client({ connectionString: url });
-    next.on("notification", (n) => {
-      if (n.channel === RELAY_CHANNEL && n.payload) onNotification(n.payload);
-    });
-    next.on("error", () => {
-      void next.end().catch(() => undefined);
-      if (client === next) client = undefined;
-      reconnect();
-    });
-    try {
-      await next.connect();
-      await next.query(`LISTEN ${RELAY_CHANNEL}`);
-      if (closed) return void (await next.end().catch(() => undefined));
-      client = next;
-    } catch (error) {
-      console.error("MCP relay: could not LISTEN (answers that reach another replica are lost until it can):", (error as Error).message);
-      await next.end().catch(() => undefined);
-      reconnect();
-    }
-  };
-  void connect();
+  const listening = listenOn(url, RELAY_CHANNEL, {
+    onPayload: onNotification,
+    failureMessage: "MCP relay: could not LISTEN (answers that reach another replica are lost until it can)",
+    retryMs: 1000,
+  });
 
   return {
     async publish(message) {
@@ -115,11 +89,7 @@ export function postgresRelayBus(pool: pg.Pool, url: string): RelayBus & { close
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    },
+    close: () => listening.close(),
   };
 }
 
