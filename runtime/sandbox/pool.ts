@@ -228,6 +228,8 @@ export class SandboxLease {
   waiting = 0;
   /** The isolate's CPU clock at the watchdog's last look. */
   lastCpuMs = 0;
+  /** Consecutive looks at which the watchdog found the isolate running. */
+  busyLooks = 0;
   released = false;
 
   constructor(
@@ -284,8 +286,11 @@ export class WorkspacePool {
     private readonly options: Required<SandboxOptions>,
   ) {}
 
-  get size(): { idle: number; busy: number; computing: number; waiting: number } {
-    return { idle: this.idle.length, busy: this.leases.size, computing: this.computing, waiting: this.starting.length + this.resuming.length };
+  /** `yielded`: calls waiting on the host without a slot. */
+  get size(): { idle: number; busy: number; computing: number; yielded: number; waiting: number } {
+    let yielded = 0;
+    for (const lease of this.leases) if (lease.waiting > 0 && !lease.computing) yielded++;
+    return { idle: this.idle.length, busy: this.leases.size, computing: this.computing, yielded, waiting: this.starting.length + this.resuming.length };
   }
 
   /** An isolate for one call, once the workspace has room for another call in flight and a free compute slot. */
@@ -358,6 +363,7 @@ export class WorkspacePool {
     if (!lease.computing) return;
     lease.computing = false;
     lease.lastCpuMs = lease.handle.cpuMs();
+    lease.busyLooks = 0;
     this.computing--;
     this.manager.watch();
     this.dispatch();
@@ -406,7 +412,10 @@ export class WorkspacePool {
       const now = lease.handle.cpuMs();
       const ran = now - lease.lastCpuMs;
       lease.lastCpuMs = now;
-      if (!lease.computing && ran > 1) this.grant(lease);
+      // Running for a third of the interval, three looks in a row: code that keeps running, not the tail of the task
+      // that made the host request (which a busy machine can stretch over a look or two).
+      lease.busyLooks = ran > this.options.watchdogMs / 3 ? lease.busyLooks + 1 : 0;
+      if (!lease.computing && lease.busyLooks >= 3) this.grant(lease);
       else if (lease.computing && ran < 0.05) {
         lease.computing = false;
         this.computing--;
