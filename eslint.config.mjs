@@ -10,5 +10,5 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", "server/db/generated/**", "prisma/.derived/**", "test-results/**", "data/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", "dist/**", "node_modules/**", "server/db/generated/**", "prisma/.derived/**", "test-results/**", "data/**", "next-env.d.ts"]),
 ]);
