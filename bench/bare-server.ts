@@ -1,5 +1,6 @@
 // The baseline of `npm run bench`: a bare @modelcontextprotocol/sdk server answering the same add_tax tool over the
-// same transport (Streamable HTTP, stateful sessions), with nothing else — no auth, no sandbox, no run records.
+// same transport (Streamable HTTP, stateful sessions; BARE_STATELESS=1: a new server and transport per request, as the
+// SDK's stateless examples do), with nothing else — no auth, no sandbox, no run records.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -33,8 +34,21 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
   return chunks.length ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : undefined;
 }
 
+const stateless = process.env.BARE_STATELESS === "1";
+
 const httpServer = http.createServer(async (req, res) => {
   const body = req.method === "POST" ? await readBody(req) : undefined;
+  if (stateless) {
+    if (req.method !== "POST") return void res.writeHead(405).end();
+    const server = createServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    return transport.handleRequest(req, res, body);
+  }
   const sessionId = req.headers["mcp-session-id"];
   let transport = typeof sessionId === "string" ? transports.get(sessionId) : undefined;
   if (!transport && req.method === "POST" && isInitializeRequest(body)) {

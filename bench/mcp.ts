@@ -151,7 +151,7 @@ async function main() {
     const key = await seedToolflow(dataDir);
     const catalogTools = Number(process.env.BENCH_CATALOG_TOOLS ?? 1000);
     const catalogSeed = QUICK ? undefined : await seedLargeWorkspace(catalogTools);
-    const [toolflowPort, barePort, runtimePort] = [await freePort(), await freePort(), await freePort()];
+    const [toolflowPort, barePort, runtimePort, bareStatelessPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     // The bench's key runs far above the built-in ceiling of the MCP rate limit (TOOLFLOW_MAX_LIMITS).
     // The editor bench signs up through the API on this server, which an install's default (invite) would refuse.
     const baseEnv: NodeJS.ProcessEnv = {
@@ -189,6 +189,11 @@ async function main() {
         `http://127.0.0.1:${runtimePort}/mcp/bench`,
         { authorization: `Bearer ${key}` },
       ),
+    );
+
+    // The issue's baseline: a bare SDK server in stateless mode (a new server and transport per request).
+    targets.push(
+      await start("bare MCP SDK server, stateless", [bareEntry], { ...baseEnv, PORT: String(bareStatelessPort), BARE_STATELESS: "1" }, `http://127.0.0.1:${bareStatelessPort}/mcp`, {}),
     );
 
     const results: Record<string, { coldStartMs: number; idleRssMb: number; peakRssMb: number; runs: Measurement[] }> = {};
@@ -233,10 +238,13 @@ async function main() {
           `${(editor.large.firstPan.frameP95Ms / editor.baseline.firstPan.frameP95Ms).toFixed(2)}× (first pan)`,
       );
     }
-    const [tf, bare, runtimeOnly] = Object.values(results) as Array<(typeof results)[string]>;
+    const [tf, bare, runtimeOnly, bareStateless] = Object.values(results) as Array<(typeof results)[string]>;
     const ratios = CONCURRENCY.map((c, i) => ({ concurrency: c, cpuRatio: tf!.runs[i]!.cpuMsPerCall / bare!.runs[i]!.cpuMsPerCall }));
     console.log("");
     for (const r of ratios) console.log(`CPU per call, Toolflow ÷ bare SDK at ${r.concurrency} client(s): ${r.cpuRatio.toFixed(2)}× (goal ≤ 1.5×)`);
+    CONCURRENCY.forEach((c, i) =>
+      console.log(`CPU per call, Toolflow ÷ bare SDK stateless at ${c} client(s): ${(tf!.runs[i]!.cpuMsPerCall / bareStateless!.runs[i]!.cpuMsPerCall).toFixed(2)}×`),
+    );
     console.log(
       `cold start to first call: app ${(tf!.coldStartMs / 1000).toFixed(2)} s, runtime only ${(runtimeOnly!.coldStartMs / 1000).toFixed(2)} s, bare ${(bare!.coldStartMs / 1000).toFixed(2)} s (goal ≤ 2 s); ` +
         `idle RSS: app ${tf!.idleRssMb.toFixed(0)} MB, runtime only ${runtimeOnly!.idleRssMb.toFixed(0)} MB (goal ≤ 250 MB)`,
