@@ -1,7 +1,7 @@
 // Where the CPU of one warm `tools/call` goes (issue 13): the runtime-only server on SQLite, published add_tax, one SDK
 // client making BENCH_CALLS calls after a warm-up, the server's V8 CPU profile (main thread) grouped by what the time
 // was spent on. `npm run bench:profile`; BENCH_PROFILE_KEEP=<dir> keeps the .cpuprofile for Chrome DevTools.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -76,13 +76,21 @@ async function profileBare(profileDir: string): Promise<{ wall: number; file: st
   await build({ entryPoints: [join(root, "bench/bare-server.ts")], outfile: entry, bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: "linked", logLevel: "warning" });
   const port = await freePort();
   const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  return driveProfiled(server, `http://127.0.0.1:${port}/mcp`, {}, profileDir);
+}
+
+/**
+ * Waits for a profiled server to say it is ready, makes 300 warm-up and CALLS measured add_tax calls with one client,
+ * stops it (which writes the profile) and names its main thread's profile (a loader's worker thread writes one too).
+ */
+async function driveProfiled(server: ChildProcess, url: string, headers: Record<string, string>, profileDir: string): Promise<{ wall: number; file: string }> {
   let log = "";
   server.stdout!.on("data", (c: Buffer) => (log += c));
   while (!log.includes("ready on")) {
-    if (server.exitCode !== null) throw new Error(`bare server exited:\n${log}`);
+    if (server.exitCode !== null) throw new Error(`server exited:\n${log}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const client = await connectClient(`http://127.0.0.1:${port}/mcp`, {});
+  const client = await connectClient(url, headers);
   for (let i = 0; i < 300; i++) await callAddTax(client);
   const t0 = performance.now();
   for (let i = 0; i < CALLS; i++) await callAddTax(client);
@@ -119,21 +127,7 @@ async function main() {
       env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    let log = "";
-    server.stdout!.on("data", (c: Buffer) => (log += c));
-    while (!log.includes("ready on")) {
-      if (server.exitCode !== null) throw new Error(`server exited:\n${log}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const client = await connectClient(`http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` });
-    for (let i = 0; i < 300; i++) await callAddTax(client);
-    const t0 = performance.now();
-    for (let i = 0; i < CALLS; i++) await callAddTax(client);
-    const wall = performance.now() - t0;
-    await client.close();
-    await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
-    // The main thread's profile (thread 0): a loader's worker thread writes one of its own.
-    const file = readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)!;
+    const { wall, file } = await driveProfiled(server, `http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` }, profileDir);
     const calls = CALLS + 300;
     print(`Toolflow runtime, ${calls} warm add_tax calls (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call), server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8"))), calls);
     const bare = await profileBare(profileDir);
