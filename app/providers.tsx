@@ -7,6 +7,7 @@ import { useState, type ReactNode } from "react";
 import superjson from "superjson";
 import type { AppRouter } from "../server/trpc/router";
 import { TRPCProvider } from "./lib/trpc";
+import { errorCode } from "./lib/use-signed-in";
 
 const theme = createTheme({
   primaryColor: "indigo",
@@ -15,9 +16,15 @@ const theme = createTheme({
   defaultRadius: "md",
 });
 
+/** One more try for a failure that may pass (network, server); none for an answer that will not change. */
+const FINAL = new Set(["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "BAD_REQUEST"]);
+function retryOnce(failures: number, error: unknown): boolean {
+  return failures < 1 && !FINAL.has(errorCode(error) ?? "");
+}
+
 export function Providers({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }),
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: retryOnce } } }),
   );
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),

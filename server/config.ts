@@ -63,6 +63,20 @@ export function allowedHosts(env: NodeJS.ProcessEnv = process.env): string[] {
 }
 
 /**
+ * The origin AI clients should use for the MCP endpoint, as the Connect page shows it: the configured public URL, else
+ * the host this browser reached us on if the MCP endpoint accepts that host (its DNS-rebinding check would refuse any
+ * other), else the first local address.
+ */
+export function mcpOriginFor(headers: Headers, env: NodeJS.ProcessEnv = process.env): string {
+  const [first] = publicOrigins(env);
+  if (env.TOOLFLOW_PUBLIC_URL?.trim()) return first!;
+  const host = headers.get("host")?.toLowerCase();
+  if (!host || !allowedHosts(env).includes(host)) return first!;
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  return `${proto}://${host}`;
+}
+
+/**
  * Origins the app's own pages may send state-changing requests from (the tRPC Origin check): the public and local
  * origins, plus http and https on each extra `TOOLFLOW_ALLOWED_HOSTS` host, whose scheme depends on the proxy in front.
  */

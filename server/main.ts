@@ -9,6 +9,9 @@ import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listen
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
+import { appApiRoute, createAppApi } from "./http/app-api";
+import { serveFetch } from "./http/fetch-bridge";
+import { pageRedirect } from "./http/page-gate";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
 import { projectRoot } from "./root";
@@ -52,7 +55,17 @@ async function main() {
     const nextApp = next({ dev, dir: root, hostname: host, port });
     await nextApp.prepare();
     const handle = nextApp.getRequestHandler();
-    handler = (req, res) => handle(req, res);
+    // The API (tRPC, auth) runs here, in this process's one copy of the server code; Next.js renders pages only.
+    const api = createAppApi();
+    handler = async (req, res) => {
+      if (appApiRoute((req.url ?? "/").split("?")[0]!)) return serveFetch(api, req, res);
+      const location = await pageRedirect(req);
+      if (location) {
+        res.writeHead(307, { location, "cache-control": "no-store" });
+        return void res.end();
+      }
+      return handle(req, res);
+    };
     app = nextApp;
   }
   const running = await startHttpServer({ host, port, app: handler, mcp: mcp.handle, trustedProxies: trustedProxies() });

@@ -3,17 +3,12 @@ import { Alert, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/c
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { MIN_PASSWORD_LENGTH } from "../../server/auth/limits";
+import type { SignUpState } from "../../server/auth/signup";
 import { AuthCard } from "../components/AuthCard";
 import { authClient, oauthContinuation } from "../lib/auth-client";
 import { authErrorMessage } from "../lib/auth-errors";
 
 type Field = "name" | "email" | "password";
-
-export type SignUpState =
-  | { kind: "open" }
-  | { kind: "first" }
-  | { kind: "invited"; token: string; workspace: { slug: string; name: string }; role: string; email: string | null }
-  | { kind: "refused"; code: string; message: string };
 
 const SIGN_IN = { text: "Already have an account?", link: "Sign in", href: "/sign-in" };
 

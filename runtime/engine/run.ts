@@ -20,13 +20,11 @@ import {
   type TraceEntry,
 } from "./types";
 
-// On globalThis, not in module scope: the Next.js bundle (test runs) and the HTTP entry point (MCP calls) each load
-// their own copy of this module, and a workspace must still get one isolate pool per process.
-const SANDBOX_KEY = Symbol.for("toolflow.sandbox");
+// One per process, so a workspace gets one isolate pool whether the call came over MCP or from a test run.
+let defaultSandbox: SandboxManager | undefined;
 /** The process-wide sandbox used when a caller does not bring its own. */
 export function getDefaultSandbox(): SandboxManager {
-  const holder = globalThis as { [SANDBOX_KEY]?: SandboxManager };
-  return (holder[SANDBOX_KEY] ??= new SandboxManager(sandboxOptionsFromEnv()));
+  return (defaultSandbox ??= new SandboxManager(sandboxOptionsFromEnv()));
 }
 
 const DEFAULT_TRACE_CAP = 16 * 1024;

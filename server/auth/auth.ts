@@ -86,10 +86,9 @@ function withRetryAfter(response: Response): Response {
 export type Auth = ReturnType<typeof createAuth>;
 
 // Created on first use: the database URL and the secret are only final once the entry point has set up the process.
-const KEY = Symbol.for("toolflow.auth");
+let processAuth: Auth | undefined;
 export function getAuth(): Auth {
-  const holder = globalThis as { [KEY]?: Auth };
-  return (holder[KEY] ??= createAuth());
+  return (processAuth ??= createAuth());
 }
 
 export interface SessionUser {

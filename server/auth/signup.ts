@@ -13,13 +13,8 @@ import { checkInvitation, completeInvitation, InvitationRefused, releaseInvitati
 const SIGNUP_CLOSED = "Sign-up is closed on this server. Ask its operator to create an account for you.";
 const INVITATION_REQUIRED = "Joining this server needs an invitation. Ask an owner of the workspace you want to join for an invitation link.";
 
-// Process-wide, like the auth instance itself (Next.js bundles its own copy of this module).
-const OPERATOR = Symbol.for("toolflow.auth.operator");
-const SCOPE = Symbol.for("toolflow.auth.requestScope");
-type Holder = { [OPERATOR]?: AsyncLocalStorage<true>; [SCOPE]?: AsyncLocalStorage<RequestScope> };
-const holder = globalThis as Holder;
-const operator = (holder[OPERATOR] ??= new AsyncLocalStorage<true>());
-const scopes = (holder[SCOPE] ??= new AsyncLocalStorage<RequestScope>());
+const operator = new AsyncLocalStorage<true>();
+const scopes = new AsyncLocalStorage<RequestScope>();
 
 /** Work to finish when an auth request ends, whatever its outcome (releasing a lock or a reservation). */
 interface RequestScope {
@@ -88,6 +83,25 @@ export async function decideSignup(db: Db, token: string | undefined, mode: Sign
   } catch (error) {
     return refused(error);
   }
+}
+
+/** What the sign-up page offers (the decision without the invitation's internals). */
+export type SignUpState =
+  | { kind: "open" }
+  | { kind: "first" }
+  | { kind: "invited"; token: string; workspace: { slug: string; name: string }; role: string; email: string | null }
+  | { kind: "refused"; code: string; message: string };
+
+export async function signUpPageState(db: Db, invite: string | undefined): Promise<SignUpState> {
+  const token = invite?.trim() || undefined;
+  const decision = await decideSignup(db, token);
+  if (!decision.allowed) return { kind: "refused", code: decision.code, message: decision.message };
+  if (decision.firstAccount) return { kind: "first" };
+  if (decision.invitation && token) {
+    const { workspace, role, email } = decision.invitation;
+    return { kind: "invited", token, workspace: { slug: workspace.slug, name: workspace.name }, role, email };
+  }
+  return { kind: "open" };
 }
 
 function forbidden(decision: Extract<SignupDecision, { allowed: false }>): APIError {

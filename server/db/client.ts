@@ -56,17 +56,14 @@ function withSqliteRules(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
   return factory;
 }
 
-// One client per process: Next.js bundles its own copy of this module beside the one the HTTP entry point loads,
-// so the instance lives on globalThis rather than in module scope.
-const KEY = Symbol.for("toolflow.db");
-type Holder = { [KEY]?: Db };
+// One client per process, made on first use (the entry point sets up the environment first).
+let processDb: Db | undefined;
 
 export function getDb(): Db {
-  const holder = globalThis as Holder;
-  return (holder[KEY] ??= createDb());
+  return (processDb ??= createDb());
 }
 
 /** Replaces the process-wide client (tests, and the HTTP entry point after it migrated). */
 export function setDb(db: Db | undefined): void {
-  (globalThis as Holder)[KEY] = db;
+  processDb = db;
 }

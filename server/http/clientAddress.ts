@@ -7,17 +7,16 @@ import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
 
 const HEADER_PREFIX = "x-toolflow-client-ip";
-const HEADER_NAME = Symbol.for("toolflow.clientAddressHeader");
+const HEADER_NAME = `${HEADER_PREFIX}-${randomBytes(12).toString("hex")}`;
 
 /**
  * The one header the app reads the client address from (better-auth's `ipAddressHeaders`). The entry point sets it on
  * every request after deleting anything a client sent under that prefix. Its name ends in a random part made once per
- * process (shared through globalThis with the copy of this module Next.js bundles), so a request that reached the app
- * some other way than through the entry point cannot name its own address: it has none, and shares one bucket.
+ * process, so a request that reached auth some other way than through the entry point cannot name its own address: it
+ * has none, and shares one bucket.
  */
 export function clientAddressHeader(): string {
-  const holder = globalThis as { [HEADER_NAME]?: string };
-  return (holder[HEADER_NAME] ??= `${HEADER_PREFIX}-${randomBytes(12).toString("hex")}`);
+  return HEADER_NAME;
 }
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;

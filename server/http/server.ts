@@ -1,5 +1,6 @@
 // The one HTTP server of a Toolflow process: `/mcp/*` goes to the MCP handler of the runtime without touching
-// Next.js (the hot path), everything else to Next.js (pages, tRPC, auth).
+// Next.js (the hot path), everything else to the app handler main.ts builds (tRPC and auth in this process, pages
+// through Next.js).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseRanges, setClientAddress } from "./clientAddress";
@@ -9,7 +10,7 @@ export type RequestHandler = (req: http.IncomingMessage, res: http.ServerRespons
 export interface HttpServerOptions {
   host: string;
   port: number;
-  /** Next.js' request handler. */
+  /** The app: its API, then Next.js' pages. */
   app: RequestHandler;
   /** The MCP endpoint; until it is mounted, `/mcp/*` is an unknown path like any other and the app answers 404. */
   mcp?: RequestHandler;

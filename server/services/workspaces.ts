@@ -69,6 +69,12 @@ export async function listMyWorkspaces(db: Db, userId: string): Promise<Workspac
   return memberships.map((m) => ({ ...m.workspace, role: parseRole(m.role) }));
 }
 
+/** Where the app's home sends a signed-in person: their first workspace's workflows, or creating a workspace. */
+export async function homePath(db: Db, userId: string): Promise<string> {
+  const [first] = await listMyWorkspaces(db, userId);
+  return first ? `/w/${first.slug}/workflows` : "/workspaces/new";
+}
+
 export async function renameWorkspace(db: Db, workspaceId: string, actorId: string, name: string) {
   const newName = parseOrThrow(workspaceNameSchema, name);
   return db.$transaction(async (tx) => {

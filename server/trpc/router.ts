@@ -1,4 +1,5 @@
 import { router } from "./init";
+import { accountRouter } from "./routers/account";
 import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
@@ -10,6 +11,7 @@ import { workflowsRouter } from "./routers/workflows";
 import { workspaceRouter } from "./routers/workspace";
 
 export const appRouter = router({
+  account: accountRouter,
   workspace: workspaceRouter,
   members: membersRouter,
   invitations: invitationsRouter,

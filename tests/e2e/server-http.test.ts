@@ -1,5 +1,7 @@
-// The real server over plain HTTP, on each database: auth endpoints, tRPC through Next.js, the reserved /mcp prefix,
-// and a clean shutdown.
+// The real server over plain HTTP, on each database: auth endpoints and tRPC served by the entry point, the page
+// redirects it decides, the reserved /mcp prefix, and a clean shutdown.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_PROVIDERS } from "../helpers/database";
 import { startAppServer, type AppServer } from "./helpers/server";
@@ -38,6 +40,44 @@ describe.each(TEST_PROVIDERS)("server over HTTP on %s", (provider) => {
     expect(body).not.toMatch(/at .+\.(ts|js):\d+/); // no stack trace
   });
 
+  it("redirects page loads: visitors to sign in, the home page to the person's workspace, in-app requests untouched", async () => {
+    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { redirect: "manual", headers });
+    for (const path of ["/", "/w/grace-co/workflows", "/w/nobody/runs?x=1", "/workspaces/new"]) {
+      const response = await get(path);
+      expect(response.status, path).toBe(307);
+      expect(response.headers.get("location"), path).toBe("/sign-in");
+    }
+    const signIn = await post("/api/auth/sign-in/email", { email: "grace@example.test", password: "long enough pw" });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const home = await get("/", { cookie });
+    expect(home.status).toBe(307);
+    expect(home.headers.get("location")).toBe("/w/grace-co/workflows");
+    // Signed in, a workspace page is rendered by the app (the membership check is the API's, as the page asks it).
+    expect((await get("/w/grace-co/workflows", { cookie })).status).toBe(200);
+    // A person with no workspace yet is sent to create one.
+    const fresh = await post("/api/auth/sign-up/email", { email: "new@example.test", password: "long enough pw", name: "New" });
+    const freshCookie = fresh.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    expect((await get("/", { cookie: freshCookie })).headers.get("location")).toBe("/workspaces/new");
+    // The sign-in page and in-app navigations (React Server Component requests) are not redirected here.
+    expect((await get("/sign-in")).status).toBe(200);
+    // (Next.js itself may answer a hand-made RSC request with a redirect to its cache-busting address, never to sign-in.)
+    const rsc = await get("/w/grace-co/workflows", { rsc: "1" });
+    expect(rsc.headers.get("location")).not.toBe("/sign-in");
+  });
+
+  it("answers the app API's own errors in sentences: an oversized body, a method it does not take", async () => {
+    const big = await fetch(`${server.url}/api/trpc/workspace.create`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: "x".repeat(10 * 1024 * 1024 + 1),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toMatch(/^The request body is too large: the limit is 10 MB\./);
+    const put = await fetch(`${server.url}/.well-known/oauth-authorization-server/api/auth`, { method: "PUT" });
+    expect(put.status).toBe(405);
+  });
+
   it("refuses auth requests from a foreign origin (CSRF)", async () => {
     const response = await post(
       "/api/auth/sign-up/email",
@@ -68,5 +108,28 @@ describe.each(TEST_PROVIDERS)("server over HTTP on %s", (provider) => {
     expect(as.registration_endpoint).toBe(`${issuer}/oauth2/register`);
     const oidc = await fetch(`${server.url}/.well-known/openid-configuration${new URL(issuer).pathname}`);
     expect(((await oidc.json()) as { issuer: string }).issuer).toBe(issuer);
+  });
+});
+
+// Server code is loaded once per process: tRPC and auth run in the entry point, so the Next.js build must hold none of
+// it. Strings that exist only in server code stand for it (a type-only import leaves nothing behind).
+describe("the Next.js build", () => {
+  it("bundles no server code", () => {
+    const root = join(import.meta.dirname, "..", "..", ".next", "server");
+    const markers = ["BEGIN IMMEDIATE", "Sign in to continue.", "fetchRequestHandler", "@prisma/client", "isolated-vm"];
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.(m?js|json)$/.test(name)) {
+          const text = readFileSync(path, "utf8");
+          for (const marker of markers) if (text.includes(marker)) found.push(`${marker} in ${path.slice(root.length + 1)}`);
+        }
+      }
+    };
+    walk(root);
+    expect(statSync(join(root, "app")).isDirectory()).toBe(true); // the build is there, so the scan means something
+    expect(found).toEqual([]);
   });
 });

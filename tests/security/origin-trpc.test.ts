@@ -1,6 +1,6 @@
 // Cross-site writes through tRPC (issue 11 item 5): with a valid session cookie, a request sent on another page's
-// behalf must not change anything. Requests go through the real Next.js route handlers (auth and tRPC) with a real
-// session, so what is tested is what the server runs; only the HTTP socket is left out.
+// behalf must not change anything. Requests go through the app API the HTTP entry point serves (auth and tRPC) with a
+// real session, so what is tested is what the server runs; only the HTTP socket is left out.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 
@@ -8,6 +8,7 @@ const APP = "http://localhost:3000";
 let database: TestDatabase;
 let cookie = "";
 let trpc: { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> };
+let api: (r: Request) => Promise<Response>;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
@@ -27,9 +28,9 @@ beforeAll(async () => {
   }
   const { setDb } = await import("../../server/db/client");
   setDb(database.db);
-  trpc = await import("../../app/api/trpc/[trpc]/route");
-  const auth = await import("../../app/api/auth/[...all]/route");
-  const signUp = await auth.POST(
+  api = (await import("../../server/http/app-api")).createAppApi();
+  trpc = { GET: api, POST: api };
+  const signUp = await api(
     new Request(`${APP}/api/auth/sign-up/email`, {
       method: "POST",
       headers: { "content-type": "application/json", origin: APP },

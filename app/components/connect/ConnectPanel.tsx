@@ -2,9 +2,10 @@
 // How to connect an AI client to this workspace: the endpoint URL, where it goes in hosted apps that sign in with
 // OAuth, ready-to-paste configurations for the common key-based clients, and an in-browser playground that lists and
 // calls the tools.
-import { Anchor, Button, Code, CopyButton, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Code, CopyButton, Group, Loader, Paper, SimpleGrid, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import { clientConfigs, HOSTED_APPS, KEY_PLACEHOLDER, whoMayConnect } from "./configs";
 import { Playground } from "./Playground";
@@ -21,7 +22,16 @@ function CopyText({ value, label }: { value: string; label: string }) {
   );
 }
 
-export function ConnectPanel({ workspace, endpoint }: { workspace: string; endpoint: string }) {
+export function ConnectPanel({ workspace }: { workspace: string }) {
+  const trpc = useTRPC();
+  // The server says which URL: the public one, or the host this browser reached us on when the endpoint accepts it.
+  const endpoint = useQuery(trpc.account.endpoint.queryOptions({ workspace }, { staleTime: Infinity }));
+  if (endpoint.error) return <Alert color="red" role="alert">{describeError(endpoint.error).message}</Alert>;
+  if (!endpoint.data) return <Loader aria-label="Loading the endpoint" />;
+  return <ConnectView workspace={workspace} endpoint={endpoint.data} />;
+}
+
+function ConnectView({ workspace, endpoint }: { workspace: string; endpoint: string }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.workspace.get.queryOptions({ workspace }));
   const isOwner = me.data?.role === "owner";

@@ -1,11 +1,12 @@
 "use client";
 import { Alert, Button, Stack, TextInput } from "@mantine/core";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { AuthCard } from "../../components/AuthCard";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
+import { useSignInRedirect } from "../../lib/use-signed-in";
 
 /** "Acme Support Team" → "acme-support-team", what most people would pick as the URL name. */
 function suggestSlug(name: string): string {
@@ -17,8 +18,10 @@ function suggestSlug(name: string): string {
     .slice(0, 40);
 }
 
-export function CreateWorkspaceForm({ userName }: { userName: string }) {
+export function CreateWorkspaceForm() {
   const trpc = useTRPC();
+  const me = useQuery(trpc.account.me.queryOptions());
+  useSignInRedirect(me.error);
   const router = useRouter();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
@@ -29,6 +32,8 @@ export function CreateWorkspaceForm({ userName }: { userName: string }) {
     trpc.workspace.create.mutationOptions({
       onSuccess: async (workspace) => {
         await queryClient.invalidateQueries({ queryKey: trpc.workspace.listMine.queryKey() });
+        // Every workspace frame lists the person's workspaces.
+        await queryClient.invalidateQueries({ queryKey: trpc.account.shell.queryKey() });
         router.push(`/w/${workspace.slug}/workflows`);
       },
       onError: (error) => {
@@ -47,7 +52,7 @@ export function CreateWorkspaceForm({ userName }: { userName: string }) {
   return (
     <AuthCard
       title="Create a workspace"
-      subtitle={`Welcome, ${userName}. A workspace holds your team's tool workflows and serves them from one MCP endpoint.`}
+      subtitle={`Welcome${me.data ? `, ${me.data.name}` : ""}. A workspace holds your team's tool workflows and serves them from one MCP endpoint.`}
       width={460}
     >
       <form onSubmit={onSubmit} noValidate>

@@ -486,12 +486,10 @@ export class SqliteProcessPool {
   }
 }
 
-// On globalThis, not in module scope: the Next.js bundle (test runs) and the HTTP entry point (MCP calls) each load
-// their own copy of this module, and the per-workspace shares only hold if the process has one pool.
-const POOL_KEY = Symbol.for("toolflow.sqlitePool");
+// One per process: the per-workspace shares only hold if the process has one pool.
+let processPool: SqliteProcessPool | undefined;
 
 /** The process-wide pool; created on first use so importing this module starts no process. */
 export function sqlitePool(): SqliteProcessPool {
-  const holder = globalThis as { [POOL_KEY]?: SqliteProcessPool };
-  return (holder[POOL_KEY] ??= new SqliteProcessPool());
+  return (processPool ??= new SqliteProcessPool());
 }
