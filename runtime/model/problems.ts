@@ -7,6 +7,11 @@ export const ProblemSchema = z.object({
   /** Where inside the node or file, e.g. `params.fields[0].value` or `name`. */
   path: z.string().optional(),
   message: z.string(),
+  /**
+   * Absent or "error": the workflow cannot be saved as valid or published until it is fixed. "warning": probably a
+   * mistake, but judged from what is only inferred (a test run's output, an open schema), so it never blocks.
+   */
+  severity: z.enum(["error", "warning"]).optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 

@@ -17,14 +17,18 @@ import { getNodeType, nodeTypeNames } from "../nodes/registry";
 import type { AnyNodeDescriptor } from "../nodes/types";
 import { collectTemplates, parseTemplate } from "../expressions/template";
 import { secretReferences } from "../expressions/secrets";
+import { checkReferences, type ObservedShapes } from "./references";
 
-export type ValidationResult = { ok: true; workflow: Workflow } | { ok: false; problems: Problem[] };
+/** `problems` block; `warnings` (severity "warning") are shown but never block. */
+export type ValidationResult = { ok: true; workflow: Workflow; warnings: Problem[] } | { ok: false; problems: Problem[]; warnings: Problem[] };
 
 export interface ValidationContext {
   /** Secret names that exist in the workspace; when given, references to other names are problems. */
   secretNames?: string[];
   /** Of those, the ones readable by workflows; when given, `secrets.NAME` of any other is a problem (SPEC §11). */
   readableSecretNames?: string[];
+  /** Output shapes learnt outside the file (the last test run's outputs, by node id); they make warnings, not errors. */
+  shapes?: ObservedShapes;
 }
 
 /** Handles a node offers given its params and on-error policy; `null` is the unnamed handle. */
@@ -82,7 +86,7 @@ function edgeRef(e: WorkflowEdge): Problem["edge"] {
 export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): ValidationResult {
   const problems: Problem[] = [];
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
-    return { ok: false, problems: [{ message: "a workflow file must be a JSON object" }] };
+    return { ok: false, problems: [{ message: "a workflow file must be a JSON object" }], warnings: [] };
   }
   const record = doc as Record<string, unknown>;
   if (record.format !== WORKFLOW_FORMAT) {
@@ -275,10 +279,15 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     if (ends.length === 0) problems.push({ message: `no output or error node is reachable from the input "${start}"; add an output node and connect it` });
   }
 
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > 0) return { ok: false, problems, warnings: [] };
   const workflow = WorkflowSchema.safeParse(doc);
-  if (!workflow.success) return { ok: false, problems: issuesToProblems(workflow.error.issues, {}) };
-  return { ok: true, workflow: workflow.data };
+  if (!workflow.success) return { ok: false, problems: issuesToProblems(workflow.error.issues, {}), warnings: [] };
+  // What expressions refer to (`input.x`, `steps.id.field`, `item`), checked against the shapes that are known.
+  const found = checkReferences(workflow.data, ctx.shapes);
+  const errors = found.filter((p) => p.severity !== "warning");
+  const warnings = found.filter((p) => p.severity === "warning");
+  if (errors.length > 0) return { ok: false, problems: errors, warnings };
+  return { ok: true, workflow: workflow.data, warnings };
 }
 
 function findCycles(ids: string[], succ: Map<string, string[]>): string[][] {

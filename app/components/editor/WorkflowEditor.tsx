@@ -329,19 +329,22 @@ function EditorInner(props: {
   const secretNames = props.secretNames;
   // Deferred: on a large graph, typing stays fluid and the problems catch up a moment later.
   const validated = useDeferredValue(logical);
+  const runByNode = useMemo(() => traceByNode(outcome?.trace ?? []), [outcome]);
+  // The last test run's outputs teach the checks the shape of steps whose output is not declared (warnings only).
+  const observed = useMemo(() => Object.fromEntries([...runByNode].filter(([, r]) => r.status === "ok").map(([id, r]) => [id, r.output])), [runByNode]);
   const problems = useMemo(() => {
-    const result = validateWorkflow(validated, { secretNames });
-    return result.ok ? [] : result.problems;
-  }, [validated, secretNames]);
+    const result = validateWorkflow(validated, { secretNames, shapes: observed });
+    return result.ok ? result.warnings : [...result.problems, ...result.warnings];
+  }, [validated, secretNames, observed]);
   const problemsByNode = useMemo(() => {
     const map = new Map<string, Problem[]>();
     for (const p of problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p]);
     return map;
   }, [problems]);
   const badEdges = useMemo(() => new Set(problems.filter((p) => p.edge).map((p) => edgeKey(p.edge!))), [problems]);
+  const blocking = problems.filter((p) => p.severity !== "warning").length;
 
   // ---- test run -------------------------------------------------------------------------------------------------
-  const runByNode = useMemo(() => traceByNode(outcome?.trace ?? []), [outcome]);
 
   async function runTest(args: Record<string, unknown>) {
     setRunError(null);
@@ -359,7 +362,7 @@ function EditorInner(props: {
   const showMiniMap = miniMapWanted ?? doc.nodes.length <= LARGE_WORKFLOW_NODES;
   const rfNodes = useMemo(() => {
     const cards = doc.nodes.map((n) =>
-      toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => p.message.replace(/^node "[^"]+" /, "")), runByNode.get(n.id), dims.get(n.id), readOnly),
+      toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => `${p.severity === "warning" ? "Check: " : ""}${p.message.replace(/^node "[^"]+" /, "")}`), runByNode.get(n.id), dims.get(n.id), readOnly),
     );
     return [...loopGroups(doc.nodes, dims), ...cards] as FlowNodeType[];
   }, [doc.nodes, selectedSet, problemsByNode, runByNode, dims, readOnly]);
@@ -602,7 +605,7 @@ function EditorInner(props: {
   }
 
   const publishBlocked =
-    readOnly ? "Viewers cannot publish." : problems.length ? `Fix ${problems.length} problem${problems.length === 1 ? "" : "s"} to publish.` : saveState === "conflict" ? "Resolve the conflict to publish." : null;
+    readOnly ? "Viewers cannot publish." : blocking ? `Fix ${blocking} problem${blocking === 1 ? "" : "s"} to publish.` : saveState === "conflict" ? "Resolve the conflict to publish." : null;
 
   async function doPublish() {
     if (!(await flush())) {
@@ -765,7 +768,7 @@ function EditorInner(props: {
             <Tabs.List>
               <Tabs.Tab value="node">{selectedNode ? "Node" : "Workflow"}</Tabs.Tab>
               <Tabs.Tab value="test">Test run</Tabs.Tab>
-              <Tabs.Tab value="problems" color={problems.length ? "red" : undefined}>
+              <Tabs.Tab value="problems" color={blocking ? "red" : problems.length ? "yellow" : undefined}>
                 Problems ({problems.length})
               </Tabs.Tab>
             </Tabs.List>
@@ -850,16 +853,23 @@ function ProblemsList({ problems, onPick }: { problems: Problem[]; onPick: (node
   }
   return (
     <Stack gap={6} role="list" aria-label="Problems">
-      {problems.map((p, i) => (
-        <Box key={i} role="listitem" p={6} style={{ border: "1px solid var(--mantine-color-red-2)", borderRadius: 6, background: "var(--mantine-color-red-0)" }}>
-          <Text size="xs">{p.message}</Text>
+      {problems.map((p, i) => {
+        // Warnings come from what is only inferred (the last test run): worth a look, never a reason to refuse.
+        const color = p.severity === "warning" ? "yellow" : "red";
+        return (
+        <Box key={i} role="listitem" p={6} style={{ border: `1px solid var(--mantine-color-${color}-3)`, borderRadius: 6, background: `var(--mantine-color-${color}-0)` }}>
+          <Text size="xs">
+            {p.severity === "warning" && <b>Check: </b>}
+            {p.message}
+          </Text>
           {p.nodeId && (
             <Button size="compact-xs" variant="subtle" onClick={() => onPick(p.nodeId!)} aria-label={`Show node ${p.nodeId}`}>
               Show {p.nodeId}
             </Button>
           )}
         </Box>
-      ))}
+        );
+      })}
     </Stack>
   );
 }
