@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
 import { orExpression } from "./common";
+import { objectShape, valueShape } from "../model/shapes";
 
 const params = z.object({
   prompt: z.unknown().refine((v) => v !== undefined, "write the prompt"),
@@ -21,6 +22,7 @@ export const askModelNode = defineNode({
   ],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "`{ text, model }`." },
+  outputShape: () => objectShape({ text: valueShape("string"), model: valueShape("string") }),
   compile: () =>
     `return await rt.host("sample", { prompt: rt.str(p.prompt), system: p.system === undefined ? undefined : rt.str(p.system), maxTokens: Number(p.maxTokens) });`,
 });

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineNode } from "./types";
 import { ParamFieldListSchema, fieldsToSchema, paramBuilderHelp } from "./fields";
 import { jsLiteral } from "../expressions/emit";
+import { builderShape, objectShape, valueShape } from "../model/shapes";
 
 const params = z.object({
   message: z.unknown().refine((v) => v !== undefined, "write the question for the user"),
@@ -28,6 +29,11 @@ export const askUserNode = defineNode({
     ],
   },
   output: { description: "On accept: the answers object. On decline/cancel: `{ action }`." },
+  // Accept gives the answers, decline and cancel `{ action }`: together, every key there can be.
+  outputShape: (p) => {
+    const answers = builderShape(fieldsToSchema(p.fields));
+    return answers.kind === "object" ? objectShape({ ...answers.fields, action: valueShape("string") }) : answers;
+  },
   compile: ({ params: p }) =>
     [
       `const r = await rt.host("elicit", { message: rt.str(p.message), schema: ${jsLiteral(fieldsToSchema(p.fields))} });`,

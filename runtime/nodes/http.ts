@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
 import { orExpression, SecretName, StringMap } from "./common";
+import { objectShape, UNKNOWN, valueShape } from "../model/shapes";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 
@@ -73,6 +74,7 @@ export const httpNode = defineNode({
   ],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "`{ status, headers, body }`: body parsed as JSON or kept as text." },
+  outputShape: (p) => objectShape({ status: valueShape("number"), headers: objectShape({}, false), body: p.responseType === "text" ? valueShape("string") : UNKNOWN }),
   hostSecrets: (p) => (p.auth ? [p.auth.secret] : []),
   compile: () => `return await rt.host("http", p);`,
 });

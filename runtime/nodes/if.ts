@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode } from "./types";
+import { valueShape } from "../model/shapes";
 
 const params = z.object({ condition: z.unknown().refine((v) => v !== undefined, "give a condition, e.g. {{ input.amount > 100 }}") });
 
@@ -27,5 +28,6 @@ export const ifNode = defineNode({
     ],
   },
   output: { description: "The condition's boolean value." },
+  outputShape: () => valueShape("boolean"),
   compile: () => `const v = Boolean(p.condition); rt.route(v ? "true" : "false"); return v;`,
 });

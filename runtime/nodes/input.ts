@@ -3,6 +3,7 @@ import { Ajv2020 } from "ajv/dist/2020";
 import { defineNode } from "./types";
 import { ParamFieldListSchema, fieldsToSchema, paramBuilderHelp, type JsonSchema } from "./fields";
 import { unsafeSchemaPatterns } from "../model/schema-safety";
+import { builderShape, shapeFromJsonSchema } from "../model/shapes";
 
 const params = z
   .object({
@@ -48,6 +49,8 @@ export const inputNode = defineNode({
   ],
   handles: { acceptsInput: false, outputs: () => [{ handle: null, label: "next" }] },
   output: { description: "The tool arguments, validated, with defaults filled in. Also available everywhere as `input`." },
+  // The builder's fields are every argument there is; a raw schema is as open as it says.
+  outputShape: (p) => (p.schema ? shapeFromJsonSchema(p.schema) : builderShape(fieldsToSchema(p.fields ?? []))),
   check(p) {
     const schema = inputSchemaOf(p);
     const problem = checkSchema(schema);

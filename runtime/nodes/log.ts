@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
+import { objectShape, valueShape } from "../model/shapes";
 
 export const LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"] as const;
 
@@ -17,5 +18,6 @@ export const logNode = defineNode({
   ],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "`{ level, message }` as sent." },
+  outputShape: () => objectShape({ level: valueShape("string"), message: valueShape("string") }),
   compile: () => `const m = rt.str(p.message); await rt.host("log", { level: p.level, message: m }); return { level: p.level, message: m };`,
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
 import { orExpression } from "./common";
+import { objectShape, UNKNOWN, valueShape } from "../model/shapes";
 
 const params = z.object({
   progress: orExpression(z.number().min(0)),
@@ -21,6 +22,7 @@ export const progressNode = defineNode({
   ],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "`{ progress, total, message, sent }`; `sent` is false when the client did not ask for progress." },
+  outputShape: () => objectShape({ progress: valueShape("number"), total: UNKNOWN, message: UNKNOWN, sent: valueShape("boolean") }),
   compile: () =>
     [
       `const v = { progress: Number(p.progress), total: p.total === undefined ? undefined : Number(p.total), message: p.message === undefined ? undefined : rt.str(p.message) };`,

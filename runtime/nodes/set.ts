@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
 import { jsString } from "../expressions/emit";
+import { objectShape, templateShape, UNKNOWN } from "../model/shapes";
 
 const params = z
   .object({
@@ -35,6 +36,7 @@ export const setNode = defineNode({
   ],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "An object with one key per field (or the evaluated JSON template)." },
+  outputShape: (p) => (p.fields ? objectShape(Object.fromEntries(p.fields.map((f) => [f.name, UNKNOWN]))) : templateShape(p.json)),
   compile({ params: p }) {
     if (p.fields === undefined) return "return p.json;";
     // Field names are known at compile time, so the object is built with fixed keys in the written order.

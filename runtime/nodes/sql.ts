@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
 import { orExpression, SecretName } from "./common";
+import { arrayShape, objectShape, valueShape } from "../model/shapes";
 
 const params = z.object({
   connection: SecretName,
@@ -27,6 +28,7 @@ export const sqlNode = defineNode({
   ],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "`{ rows, rowCount }`: rows as objects keyed by column name." },
+  outputShape: () => objectShape({ rows: arrayShape(objectShape({}, false)), rowCount: valueShape("number") }),
   hostSecrets: (p) => [p.connection],
   compile: () => `return await rt.host("sql", { connection: p.connection, query: p.query, params: p.params, readOnly: p.readOnly, maxRows: p.maxRows });`,
 });

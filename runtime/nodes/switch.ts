@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode } from "./types";
 import { HandleName } from "./common";
+import { objectShape, UNKNOWN, valueShape } from "../model/shapes";
 
 const params = z.object({
   value: z.unknown(),
@@ -44,6 +45,7 @@ export const switchNode = defineNode({
     },
   },
   output: { description: "`{ value, handle }`: the compared value and the handle taken." },
+  outputShape: () => objectShape({ value: UNKNOWN, handle: valueShape("string") }),
   compile: () =>
     `let h = "default"; for (const c of p.cases) { if (rt.same(c.equals, p.value)) { h = c.handle; break; } } rt.route(h); return { value: p.value === undefined ? null : p.value, handle: h };`,
 });

@@ -1,6 +1,7 @@
 // The shape every node type file exports. A generic React form renders `form`, the validator checks `params` and
 // `handles`, and the compiler calls `compile`; adding a node type is one file plus one line in `registry.ts`.
 import type { z } from "zod";
+import type { Shape } from "../model/shapes";
 import type { Workflow, WorkflowNode } from "../model/workflow";
 
 export type NodeCategory = "trigger" | "data" | "logic" | "integration" | "caller" | "result";
@@ -69,6 +70,11 @@ export interface NodeDescriptor<S extends z.ZodType = z.ZodType> {
   handles: NodeHandles<z.output<S>>;
   /** Human description of the node's output (`steps.<id>`), shown in the field picker. */
   output: { description: string; example?: unknown };
+  /**
+   * What `steps.<id>` looks like for these params, as far as the type knows it before a run: expressions that name a
+   * field it cannot have are problems (model/references.ts). Absent: nothing is known (a code step's result).
+   */
+  outputShape?(params: z.output<S>): Shape;
   /**
    * Top-level params passed to the program as written rather than evaluated as `{{ }}` templates (code source, schemas,
    * secret names, case handles): their text is not an expression even when it contains braces.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineNode, DEFAULT_OUTPUT } from "./types";
 import { orExpression } from "./common";
+import { objectShape, valueShape } from "../model/shapes";
 
 const params = z.object({ ms: orExpression(z.number().int().min(0)) });
 
@@ -13,6 +14,7 @@ export const waitNode = defineNode({
   form: [{ key: "ms", kind: "number", label: "Milliseconds", required: true, default: 1000 }],
   handles: { acceptsInput: true, outputs: () => DEFAULT_OUTPUT },
   output: { description: "`{ waitedMs }`." },
+  outputShape: () => objectShape({ waitedMs: valueShape("number") }),
   compile: () =>
     `const ms = Number(p.ms); if (!Number.isFinite(ms) || ms < 0) throw new TypeError("ms must be a non-negative number"); await rt.host("wait", { ms: ms }); return { waitedMs: ms };`,
 });
