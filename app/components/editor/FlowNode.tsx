@@ -19,7 +19,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   category: string;
   label?: string;
   keyParams: Array<{ label: string; value: string }>;
-  problems: string[];
+  /** What is wrong with the step; `warning` ones are only inferred (the last test run) and never block. */
+  problems: Array<{ message: string; warning: boolean }>;
   run?: RunInfo;
   handles: HandleSpec[];
   acceptsInput: boolean;
@@ -57,12 +58,13 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
 
   const color = CATEGORY_COLORS[data.category] ?? "gray";
   const hasProblems = data.problems.length > 0;
+  const onlyWarnings = hasProblems && data.problems.every((p) => p.warning);
   const runColor = data.run?.status === "ok" ? "green" : data.run?.status === "error" ? "red" : "yellow";
   const diffColor = data.diff ? DIFF_COLORS[data.diff] : undefined;
   const border = diffColor
     ? `var(--mantine-color-${diffColor}-6)`
     : hasProblems
-    ? "var(--mantine-color-red-6)"
+    ? `var(--mantine-color-${onlyWarnings ? "yellow" : "red"}-6)`
     : selected
       ? "var(--mantine-color-indigo-6)"
       : data.run?.status === "error"
@@ -138,12 +140,13 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
           </Text>
         ))}
         {data.problems.slice(0, 2).map((problem, i) => (
-          <Text key={i} size="11px" c="red.7" lineClamp={2} role="note" aria-label={`Problem on ${data.nodeId}`}>
-            ⚠ {problem}
+          <Text key={i} size="11px" c={problem.warning ? "yellow.9" : "red.7"} lineClamp={2} role="note" aria-label={`${problem.warning ? "Warning" : "Problem"} on ${data.nodeId}`}>
+            ⚠ {problem.warning ? "Check: " : ""}
+            {problem.message}
           </Text>
         ))}
         {data.problems.length > 2 && (
-          <Text size="11px" c="red.7">
+          <Text size="11px" c={onlyWarnings ? "yellow.9" : "red.7"}>
             +{data.problems.length - 2} more
           </Text>
         )}

@@ -26,7 +26,7 @@ import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import type { PickOption } from "./CodeField";
-import { cardData, FlowNode, type FlowNodeType } from "./FlowNode";
+import { cardData, FlowNode, type FlowNodeData, type FlowNodeType } from "./FlowNode";
 import {
   asDoc,
   autoLayout,
@@ -103,8 +103,8 @@ interface CacheEntry {
 // Keyed by the (immutable) document node: unchanged nodes keep their React Flow object, so a drag re-renders one card.
 const rfCache = new WeakMap<DocNode, CacheEntry>();
 
-function toFlowNode(n: DocNode, selected: boolean, problems: string[], run: RunEntry | undefined, measured: CacheEntry["measured"], readOnly: boolean): FlowNodeType {
-  const problemsKey = problems.join("\n");
+function toFlowNode(n: DocNode, selected: boolean, problems: FlowNodeData["problems"], run: RunEntry | undefined, measured: CacheEntry["measured"], readOnly: boolean): FlowNodeType {
+  const problemsKey = problems.map((p) => `${p.warning}:${p.message}`).join("\n");
   const hit = rfCache.get(n);
   if (hit && hit.selected === selected && hit.problemsKey === problemsKey && hit.run === run && hit.measured === measured && hit.readOnly === readOnly) return hit.rf;
   const data = cardData(n, { problems, run, readOnly });
@@ -362,7 +362,7 @@ function EditorInner(props: {
   const showMiniMap = miniMapWanted ?? doc.nodes.length <= LARGE_WORKFLOW_NODES;
   const rfNodes = useMemo(() => {
     const cards = doc.nodes.map((n) =>
-      toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => `${p.severity === "warning" ? "Check: " : ""}${p.message.replace(/^node "[^"]+" /, "")}`), runByNode.get(n.id), dims.get(n.id), readOnly),
+      toFlowNode(n, selectedSet.has(n.id), (problemsByNode.get(n.id) ?? []).map((p) => ({ message: p.message.replace(/^node "[^"]+" /, ""), warning: p.severity === "warning" })), runByNode.get(n.id), dims.get(n.id), readOnly),
     );
     return [...loopGroups(doc.nodes, dims), ...cards] as FlowNodeType[];
   }, [doc.nodes, selectedSet, problemsByNode, runByNode, dims, readOnly]);
@@ -733,6 +733,8 @@ function EditorInner(props: {
             onConnect={onConnect}
             onNodeDragStart={recordNow}
             onSelectionDragStart={recordNow}
+            // Clicking a step shows it, whichever tab the side panel was on.
+            onNodeClick={() => setTab("node")}
             onPaneClick={() => {
               setSelection([]);
               setSelectedEdges([]);
