@@ -2,7 +2,7 @@
 // The visual editor of one workflow: the document (`toolflow.workflow/v1`) is the single source of truth; the canvas,
 // the side panel, validation, test runs and autosave are all views of it.
 import "@xyflow/react/dist/style.css";
-import { Alert, Anchor, Badge, Box, Button, Checkbox, Group, Loader, Modal, Stack, Tabs, Text, TextInput, Textarea, Title, Tooltip } from "@mantine/core";
+import { Alert, Anchor, Box, Button, Checkbox, Group, Loader, Modal, Stack, Tabs, Text, TextInput, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
@@ -26,6 +26,7 @@ import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import type { PickOption } from "./CodeField";
+import { EditorHeader } from "./EditorHeader";
 import { cardData, FlowNode, type FlowNodeData, type FlowNodeType } from "./FlowNode";
 import {
   asDoc,
@@ -624,61 +625,25 @@ function EditorInner(props: {
     }
   }
 
-  const status = props.status;
-  const saveLabel =
-    readOnly ? "Read only" : saveState === "saved" ? "All changes saved" : saveState === "saving" ? "Saving…" : saveState === "dirty" ? "Unsaved changes" : saveState === "conflict" ? "Not saved: changed elsewhere" : "Not saved";
-
   return (
     <Stack gap="xs" style={{ height: "calc(100dvh - 56px - 2 * var(--mantine-spacing-lg))", minHeight: 480 }}>
-      <Group justify="space-between" wrap="nowrap">
-        <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-          <Anchor component={Link} href={`/w/${workspace}/workflows`} size="sm">
-            ← Workflows
-          </Anchor>
-          <Title order={1} size="h4" style={{ whiteSpace: "nowrap" }}>
-            {doc.title || name}
-          </Title>
-          <Text size="xs" c="dimmed" ff="monospace">
-            {name}
-          </Text>
-          <Badge variant="light" color={status.state === "draft" ? "gray" : status.changedSinceLive ? "yellow" : "green"} aria-label="Status">
-            {status.state === "draft" ? "draft" : `live v${status.version}${status.changedSinceLive ? " · changed since live" : ""}`}
-          </Badge>
-          {/* A text link, not more header buttons: a crowded header made panning large canvases slow (npm run bench). */}
-          <Anchor component={Link} href={`/w/${workspace}/workflows/${encodeURIComponent(name)}/versions`} size="xs" style={{ whiteSpace: "nowrap" }}>
-            Versions &amp; runs
-          </Anchor>
-          <Text size="xs" c={saveState === "conflict" || saveState === "error" ? "red" : saveState === "saved" ? "dimmed" : "orange"} role="status" aria-live="polite" aria-label="Save status">
-            {saveState === "dirty" ? "● " : ""}
-            {saveLabel}
-          </Text>
-        </Group>
-        <Group gap={6} wrap="nowrap">
-          <Button size="xs" variant="default" onClick={undo} disabled={readOnly || hist.undo === 0} title="Undo (Ctrl+Z)">
-            Undo
-          </Button>
-          <Button size="xs" variant="default" onClick={redo} disabled={readOnly || hist.redo === 0} title="Redo (Ctrl+Shift+Z)">
-            Redo
-          </Button>
-          <Button size="xs" variant="default" onClick={layout} disabled={readOnly}>
-            Auto-layout
-          </Button>
-          <Button size="xs" variant="default" onClick={() => downloadJson(`${name}.workflow.json`, docRef.current)}>
-            Export
-          </Button>
-          <Button size="xs" variant="light" onClick={() => setTab("test")}>
-            Test
-          </Button>
-          <Tooltip label={publishBlocked ?? "Publish a new version"} withinPortal>
-            <Button size="xs" onClick={() => setPublishOpen(true)} disabled={publishBlocked !== null} aria-describedby="publish-reason">
-              Publish
-            </Button>
-          </Tooltip>
-          <Text id="publish-reason" size="xs" c="dimmed" maw={170}>
-            {publishBlocked ?? ""}
-          </Text>
-        </Group>
-      </Group>
+      <EditorHeader
+        workspace={workspace}
+        name={name}
+        title={doc.title}
+        status={props.status}
+        saveState={saveState}
+        readOnly={readOnly}
+        canUndo={hist.undo > 0}
+        canRedo={hist.redo > 0}
+        publishBlocked={publishBlocked}
+        onUndo={undo}
+        onRedo={redo}
+        onAutoLayout={layout}
+        onExport={() => downloadJson(`${name}.workflow.json`, docRef.current)}
+        onTest={() => setTab("test")}
+        onPublish={() => setPublishOpen(true)}
+      />
       {readOnly && (
         <Alert color="gray" p="xs">
           {props.archived ? "This workflow is archived: it is shown read-only." : "You are a viewer in this workspace: you can look, but not change, test or publish."}
