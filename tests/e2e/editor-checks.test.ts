@@ -1,6 +1,7 @@
 // Mistakes caught before they run (issue 14, item 1), in Chromium against the real server: a mistyped field in an
 // expression is a problem on the step that has it, with the field it probably meant, and publishing waits until it is
-// fixed; a field missing from a step's output in the last test run is flagged as a warning.
+// fixed; a field missing from a step's output in the last test run is flagged as a warning. Steps added go into the
+// flow (guided wiring, item 4).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshotPath } from "./helpers/browser";
@@ -41,12 +42,8 @@ describe("expression checks in the editor", () => {
     await calc.getByRole("button", { name: "Add field" }).click();
     await calc.getByLabel("Fields 1 name").fill("total");
     await typeInCode(page, calc, "Fields 1 value", "{{ input.amout * 1.07 }}");
-    // Wire input → calc → output, so the only thing wrong is the typo.
-    await selectNode(page, "input");
-    await panel(page, "input").getByRole("button", { name: "Disconnect input from output" }).click();
-    await connectInPanel(page, "input", "calc");
-    await selectNode(page, "calc");
-    await connectInPanel(page, "calc", "output");
+    // Added with the input selected, calc is wired in after it (input → calc → output): the only thing wrong is the typo.
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="calc:->output"]').count()).toBe(1);
 
     const message = 'The tool input has no field "amout". Did you mean "amount"?';
     await node(page, "calc").getByText(message).waitFor();
@@ -89,5 +86,25 @@ describe("expression checks in the editor", () => {
     await page.getByRole("tab", { name: "Problems (1)" }).waitFor();
     await expect.poll(() => page.getByRole("button", { name: "Publish", exact: true }).isDisabled()).toBe(false);
     await page.screenshot({ path: screenshotPath("editor-inferred-warning") });
+  });
+
+  it("a step dropped from the palette onto a line goes between the two steps it joined", async () => {
+    const line = page.locator('.react-flow__edge[data-id="calc:->output"] path').first();
+    await line.waitFor({ state: "attached" });
+    // The middle of the drawn line, in page coordinates.
+    const middle = await line.evaluate((path: SVGPathElement) => {
+      const point = path.getPointAtLength(path.getTotalLength() / 2);
+      const screen = new DOMPoint(point.x, point.y).matrixTransform(path.getScreenCTM()!);
+      return { x: screen.x, y: screen.y };
+    });
+    const pane = page.locator(".react-flow__pane");
+    const box = (await pane.boundingBox())!;
+    await page
+      .getByRole("region", { name: "Node palette" })
+      .getByRole("button", { name: "Add Log", exact: true })
+      .dragTo(pane, { targetPosition: { x: middle.x - box.x, y: middle.y - box.y } });
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="calc:->log1"]').count()).toBe(1);
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="log1:->output"]').count()).toBe(1);
+    expect(await page.locator('.react-flow__edge[data-id="calc:->output"]').count()).toBe(0);
   });
 });

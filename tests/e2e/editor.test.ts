@@ -81,14 +81,20 @@ describe("the workflow editor", () => {
     await page.keyboard.type(") * 100) / 100 }}");
     await expect.poll(() => calc.getByRole("textbox", { name: "Fields 1 value" }).textContent()).toBe("{{ Math.round(input.amount * (1 + input.rate) * 100) / 100 }}");
 
-    // Wire input → calc → output: one edge dragged between handles on the canvas, one through the panel.
+    // Added while the input was selected, calc went in after it: input → calc → output, and the result follows calc.
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="input:->calc"]').count()).toBe(1);
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="calc:->output"]').count()).toBe(1);
+    expect(await page.locator('.react-flow__edge[data-id="input:->output"]').count()).toBe(0);
+    // Wiring by hand still works: the line dragged between handles on the canvas, or chosen in the panel.
     await selectNode(page, "input");
-    await panel(page, "input").getByRole("button", { name: "Disconnect input from output" }).click();
+    await panel(page, "input").getByRole("button", { name: "Disconnect input from calc" }).click();
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="input:->calc"]').count()).toBe(0);
     await page.getByRole("button", { name: "Auto-layout" }).click();
     await page.waitForTimeout(400);
     await dragConnect(page, "input", "calc");
     await expect.poll(() => page.locator('.react-flow__edge[data-id="input:->calc"]').count()).toBe(1);
     await selectNode(page, "calc");
+    await panel(page, "calc").getByRole("button", { name: "Disconnect calc from output" }).click();
     await connectInPanel(page, "calc", "output");
 
     // The output returns steps.calc, picked from the field picker.
@@ -167,8 +173,8 @@ describe("the workflow editor", () => {
     await panel(page, "output").getByLabel("Result type").selectOption("text");
     await typeInCode(page, panel(page, "output"), "Value", "big: {{ input.amount }}", { clear: true });
 
-    await selectNode(page, "input");
-    await connectInPanel(page, "input", "check");
+    // The If went in after the selected input step.
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="input:->check"]').count()).toBe(1);
     await selectNode(page, "check");
     await connectInPanel(page, "check", "output", "true");
     await connectInPanel(page, "check", "small", "false");
@@ -211,7 +217,7 @@ describe("the workflow editor", () => {
     await page.locator('input[type="file"]').setInputFiles({ name: "loops_forever.workflow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(cyclic)) });
     const problems = page.getByRole("list", { name: "Import problems" });
     await problems.waitFor();
-    await expect(problems.textContent()).resolves.toContain('node "a" is on a cycle (a → b → a)');
+    await expect(problems.textContent()).resolves.toContain('The Set fields step "a" is on a cycle (a → b → a)');
     expect(await server.database.db.workflow.count()).toBe(before);
     expect(await page.getByRole("link", { name: "loops_forever" }).count()).toBe(0);
     // The list shows each workflow's status: add_tax is live, size_check a draft.
@@ -302,7 +308,7 @@ describe("the workflow editor", () => {
     expect(draft.nodes.map((n) => n.id)).toContain("output1");
     // The pasted copy is not connected: the problems list says so, and Publish says why it is disabled.
     await page.getByRole("tab", { name: /^Problems \(\d+\)$/ }).click();
-    await page.getByRole("list", { name: "Problems" }).getByText('node "output1" is not reachable from the input "input"').waitFor();
+    await page.getByRole("list", { name: "Problems" }).getByText('The Tool result step "output1" is not reachable from the Tool input step "input"').waitFor();
     await expect(page.getByRole("button", { name: "Publish", exact: true }).isDisabled()).resolves.toBe(true);
     await page.getByText(/^Fix \d+ problems? to publish\.$/).waitFor();
   });

@@ -37,6 +37,7 @@ import {
   edgeKey,
   flowEdge,
   inputFields,
+  insertIntoFlow,
   newNodeId,
   removeNodes,
   renameNode,
@@ -484,7 +485,8 @@ function EditorInner(props: {
     [connect],
   );
 
-  function addNode(type: string, position?: { x: number; y: number }) {
+  /** Adds a step: on `edge` when dropped on one, after the selected step from the palette, or before the result. */
+  function addNode(type: string, position?: { x: number; y: number }, edge?: DocEdge) {
     const descriptor = getNodeType(type);
     if (!descriptor || readOnly) return;
     const cur = docRef.current;
@@ -500,7 +502,9 @@ function EditorInner(props: {
     // Below whatever already sits there, so a new card never hides another.
     for (let i = 0; i < 50 && cur.nodes.some((n) => Math.abs((n.position?.x ?? 0) - at.x) < 240 && Math.abs((n.position?.y ?? 0) - at.y) < 110); i++) at.y += 130;
     const id = newNodeId(type, cur.nodes.map((n) => n.id));
-    apply({ ...cur, nodes: [...cur.nodes, { id, type, position: at, params: defaultParams(descriptor) }] });
+    const added = { id, type, position: at, params: defaultParams(descriptor) };
+    // Dropped in an empty spot: exactly there, unconnected. From the palette: into the flow.
+    apply(edge ? insertIntoFlow(cur, added, { edge }) : position ? { ...cur, nodes: [...cur.nodes, added] } : insertIntoFlow(cur, added, { after: anchor?.id }));
     setSelection([id]);
     setSelectedEdges([]);
     setTab("node");
@@ -511,7 +515,11 @@ function EditorInner(props: {
     if (!type) return;
     event.preventDefault();
     const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    addNode(type, { x: Math.round(p.x - 120), y: Math.round(p.y - 30) });
+    // Dropped onto a line between two steps: it goes between them.
+    const line = document.elementsFromPoint(event.clientX, event.clientY).find((el) => el.closest(".react-flow__edge"))?.closest(".react-flow__edge");
+    const key = line?.getAttribute("data-id");
+    const edge = key ? docRef.current.edges.find((e) => edgeKey(e) === key) : undefined;
+    addNode(type, { x: Math.round(p.x - 120), y: Math.round(p.y - 30) }, edge);
   }
 
   function layout() {
