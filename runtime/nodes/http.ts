@@ -20,6 +20,12 @@ const params = z.object({
   allowErrorStatus: z.boolean().default(false),
 });
 
+/** The host of a URL when it is one of the reserved example domains (example.com, .net, .org and their subdomains). */
+export function placeholderHost(url: string): string | null {
+  const host = /^\s*https?:\/\/(?:[^@/{}]*@)?([^/{}:?#\s]+)/i.exec(url)?.[1]?.toLowerCase();
+  return host && /(^|\.)example\.(com|net|org)\.?$/.test(host) ? host : null;
+}
+
 export const httpNode = defineNode({
   type: "http",
   category: "integration",
@@ -76,5 +82,11 @@ export const httpNode = defineNode({
   output: { description: "`{ status, headers, body }`: body parsed as JSON or kept as text." },
   outputShape: (p) => objectShape({ status: valueShape("number"), headers: objectShape({}, false), body: p.responseType === "text" ? valueShape("string") : UNKNOWN }),
   hostSecrets: (p) => (p.auth ? [p.auth.secret] : []),
+  // Templates call `crm.example.com` and the like (RFC 2606 names that never answer): publishing one unchanged would
+  // give a tool that always fails, so the placeholder is a problem until the builder puts in their own system.
+  check(p) {
+    const host = placeholderHost(p.url);
+    return host ? [{ path: "url", message: `The address still uses the example host "${host}". Replace it with the address of your own system.` }] : [];
+  },
   compile: () => `return await rt.host("http", p);`,
 });

@@ -1,7 +1,7 @@
 // The starting points offered when creating a workflow, one per use case of the product. They are the files in
 // examples/templates (imported, so the Next.js bundle and the CLI carry them without reading the disk at run time).
-import { compileWorkflow } from "../../runtime/compiler";
-import type { WorkflowInput } from "../../runtime/model";
+import { nodeSecretRefs, type WorkflowInput, type WorkflowNode } from "../../runtime/model";
+import { getNodeType } from "../../runtime/nodes/registry";
 import crm from "../../examples/templates/crm_lookup_customer.workflow.json";
 import ticket from "../../examples/templates/create_support_ticket.workflow.json";
 import sales from "../../examples/templates/sales_report.workflow.json";
@@ -28,6 +28,20 @@ export interface TemplateSummary {
   nodeCount: number;
 }
 
+/**
+ * The secrets a template's steps use. Read from the steps rather than by compiling: a template is deliberately not
+ * publishable as it stands (its example hosts are problems until the builder puts in their own system).
+ */
+function secretsOf(doc: WorkflowInput): string[] {
+  const names = new Set<string>();
+  for (const node of doc.nodes as WorkflowNode[]) {
+    const descriptor = getNodeType(node.type);
+    const params = descriptor?.params.safeParse(node.params);
+    if (descriptor && params?.success) for (const ref of nodeSecretRefs(descriptor, node, params.data)) names.add(ref.name);
+  }
+  return [...names].sort();
+}
+
 let summaries: TemplateSummary[] | undefined;
 
 export function listTemplates(): TemplateSummary[] {
@@ -39,7 +53,7 @@ export function listTemplates(): TemplateSummary[] {
       name: doc.name,
       title: doc.title ?? doc.name,
       description: doc.description ?? "",
-      secrets: compileWorkflow(doc).secretNames,
+      secrets: secretsOf(doc),
       nodeCount: doc.nodes.length,
     };
   }));

@@ -9,7 +9,7 @@ const graph = () =>
       { id: "input", type: "input", params: { fields: [{ name: "n", type: "number" }] } },
       { id: "check", type: "if", params: { condition: "{{ input.n > 1 }}" } },
       { id: "a", type: "set", params: { fields: [{ name: "x", value: "{{ secrets.A_KEY }}" }] } },
-      { id: "b", type: "http", params: { url: "https://example.com", auth: { secret: "B_TOKEN", scheme: "bearer" } } },
+      { id: "b", type: "http", params: { url: "https://api.acme.test", auth: { secret: "B_TOKEN", scheme: "bearer" } } },
       { id: "m", type: "merge", params: { mode: "array" } },
       { id: "out", type: "output", params: { value: "{{ steps.m }}" } },
     ],
