@@ -107,4 +107,26 @@ describe("expression checks in the editor", () => {
     await expect.poll(() => page.locator('.react-flow__edge[data-id="log1:->output"]').count()).toBe(1);
     expect(await page.locator('.react-flow__edge[data-id="calc:->output"]').count()).toBe(0);
   });
+
+  it("the template picker shows what is chosen with Create in view; the template opens readable and flags its example host", async () => {
+    await page.goto(`${server.url}/w/ops/workflows`);
+    await page.getByRole("button", { name: "New workflow" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New workflow" });
+    const card = dialog.getByRole("radio", { name: "Template: Look up a customer in a CRM over HTTP" });
+    await card.click();
+    await expect.poll(() => card.getAttribute("data-checked")).not.toBeNull();
+    expect(await dialog.getByRole("radio", { name: "Blank workflow" }).getAttribute("data-checked")).toBeNull();
+    const create = dialog.getByRole("button", { name: "Create and open" });
+    const box = (await create.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(900);
+    await page.screenshot({ path: screenshotPath("template-picker") });
+    await create.click();
+    await page.waitForURL(/\/workflows\/lookup_customer$/);
+    await node(page, "search").getByText('still uses the example host "crm.example.com"').waitFor();
+    // Opened at a zoom the cards can be read at.
+    await expect
+      .poll(async () => Number(/scale\(([\d.]+)\)/.exec((await page.locator(".react-flow__viewport").getAttribute("style")) ?? "")?.[1] ?? 0))
+      .toBeGreaterThanOrEqual(0.75);
+    await page.screenshot({ path: screenshotPath("template-opened") });
+  });
 });

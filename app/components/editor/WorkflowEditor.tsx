@@ -58,6 +58,8 @@ type SaveState = "saved" | "dirty" | "saving" | "conflict" | "error";
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
 /** From this many nodes on, the canvas trades extras (mini map, off-screen nodes) for smooth panning. */
 const LARGE_WORKFLOW_NODES = 150;
+/** Opening a workflow never zooms out further than this: cards stay readable, a big graph pans instead. */
+const READABLE_ZOOM = 0.75;
 export function WorkflowEditor({ workspace, name }: { workspace: string; name: string }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.workspace.get.queryOptions({ workspace }));
@@ -568,7 +570,7 @@ function EditorInner(props: {
   useEffect(() => {
     if (!measuredAll || fitted.current) return;
     fitted.current = true;
-    const t = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1 }), 30);
+    const t = setTimeout(() => void flow.fitView({ padding: 0.2, maxZoom: 1, minZoom: READABLE_ZOOM }), 30);
     return () => clearTimeout(t);
   }, [measuredAll, flow]);
 
@@ -719,7 +721,7 @@ function EditorInner(props: {
             deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
             multiSelectionKeyCode={["Shift", "Meta", "Control"]}
             fitView
-            fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+            fitViewOptions={{ padding: 0.2, maxZoom: 1, minZoom: READABLE_ZOOM }}
             minZoom={0.1}
             onlyRenderVisibleElements={doc.nodes.length > LARGE_WORKFLOW_NODES}
             proOptions={{ hideAttribution: true }}

@@ -14,6 +14,7 @@ import { downloadJson } from "../../../components/editor/graph";
 import { describeError } from "../../../lib/errors";
 import { useTRPC } from "../../../lib/trpc";
 import type { AppRouter } from "../../../../server/trpc/router";
+import classes from "./NewWorkflow.module.css";
 
 type Status = { state: "draft" } | { state: "live"; version: number; changedSinceLive: boolean };
 
@@ -294,17 +295,27 @@ function CreateWorkflowModal(props: {
         <Stack>
           <Radio.Group label="Start from" value={template ?? "blank"} onChange={(v) => pick(v === "blank" ? null : (v as TemplateId))}>
             <SimpleGrid cols={{ base: 1, sm: 2 }} mt={6} spacing="xs">
-              <Radio.Card value="blank" p="sm" radius="md" aria-label="Blank workflow">
-                <Text fw={600} size="sm">Blank</Text>
-                <Text size="xs" c="dimmed">An input and an output, connected. Build the rest on the canvas.</Text>
+              <Radio.Card value="blank" p="sm" radius="md" aria-label="Blank workflow" className={classes.card}>
+                <Group wrap="nowrap" align="flex-start" gap="sm">
+                  <Radio.Indicator mt={2} />
+                  <div>
+                    <Text fw={600} size="sm">Blank</Text>
+                    <Text size="xs" c="dimmed">An input and an output, connected. Build the rest on the canvas.</Text>
+                  </div>
+                </Group>
               </Radio.Card>
               {templates.data?.map((t) => (
-                <Radio.Card key={t.id} value={t.id} p="sm" radius="md" aria-label={`Template: ${t.useCase}`}>
-                  <Text fw={600} size="sm">{t.useCase}</Text>
-                  <Text size="xs" c="dimmed" lineClamp={2}>{t.description}</Text>
-                  <Text size="xs" mt={4}>
-                    {t.nodeCount} nodes · needs secret{t.secrets.length === 1 ? "" : "s"} {t.secrets.map((s) => <Code key={s}>{s}</Code>)}
-                  </Text>
+                <Radio.Card key={t.id} value={t.id} p="sm" radius="md" aria-label={`Template: ${t.useCase}`} className={classes.card}>
+                  <Group wrap="nowrap" align="flex-start" gap="sm">
+                    <Radio.Indicator mt={2} />
+                    <div>
+                      <Text fw={600} size="sm">{t.useCase}</Text>
+                      <Text size="xs" c="dimmed" lineClamp={2}>{t.description}</Text>
+                      <Text size="xs" mt={4}>
+                        {t.nodeCount} nodes · needs secret{t.secrets.length === 1 ? "" : "s"} {t.secrets.map((s) => <Code key={s}>{s}</Code>)}
+                      </Text>
+                    </div>
+                  </Group>
                 </Radio.Card>
               ))}
             </SimpleGrid>
@@ -326,7 +337,7 @@ function CreateWorkflowModal(props: {
           />
           <TextInput label="Title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={error?.field === "title" ? error.message : undefined} />
           <Textarea label="Description" description="The AI reads this to decide when to use the tool." value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} error={error?.field === "description" ? error.message : undefined} />
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={classes.actions}>
             <Button variant="default" onClick={props.onClose}>
               Cancel
             </Button>
