@@ -12,7 +12,8 @@ import {
   type WorkflowNode,
   type WorkflowEdge,
 } from "./workflow";
-import { issuesToProblems, formatPath, type Problem } from "./problems";
+import { issuesToProblems, formatPath, paramLabel, parsePath, type Problem } from "./problems";
+import { inStep, labelPhrase, listOr, stepName } from "./messages";
 import { getNodeType, nodeTypeNames } from "../nodes/registry";
 import type { AnyNodeDescriptor } from "../nodes/types";
 import { collectTemplates, parseTemplate } from "../expressions/template";
@@ -65,18 +66,25 @@ export function expressionTemplates(descriptor: AnyNodeDescriptor, node: Workflo
 }
 
 const EnvelopeSchema = z.looseObject({
-  name: z.string({ error: "the workflow needs a `name` (its MCP tool name)" }).regex(TOOL_NAME_PATTERN, "the tool name must be 1–64 characters of A-Za-z0-9_-."),
+  name: z
+    .string({ error: 'Give the workflow a tool name ("name"): the name AI apps call it by, e.g. add_tax.' })
+    .regex(TOOL_NAME_PATTERN, "The tool name must be 1–64 characters of letters, digits, _, - and . (e.g. add_tax), with no spaces."),
   title: z.string().optional(),
   description: z.string().optional(),
   annotations: ToolAnnotationsSchema.optional(),
-  nodes: z.array(z.unknown(), { error: "the workflow needs a `nodes` list" }),
-  edges: z.array(z.unknown(), { error: "`edges` must be a list" }).optional(),
+  nodes: z.array(z.unknown(), { error: 'The file needs a "nodes" list holding the workflow\'s steps.' }),
+  edges: z.array(z.unknown(), { error: 'The file\'s "edges" must be a list of connections, like [{ "from": "input", "to": "out" }].' }).optional(),
 });
 
 const RESERVED_IDS = new Set(["__proto__", "constructor", "prototype"]);
 
-function edgeLabel(e: { from: string; to: string; handle?: string }): string {
-  return `edge ${e.from}${e.handle ? `[${e.handle}]` : ""} → ${e.to}`;
+/** How an edge is named in a message: `the connection from "Search the CRM" (handle "true") to "out"`. */
+function edgeLabel(e: { from: string; to: string; handle?: string }, name: (id: string) => string = (id) => id): string {
+  return `the connection from "${name(e.from)}"${e.handle ? ` (handle "${e.handle}")` : ""} to "${name(e.to)}"`;
+}
+
+function cap(text: string): string {
+  return text[0]!.toUpperCase() + text.slice(1);
 }
 
 function edgeRef(e: WorkflowEdge): Problem["edge"] {
@@ -86,7 +94,7 @@ function edgeRef(e: WorkflowEdge): Problem["edge"] {
 export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): ValidationResult {
   const problems: Problem[] = [];
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
-    return { ok: false, problems: [{ message: "a workflow file must be a JSON object" }], warnings: [] };
+    return { ok: false, problems: [{ message: "A workflow file must be a JSON object: check that the file starts with { and ends with }." }], warnings: [] };
   }
   const record = doc as Record<string, unknown>;
   if (record.format !== WORKFLOW_FORMAT) {
@@ -94,12 +102,12 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
       path: "format",
       message:
         record.format === undefined
-          ? `the file has no "format"; set it to "${WORKFLOW_FORMAT}"`
-          : `unknown format ${JSON.stringify(record.format)}; this version reads "${WORKFLOW_FORMAT}"`,
+          ? `The file has no "format"; add "format": "${WORKFLOW_FORMAT}".`
+          : `The file has an unknown format ${JSON.stringify(record.format)}; this version reads "${WORKFLOW_FORMAT}", so set "format" to that.`,
     });
   }
   const envelope = EnvelopeSchema.safeParse(doc);
-  if (!envelope.success) problems.push(...issuesToProblems(envelope.error.issues, {}));
+  if (!envelope.success) problems.push(...issuesToProblems(envelope.error.issues, { input: doc }));
   const rawNodes = Array.isArray(record.nodes) ? record.nodes : [];
   const rawEdges = Array.isArray(record.edges) ? record.edges : [];
 
@@ -109,37 +117,41 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     const parsed = WorkflowNodeSchema.safeParse(raw);
     const rawId = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : undefined;
     if (!parsed.success) {
-      problems.push(...issuesToProblems(parsed.error.issues, { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i] }));
+      const rawStep = rawId ? stepName({ id: rawId, label: (raw as { label?: unknown }).label }, getNodeType(String((raw as { type?: unknown }).type))?.label) : undefined;
+      problems.push(...issuesToProblems(parsed.error.issues, { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i], ...(rawStep ? { step: rawStep } : {}), input: raw }));
       return;
     }
     const node = parsed.data;
     if (RESERVED_IDS.has(node.id)) {
-      problems.push({ nodeId: node.id, path: "id", message: `node id "${node.id}" is reserved; rename the node` });
+      problems.push({ nodeId: node.id, path: "id", message: `The step id "${node.id}" is reserved; give the step another id.` });
       return;
     }
     if (nodes.has(node.id)) {
-      problems.push({ nodeId: node.id, path: "id", message: `node id "${node.id}" is used by more than one node; give each node its own id` });
+      problems.push({ nodeId: node.id, path: "id", message: `The id "${node.id}" is used by more than one step; give each step its own id.` });
       return;
     }
     const descriptor = getNodeType(node.type);
     if (!descriptor) {
-      problems.push({ nodeId: node.id, path: "type", message: `node "${node.id}" has unknown type "${node.type}"; known types: ${nodeTypeNames().join(", ")}` });
+      problems.push({ nodeId: node.id, path: "type", message: `${cap(stepName(node))} has the unknown type "${node.type}"; use one of ${listOr(nodeTypeNames())}.` });
       nodes.set(node.id, { node });
       return;
     }
+    const step = stepName(node, descriptor.label);
     const params = descriptor.params.safeParse(node.params);
     if (!params.success) {
-      problems.push(...issuesToProblems(params.error.issues, { nodeId: node.id, prefix: ["params"] }));
+      problems.push(...issuesToProblems(params.error.issues, { nodeId: node.id, prefix: ["params"], descriptor, step, input: node.params }));
       nodes.set(node.id, { node, descriptor });
     } else {
       nodes.set(node.id, { node, descriptor, params: params.data });
       for (const extra of descriptor.check?.(params.data) ?? []) {
-        problems.push({ nodeId: node.id, path: `params.${extra.path}`, message: `node "${node.id}" params.${extra.path}: ${extra.message}` });
+        problems.push({ nodeId: node.id, path: `params.${extra.path}`, message: inStep(step, extra.message) });
       }
     }
     for (const t of expressionTemplates(descriptor, node)) {
       for (const err of parseTemplate(t.text).errors) {
-        problems.push({ nodeId: node.id, path: t.path, message: `node "${node.id}" ${t.path}: the expression {{ ${err.source} }} does not parse: ${err.message}` });
+        const field = paramLabel(parsePath(t.path).slice(1), descriptor);
+        const where = field ? ` in ${labelPhrase(field)}` : "";
+        problems.push({ nodeId: node.id, path: t.path, message: `${inStep(step, `the expression${where} does not parse: ${err.message}`)}${err.caret ? `\n${err.caret}` : ""}` });
       }
     }
     if (ctx.secretNames && params.success) {
@@ -147,33 +159,43 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
       const readable = ctx.readableSecretNames ? new Set(ctx.readableSecretNames) : undefined;
       for (const ref of nodeSecretRefs(descriptor, node, params.data)) {
         if (!known.has(ref.name)) {
-          problems.push({ nodeId: node.id, path: ref.path, message: `node "${node.id}" uses secret "${ref.name}", which does not exist in this workspace; create it or pick another` });
+          problems.push({ nodeId: node.id, path: ref.path, message: `${cap(step)} uses the secret "${ref.name}", which does not exist in this workspace; create it in Settings → Secrets or choose another.` });
         } else if (readable && !ref.host && !readable.has(ref.name)) {
           problems.push({
             nodeId: node.id,
             path: ref.path,
-            message: `node "${node.id}" reads secret "${ref.name}" as secrets.${ref.name}, but that secret is not readable by workflows; use it in an http node's auth or a sql node's connection, or an owner can mark it readable in Settings → Secrets`,
+            message: `${cap(step)} reads the secret "${ref.name}" in an expression (secrets.${ref.name}), but that secret is not readable by workflows; use it as an HTTP request's credential or an SQL query's connection instead, or ask an owner to mark it readable in Settings → Secrets.`,
           });
         }
       }
     }
   });
 
+  // Steps are named by their label, else by type and id; ids that are not nodes are quoted as written.
+  const named = (id: string) => {
+    const found = nodes.get(id);
+    return found ? stepName(found.node, found.descriptor?.label) : `the step "${id}"`;
+  };
+  const short = (id: string) => {
+    const label = nodes.get(id)?.node.label?.trim();
+    return label || id;
+  };
+
   // Loop membership.
   for (const { node } of nodes.values()) {
     if (node.parent === undefined) continue;
     const parent = nodes.get(node.parent);
-    if (!parent) problems.push({ nodeId: node.id, path: "parent", message: `node "${node.id}" is inside "${node.parent}", which does not exist; move it out or add the loop` });
-    else if (parent.node.type !== "loop") problems.push({ nodeId: node.id, path: "parent", message: `node "${node.id}" has parent "${node.parent}", which is a ${parent.node.type} node; only loop nodes can contain nodes` });
-    if (node.type === "input") problems.push({ nodeId: node.id, path: "parent", message: `the input node "${node.id}" cannot be inside a loop` });
-    if (node.type === "output") problems.push({ nodeId: node.id, path: "parent", message: `output node "${node.id}" cannot be inside a loop; put it after the loop` });
+    if (!parent) problems.push({ nodeId: node.id, path: "parent", message: `${cap(named(node.id))} is inside the loop "${node.parent}", which does not exist; move the step out of it or add that loop.` });
+    else if (parent.node.type !== "loop") problems.push({ nodeId: node.id, path: "parent", message: `${cap(named(node.id))} is placed inside ${named(node.parent)}, which is not a loop; only Loop steps can contain other steps, so move it out or into a loop.` });
+    if (node.type === "input") problems.push({ nodeId: node.id, path: "parent", message: `${cap(named(node.id))} cannot be inside a loop; move it out (it starts the workflow).` });
+    if (node.type === "output") problems.push({ nodeId: node.id, path: "parent", message: `${cap(named(node.id))} cannot be inside a loop; move it out and connect it after the loop.` });
   }
   for (const { node } of nodes.values()) {
     const seen = new Set<string>([node.id]);
     let cur = node.parent;
     while (cur !== undefined) {
       if (seen.has(cur)) {
-        problems.push({ nodeId: node.id, path: "parent", message: `node "${node.id}" is nested in a loop of loops (parents lead back to "${cur}"); fix the parent fields` });
+        problems.push({ nodeId: node.id, path: "parent", message: `${cap(named(node.id))} is in a circle of loops inside each other (its loops lead back to "${short(cur)}"); take one of these loops out of the other.` });
         break;
       }
       seen.add(cur);
@@ -186,38 +208,39 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
   rawEdges.forEach((raw, i) => {
     const parsed = WorkflowEdgeSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push(...issuesToProblems(parsed.error.issues, { prefix: ["edges", i] }));
+      problems.push(...issuesToProblems(parsed.error.issues, { prefix: ["edges", i], input: raw }));
       return;
     }
     const e = parsed.data;
     const from = nodes.get(e.from);
     const to = nodes.get(e.to);
     let ok = true;
+    const edge = edgeLabel(e, short);
     if (!from) {
-      problems.push({ edge: edgeRef(e), path: `edges[${i}].from`, message: `${edgeLabel(e)} starts at "${e.from}", which is not a node; remove the edge or fix its ends` });
+      problems.push({ edge: edgeRef(e), path: `edges[${i}].from`, message: `${cap(edge)} starts at "${e.from}", which is not a step; remove the connection or fix its ends.` });
       ok = false;
     }
     if (!to) {
-      problems.push({ edge: edgeRef(e), path: `edges[${i}].to`, message: `${edgeLabel(e)} ends at "${e.to}", which is not a node; remove the edge or fix its ends` });
+      problems.push({ edge: edgeRef(e), path: `edges[${i}].to`, message: `${cap(edge)} ends at "${e.to}", which is not a step; remove the connection or fix its ends.` });
       ok = false;
     }
     if (!from || !to) return;
     if (to.descriptor && !to.descriptor.handles.acceptsInput) {
-      problems.push({ nodeId: e.to, edge: edgeRef(e), message: `${edgeLabel(e)}: node "${e.to}" (${to.node.type}) takes no incoming edges` });
+      problems.push({ nodeId: e.to, edge: edgeRef(e), message: `${cap(edge)} leads into ${named(e.to)}, which takes no incoming connections (it starts the workflow); remove the connection.` });
       ok = false;
     }
     if (from.descriptor && from.params !== undefined) {
       const handles = outputHandles(from.descriptor, from.node, from.params);
       const handle = e.handle ?? null;
       if (!handles.includes(handle)) {
-        const named = handles.filter((h): h is string => h !== null);
-        const hint =
+        const names = handles.filter((h): h is string => h !== null);
+        const message =
           handles.length === 0
-            ? `node "${e.from}" (${from.node.type}) ends the run and has no outgoing edges`
+            ? `${cap(edge)} cannot start at ${named(e.from)}: that step ends the run and has no outgoing connections, so remove the connection.`
             : handle === null
-              ? `node "${e.from}" (${from.node.type}) needs a handle on this edge: ${named.join(", ")}`
-              : `node "${e.from}" (${from.node.type}) has no "${handle}" handle; its handles: ${handles.map((h) => h ?? "(unnamed)").join(", ")}${handle === "error" ? ' (set onError to "route" to get an error handle)' : ""}`;
-        problems.push({ nodeId: e.from, edge: edgeRef(e), message: `${edgeLabel(e)}: ${hint}` });
+              ? `${cap(edge)} needs a handle, because ${named(e.from)} has several ways out; choose ${listOr(names)}.`
+              : `${cap(named(e.from))} has no "${handle}" handle, so ${edge} cannot use it; ${names.length === 0 ? "leave the handle off the connection" : `use ${listOr(names.map((h) => `"${h}"`))}${handles.includes(null) ? " or no handle" : ""}`}.${handle === "error" ? ' To get an "error" handle, set the step\'s "On error" to "Route to the error handle" (onError "route").' : ""}`;
+        problems.push({ nodeId: e.from, edge: edgeRef(e), message });
         ok = false;
       }
     }
@@ -225,14 +248,14 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     const isBodyEdge = from.node.type === "loop" && e.handle === "body";
     if (isBodyEdge) {
       if (to.node.parent !== e.from) {
-        problems.push({ nodeId: e.to, edge: edgeRef(e), message: `${edgeLabel(e)}: the "body" handle must lead to a node inside loop "${e.from}" (set its parent to "${e.from}")` });
+        problems.push({ nodeId: e.to, edge: edgeRef(e), message: `${cap(edge)} uses the "body" handle, which must lead to a step inside ${named(e.from)}; put "${short(e.to)}" inside that loop ("Inside loop") or connect it elsewhere.` });
         ok = false;
       }
     } else if (from.node.parent !== to.node.parent) {
       problems.push({
         nodeId: e.to,
         edge: edgeRef(e),
-        message: `${edgeLabel(e)} crosses a loop boundary ("${e.from}" is ${from.node.parent ? `inside "${from.node.parent}"` : "outside loops"}, "${e.to}" is ${to.node.parent ? `inside "${to.node.parent}"` : "outside loops"}); connect nodes of the same loop, and use the loop's output after it`,
+        message: `${cap(edge)} crosses a loop boundary ("${short(e.from)}" is ${from.node.parent ? `inside the loop "${short(from.node.parent)}"` : "outside loops"}, "${short(e.to)}" is ${to.node.parent ? `inside the loop "${short(to.node.parent)}"` : "outside loops"}); connect steps of the same loop, and use the loop's output after the loop.`,
       });
       ok = false;
     }
@@ -241,10 +264,10 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
 
   // Exactly one input.
   const inputs = [...nodes.values()].filter((n) => n.node.type === "input");
-  if (inputs.length === 0) problems.push({ message: "the workflow has no input node; add one (it defines the tool's parameters)" });
+  if (inputs.length === 0) problems.push({ message: "The workflow has no input step; add a Tool input step (it defines the tool's parameters) and connect it to the first step." });
   if (inputs.length > 1) {
     for (const extra of inputs.slice(1)) {
-      problems.push({ nodeId: extra.node.id, message: `node "${extra.node.id}" is a second input node; a workflow has exactly one (the first is "${inputs[0]!.node.id}")` });
+      problems.push({ nodeId: extra.node.id, message: `${cap(named(extra.node.id))} is a second input step; a workflow has exactly one (the first is "${short(inputs[0]!.node.id)}"), so delete one of them.` });
     }
   }
 
@@ -253,7 +276,7 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
   for (const id of nodes.keys()) succ.set(id, []);
   for (const e of edges) succ.get(e.from)!.push(e.to);
   for (const cycle of findCycles([...nodes.keys()].sort(), succ)) {
-    problems.push({ nodeId: cycle[0]!, message: `node "${cycle[0]}" is on a cycle (${[...cycle, cycle[0]].join(" → ")}); workflows run forward only — remove one of these edges (use a loop node to repeat)` });
+    problems.push({ nodeId: cycle[0]!, message: `${cap(named(cycle[0]!))} is on a cycle (${[...cycle, cycle[0]!].map(short).join(" → ")}); workflows run forward only, so remove one of these connections (use a Loop step to repeat work).` });
   }
 
   // Reachability from the input (a loop reaches its children).
@@ -273,15 +296,15 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
       }
     }
     for (const { node } of nodes.values()) {
-      if (!reach.has(node.id)) problems.push({ nodeId: node.id, message: `node "${node.id}" is not reachable from the input "${start}"; connect it or delete it` });
+      if (!reach.has(node.id)) problems.push({ nodeId: node.id, message: `${cap(named(node.id))} is not reachable from ${named(start)}; connect it or delete it.` });
     }
     const ends = [...nodes.values()].filter((n) => (n.node.type === "output" || n.node.type === "error") && reach.has(n.node.id) && !n.node.parent);
-    if (ends.length === 0) problems.push({ message: `no output or error node is reachable from the input "${start}"; add an output node and connect it` });
+    if (ends.length === 0) problems.push({ message: `No Tool result or Error result step is reachable from ${named(start)}; add a Tool result step and connect it.` });
   }
 
   if (problems.length > 0) return { ok: false, problems, warnings: [] };
   const workflow = WorkflowSchema.safeParse(doc);
-  if (!workflow.success) return { ok: false, problems: issuesToProblems(workflow.error.issues, {}), warnings: [] };
+  if (!workflow.success) return { ok: false, problems: issuesToProblems(workflow.error.issues, { input: doc }), warnings: [] };
   // What expressions refer to (`input.x`, `steps.id.field`, `item`), checked against the shapes that are known.
   const found = checkReferences(workflow.data, ctx.shapes);
   const errors = found.filter((p) => p.severity !== "warning");

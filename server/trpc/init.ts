@@ -7,6 +7,7 @@ import { z, ZodError } from "zod";
 import { getSessionUser, type SessionUser } from "../auth/auth";
 import { hasRole, type Role } from "../auth/roles";
 import { getDb, type Db } from "../db/client";
+import { describeIssue, humanizeKey, type FieldLabel } from "../../runtime/model/messages";
 import { AppError } from "../errors";
 import { ImportProblems } from "../services/workflows";
 import { findMembership } from "../services/workspaces";
@@ -22,21 +23,30 @@ export async function createContext(opts: { headers: Headers; db?: Db; user?: Se
   return { db: opts.db ?? getDb(), user: opts.user !== undefined ? opts.user : await getSessionUser(opts.headers), headers: opts.headers };
 }
 
+/** A form field is named by its own key (`limits.timeoutMs` → "the timeout (ms)"): forms show the message next to it. */
+function lastKeyLabel(path: ReadonlyArray<PropertyKey>): FieldLabel | undefined {
+  const key = [...path].reverse().find((k) => typeof k === "string");
+  return key === undefined ? undefined : { noun: humanizeKey(key) };
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, input }) {
     const cause = error.cause;
     // Stack traces never leave the server, in development either.
     const { stack: _stack, ...data } = shape.data;
+    // Sentences from the message catalogue ("The title can be at most 120 characters (now 131)."), the field named by
+    // its key, instead of the validator's wording.
+    const say = (issue: z.core.$ZodIssue) => describeIssue(issue, { labelOf: lastKeyLabel, input, hasInput: true }).message;
     return {
       ...shape,
       // An input that fails its schema reads as its first problem rather than as a JSON dump of all of them.
-      message: cause instanceof ZodError ? (cause.issues[0]?.message ?? shape.message) : shape.message,
+      message: cause instanceof ZodError ? (cause.issues[0] ? say(cause.issues[0]) : shape.message) : shape.message,
       data: {
         ...data,
         // Forms show these next to the field they are about.
         field: cause instanceof AppError ? (cause.field ?? null) : cause instanceof ZodError ? cause.issues[0]?.path.map(String).join(".") || null : null,
-        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+        fieldErrors: cause instanceof ZodError ? z.flattenError(cause, say).fieldErrors : null,
         // Workflow validation problems, each naming its node, for the editor to draw on the canvas.
         problems: cause instanceof ImportProblems ? cause.problems : null,
       },

@@ -42,8 +42,8 @@ describe("toolflow run (spawned)", () => {
     fs.writeFileSync(file, JSON.stringify({ format: "toolflow.workflow/v1", name: "bad", nodes: [{ id: "input", type: "input" }, { id: "x", type: "teleport" }], edges: [{ from: "input", to: "x" }] }));
     const r = await toolflow(["run", file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('node "x" has unknown type "teleport"');
-    expect(r.stderr).toContain("no output or error node is reachable");
+    expect(r.stderr).toContain('The step "x" has the unknown type "teleport"');
+    expect(r.stderr).toContain('No Tool result or Error result step is reachable from the Tool input step "input"');
   });
 
   it("wrong arguments exit 1 naming the field; secrets come from --secrets-file and stay masked", async () => {

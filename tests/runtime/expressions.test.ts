@@ -20,8 +20,8 @@ describe("template parsing", () => {
 
   it("reports expressions that do not parse", () => {
     expect(parseTemplate("{{ 1 + }}").errors).toHaveLength(1);
-    expect(parseTemplate("{{ 1 ").errors[0]!.message).toContain("missing closing }}");
-    expect(parseTemplate("{{ }}").errors[0]!.message).toBe("empty expression");
+    expect(parseTemplate("{{ 1 ").errors[0]!.message).toBe("The closing }} is missing; end the expression with }}.");
+    expect(parseTemplate("{{ }}").errors[0]!.message).toBe("The expression is empty; write one between {{ and }}.");
   });
 
   it("emits JS that keeps single expressions typed", () => {
