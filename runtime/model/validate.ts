@@ -302,10 +302,15 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     if (ends.length === 0) problems.push({ message: `No Tool result or Error result step is reachable from ${named(start)}; add a Tool result step and connect it.` });
   }
 
-  if (problems.length > 0) return { ok: false, problems, warnings: [] };
+  // What expressions refer to (`input.x`, `steps.id.field`, `item`), checked against the shapes that are known. Also
+  // while other things are wrong (a step not connected yet), over the nodes and edges that parsed, so a typo shows at once.
+  const partial = { nodes: [...nodes.values()].map((n) => n.node), edges } as unknown as Workflow;
+  if (problems.length > 0) {
+    const found = checkReferences(partial, ctx.shapes);
+    return { ok: false, problems: [...problems, ...found.filter((p) => p.severity !== "warning")], warnings: found.filter((p) => p.severity === "warning") };
+  }
   const workflow = WorkflowSchema.safeParse(doc);
   if (!workflow.success) return { ok: false, problems: issuesToProblems(workflow.error.issues, { input: doc }), warnings: [] };
-  // What expressions refer to (`input.x`, `steps.id.field`, `item`), checked against the shapes that are known.
   const found = checkReferences(workflow.data, ctx.shapes);
   const errors = found.filter((p) => p.severity !== "warning");
   const warnings = found.filter((p) => p.severity === "warning");

@@ -209,3 +209,15 @@ describe("loop items", () => {
     expect(check(doc).errors.map((p) => p.message)).toEqual(["Only steps inside a loop have an item: move this step into the loop, or refer to the data it comes from."]);
   });
 });
+
+describe("while other things are wrong", () => {
+  it("a typo shows beside the other problems, not only once they are fixed", () => {
+    const doc = workflow(
+      [amountInput as never, { id: "calc", type: "set", params: { fields: [{ name: "t", value: "{{ input.amout }}" }] } }, { id: "out", type: "output", params: { value: "{{ input }}" } }],
+      [{ from: "input", to: "out" }],
+    );
+    const messages = check(doc).errors.map((p) => p.message);
+    expect(messages).toContainEqual(expect.stringContaining("not reachable"));
+    expect(messages).toContain('The tool input has no field "amout". Did you mean "amount"?');
+  });
+});

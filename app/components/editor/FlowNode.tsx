@@ -7,6 +7,7 @@ import { memo, useEffect } from "react";
 import type { HandleSpec } from "../../../runtime/nodes/types";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
+import { ProblemText } from "./ProblemText";
 
 export type RunInfo = RunEntry;
 export type DiffMark = "added" | "removed" | "changed";
@@ -142,7 +143,7 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
         {data.problems.slice(0, 2).map((problem, i) => (
           <Text key={i} size="11px" c={problem.warning ? "yellow.9" : "red.7"} lineClamp={2} role="note" aria-label={`${problem.warning ? "Warning" : "Problem"} on ${data.nodeId}`}>
             ⚠ {problem.warning ? "Check: " : ""}
-            {problem.message}
+            <ProblemText message={problem.message} short />
           </Text>
         ))}
         {data.problems.length > 2 && (

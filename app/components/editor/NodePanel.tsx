@@ -9,6 +9,7 @@ import type { PickOption } from "./CodeField";
 import type { RunInfo } from "./FlowNode";
 import { acceptsInput, nodeHandles, type DocEdge, type DocNode, type WorkflowDoc } from "./graph";
 import { NodeForm } from "./NodeForm";
+import { ProblemText } from "./ProblemText";
 
 export function NodePanel(props: {
   doc: WorkflowDoc;
@@ -16,7 +17,7 @@ export function NodePanel(props: {
   readOnly: boolean;
   secrets: string[];
   pick: PickOption[];
-  problems: Array<{ path?: string; message: string }>;
+  problems: Array<{ path?: string; message: string; severity?: "error" | "warning" }>;
   run?: RunInfo & { params?: unknown };
   onChange: (node: DocNode, coalesceKey?: string) => void;
   onRename: (from: string, to: string) => string | null;
@@ -48,11 +49,20 @@ export function NodePanel(props: {
         )}
       </Box>
       {props.problems.length > 0 && (
-        <Alert color="red" p="xs" title={`${props.problems.length} problem${props.problems.length === 1 ? "" : "s"}`}>
+        <Alert
+          color={props.problems.every((p) => p.severity === "warning") ? "yellow" : "red"}
+          p="xs"
+          title={
+            props.problems.every((p) => p.severity === "warning")
+              ? `${props.problems.length} thing${props.problems.length === 1 ? "" : "s"} to check`
+              : `${props.problems.length} problem${props.problems.length === 1 ? "" : "s"}`
+          }
+        >
           <Stack gap={2}>
             {props.problems.map((p, i) => (
               <Text key={i} size="xs">
-                {p.message}
+                {p.severity === "warning" && <b>Check: </b>}
+                <ProblemText message={p.message} />
               </Text>
             ))}
           </Stack>

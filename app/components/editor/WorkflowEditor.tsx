@@ -51,6 +51,7 @@ import { GROUP_PREFIX, LoopGroup, loopGroups } from "./LoopGroup";
 import { NodePanel } from "./NodePanel";
 import { DRAG_MIME, Palette } from "./Palette";
 import { TestRunPanel, type TestOutcome } from "./TestRunPanel";
+import { ProblemText } from "./ProblemText";
 
 type WorkflowStatus = { state: "draft" } | { state: "live"; version: number; changedSinceLive: boolean };
 type SaveState = "saved" | "dirty" | "saving" | "conflict" | "error";
@@ -837,7 +838,7 @@ function ProblemsList({ problems, onPick }: { problems: Problem[]; onPick: (node
         <Box key={i} role="listitem" p={6} style={{ border: `1px solid var(--mantine-color-${color}-3)`, borderRadius: 6, background: `var(--mantine-color-${color}-0)` }}>
           <Text size="xs">
             {p.severity === "warning" && <b>Check: </b>}
-            {p.message}
+            <ProblemText message={p.message} />
           </Text>
           {p.nodeId && (
             <Button size="compact-xs" variant="subtle" onClick={() => onPick(p.nodeId!)} aria-label={`Show node ${p.nodeId}`}>
