@@ -379,3 +379,26 @@ function declaredIn(body: AnyNode): string[] {
   visit(body);
   return names;
 }
+
+/** What a step's expressions can name from earlier steps, for the editor's field picker: the steps and their declared fields. */
+export function pickableSteps(workflow: Pick<Workflow, "nodes" | "edges">, nodeId: string): Array<{ id: string; fields: Array<{ path: string; type: string }> }> {
+  const before = stepsAvailable(workflow as Workflow).get(nodeId) ?? new Set<string>();
+  const out: Array<{ id: string; fields: Array<{ path: string; type: string }> }> = [];
+  for (const node of workflow.nodes) {
+    if (!before.has(node.id)) continue;
+    const descriptor = getNodeType(node.type);
+    const params = descriptor?.params.safeParse(node.params);
+    const shape = descriptor?.outputShape && params?.success ? descriptor.outputShape(params.data) : UNKNOWN;
+    const fields: Array<{ path: string; type: string }> = [];
+    const list = (s: Shape, path: string, depth: number) => {
+      if (s.kind !== "object" || depth > 2) return;
+      for (const [key, field] of Object.entries(s.fields)) {
+        fields.push({ path: `${path}.${key}`, type: field.kind === "value" ? field.type : field.kind === "unknown" ? "any" : field.kind });
+        list(field, `${path}.${key}`, depth + 1);
+      }
+    };
+    list(shape, `steps.${node.id}`, 0);
+    out.push({ id: node.id, fields });
+  }
+  return out;
+}

@@ -221,3 +221,28 @@ describe("while other things are wrong", () => {
     expect(messages).toContain('The tool input has no field "amout". Did you mean "amount"?');
   });
 });
+
+describe("pickableSteps (the field picker)", () => {
+  it("offers only steps that run before this one, with the fields their type declares", async () => {
+    const { pickableSteps } = await import("../../runtime/model");
+    const doc = workflow(
+      [
+        amountInput as never,
+        { id: "api", type: "http", params: { method: "GET", url: "https://crm.acme.test/" } },
+        { id: "calc", type: "set", params: { fields: [{ name: "total", value: "{{ 1 }}" }] } },
+        { id: "later", type: "log", params: { level: "info", message: "x" } },
+        { id: "out", type: "output", params: { value: "{{ steps.calc }}" } },
+      ],
+      [
+        { from: "input", to: "api" },
+        { from: "api", to: "calc" },
+        { from: "calc", to: "later" },
+        { from: "later", to: "out" },
+      ],
+    );
+    const steps = pickableSteps(doc as never, "calc");
+    expect(steps.map((s) => s.id).sort()).toEqual(["api", "input"]);
+    expect(steps.find((s) => s.id === "api")!.fields.map((f) => `${f.path}:${f.type}`)).toEqual(["steps.api.status:number", "steps.api.headers:object", "steps.api.body:any"]);
+    expect(pickableSteps(doc as never, "out").find((s) => s.id === "calc")!.fields).toEqual([{ path: "steps.calc.total", type: "any" }]);
+  });
+});

@@ -21,7 +21,7 @@ import {
 } from "@xyflow/react";
 import Link from "next/link";
 import { useCallback, useDeferredValue, useEffect, useEffectEvent, useMemo, useRef, useState, type DragEvent } from "react";
-import { validateWorkflow, type Problem } from "../../../runtime/model";
+import { pickableSteps, validateWorkflow, type Problem } from "../../../runtime/model";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
@@ -592,17 +592,26 @@ function EditorInner(props: {
     if (selectedNode?.parent) {
       options.push({ value: "item", group: "Loop", hint: "current item" }, { value: "index", group: "Loop", hint: "its position" });
     }
-    for (const n of logical.nodes) {
-      if (n.id === self || n.type === "input" || n.type === "output" || n.type === "error") continue;
-      options.push({ value: `steps.${n.id}`, group: "Steps", hint: getNodeType(n.type)?.label });
-      const out = runByNode.get(n.id)?.output;
+    // Only steps that have run by the time this one starts (the others' outputs are empty here), with the fields their
+    // type declares, then what the last test run showed.
+    const types = new Map(logical.nodes.map((n) => [n.id, n.type]));
+    for (const step of self ? pickableSteps(logical as never, self) : []) {
+      const type = types.get(step.id);
+      if (type === "input" || type === "output" || type === "error") continue; // the input is offered as input.*
+      options.push({ value: `steps.${step.id}`, group: "Steps", hint: getNodeType(type ?? "")?.label });
+      const listed = new Set<string>();
+      for (const f of step.fields) {
+        listed.add(f.path);
+        options.push({ value: f.path, group: "Steps", hint: f.type });
+      }
+      const out = runByNode.get(step.id)?.output;
       if (out && typeof out === "object" && !Array.isArray(out)) {
-        for (const key of Object.keys(out).slice(0, 30)) options.push({ value: `steps.${n.id}.${key}`, group: "Steps", hint: "from last test run" });
+        for (const key of Object.keys(out).slice(0, 30)) if (!listed.has(`steps.${step.id}.${key}`)) options.push({ value: `steps.${step.id}.${key}`, group: "Steps", hint: "from last test run" });
       }
     }
     for (const s of secretNames) options.push({ value: `secrets.${s}`, group: "Secrets", hint: "masked" });
     return options;
-  }, [argFields, logical.nodes, runByNode, selectedNode?.id, selectedNode?.parent, secretNames]);
+  }, [argFields, logical, runByNode, selectedNode?.id, selectedNode?.parent, secretNames]);
 
   function changeNode(updated: DocNode, coalesce?: string) {
     const cur = docRef.current;
