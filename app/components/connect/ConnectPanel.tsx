@@ -223,10 +223,12 @@ function KeyClientCard({ card, workspace, isOwner, hasKey, onKey }: { card: Clie
       )}
       <Stack gap={4}>
         <Group justify="space-between" align="flex-end" wrap="nowrap">
-          <Text size="xs" c="dimmed">
+          <Text size="xs" c="dimmed" style={{ flex: 1 }}>
             {card.pasteNote ?? (paste.language === "bash" ? "The command:" : "The configuration:")}
           </Text>
-          <CopyText value={paste.text} label={`${card.client} configuration`} />
+          <div style={{ flexShrink: 0 }}>
+            <CopyText value={paste.text} label={`${card.client} configuration`} />
+          </div>
         </Group>
         <Code block aria-label={`${card.client} configuration`} fz="xs" style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
           {paste.text}

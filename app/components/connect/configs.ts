@@ -130,8 +130,8 @@ export function clientCards(endpoint: string, slug: string, keys: Partial<Record
   const name = serverName(slug);
   const configs = clientConfigs(endpoint, slug, keys);
   const paste = (id: KeyClientId) => configs.find((c) => c.id === id)!;
-  const keyStep = (id: KeyClientId, where: string) =>
-    keys[id] ? `The key created for this client is already filled in ${where}.` : `Replace ${KEY_PLACEHOLDER} ${where} with a key of this workspace.`;
+  // With a key just created for this client the texts already hold it; otherwise the person puts one in by hand.
+  const keyStep = (id: KeyClientId, where: string, filled: string) => (keys[id] ? filled : `Replace ${KEY_PLACEHOLDER} ${where} with a key of this workspace.`);
   return [
     {
       id: "claude-desktop",
@@ -140,7 +140,7 @@ export function clientCards(endpoint: string, slug: string, keys: Partial<Record
       steps: [
         "In Claude Desktop, open Settings → Developer and click Edit Config. This opens claude_desktop_config.json.",
         "Paste the configuration below into that file (if it already lists servers under mcpServers, add this one beside them) and save it.",
-        keyStep("claude-desktop", "in the configuration"),
+        keyStep("claude-desktop", "in the configuration", "The configuration below already holds the key created for this client."),
         "Quit Claude Desktop completely and open it again. The workspace's tools appear in the chat's tools menu.",
       ],
       paste: paste("claude-desktop"),
@@ -163,7 +163,7 @@ export function clientCards(endpoint: string, slug: string, keys: Partial<Record
       summary: "The Cursor editor. The install link adds the server in one click.",
       steps: [
         "Click Add to Cursor. Your browser asks to open Cursor; allow it, and confirm the install in Cursor.",
-        keyStep("cursor", `in Cursor's MCP settings, on the ${name} server`),
+        keyStep("cursor", `in Cursor's MCP settings, on the ${name} server`, "The link and the configuration below already hold the key created for this client: nothing to replace."),
         `Check that ${name} is switched on in Cursor's MCP settings. Its tools are then available to the agent in chat.`,
       ],
       install: { label: "Add to Cursor", href: cursorInstallLink(endpoint, slug, keys.cursor) },
@@ -176,7 +176,7 @@ export function clientCards(endpoint: string, slug: string, keys: Partial<Record
       summary: "Visual Studio Code with GitHub Copilot chat. The install link adds the server in one click.",
       steps: [
         "Click Add to VS Code. Your browser asks to open VS Code; allow it, and click Install on the server page VS Code shows.",
-        keyStep("vscode", `in the server's configuration (Command Palette → MCP: List Servers → ${name} → Show Configuration)`),
+        keyStep("vscode", `in the server's configuration (Command Palette → MCP: List Servers → ${name} → Show Configuration)`, "The link already holds the key created for this client: nothing to replace."),
         "Open Copilot chat in Agent mode: the workspace's tools are listed under the tools button.",
       ],
       install: { label: "Add to VS Code", href: vscodeInstallLink(endpoint, slug, keys.vscode) },
