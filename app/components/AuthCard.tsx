@@ -3,7 +3,22 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Logo } from "./Logo";
 
-/** The centred card of the pages outside a workspace: sign in, sign up, create a workspace. */
+/** The card itself: a title, a line under it and the form. */
+export function AuthPaper(props: { title: string; subtitle: ReactNode; children: ReactNode }) {
+  return (
+    <Paper withBorder shadow="sm" p="xl">
+      <Title order={2} size="h3">
+        {props.title}
+      </Title>
+      <Text c="dimmed" size="sm" mb="lg">
+        {props.subtitle}
+      </Text>
+      {props.children}
+    </Paper>
+  );
+}
+
+/** The centred card of the pages outside a workspace: sign up, create a workspace. */
 export function AuthCard(props: {
   title: string;
   subtitle: ReactNode;
@@ -17,15 +32,9 @@ export function AuthCard(props: {
         <Center>
           <Logo />
         </Center>
-        <Paper withBorder shadow="sm" p="xl">
-          <Title order={2} size="h3">
-            {props.title}
-          </Title>
-          <Text c="dimmed" size="sm" mb="lg">
-            {props.subtitle}
-          </Text>
+        <AuthPaper title={props.title} subtitle={props.subtitle}>
           {props.children}
-        </Paper>
+        </AuthPaper>
         {props.footer && (
           <Text ta="center" size="sm">
             {props.footer.text}{" "}

@@ -1,8 +1,10 @@
 "use client";
-import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { AuthCard } from "../components/AuthCard";
+import Link from "next/link";
+import { AuthPaper } from "../components/AuthCard";
+import { Landing } from "../components/Landing";
 import { authClient, oauthContinuation } from "../lib/auth-client";
 import { authErrorMessage } from "../lib/auth-errors";
 import { useLocationSearch } from "../lib/location-search";
@@ -41,21 +43,25 @@ export default function SignInPage() {
   }
 
   return (
-    <AuthCard
-      title="Sign in"
-      subtitle="Welcome back to Toolflow."
-      footer={{ text: "New to Toolflow?", link: "Create an account", href: signUpHref }}
-    >
-      <form onSubmit={onSubmit} noValidate>
-        <Stack>
-          {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
-          <TextInput label="Email" name="email" type="email" autoComplete="email" error={errors.email} required />
-          <PasswordInput label="Password" name="password" autoComplete="current-password" error={errors.password} required />
-          <Button type="submit" loading={busy}>
-            Sign in
-          </Button>
-        </Stack>
-      </form>
-    </AuthCard>
+    <Landing signUpHref={signUpHref}>
+      <AuthPaper title="Sign in" subtitle="Welcome back to Toolflow.">
+        <form onSubmit={onSubmit} noValidate>
+          <Stack>
+            {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
+            <TextInput label="Email" name="email" type="email" autoComplete="email" error={errors.email} required />
+            <PasswordInput label="Password" name="password" autoComplete="current-password" error={errors.password} required />
+            <Button type="submit" loading={busy}>
+              Sign in
+            </Button>
+          </Stack>
+        </form>
+      </AuthPaper>
+      <Text ta="center" size="sm" mt="md">
+        New to Toolflow?{" "}
+        <Anchor component={Link} href={signUpHref}>
+          Create an account
+        </Anchor>
+      </Text>
+    </Landing>
   );
 }

@@ -335,9 +335,7 @@ describe("versions, runs, settings and Connect", () => {
     const endpoint = `${server.url}/mcp/${SLUG}`;
     expect(await page.getByLabel("Endpoint URL", { exact: true }).innerText()).toBe(endpoint);
     expect(await page.getByLabel("Claude Desktop configuration", { exact: true }).innerText()).toContain(`"${endpoint}"`);
-    await page.getByRole("tab", { name: "Claude Code" }).click();
     expect(await page.getByLabel("Claude Code configuration", { exact: true }).innerText()).toBe(`claude mcp add --transport http toolflow-${SLUG} ${endpoint} --header "Authorization: Bearer <your API key>"`);
-    await page.getByRole("tab", { name: "VS Code" }).click();
     expect(JSON.parse(await page.getByLabel("VS Code configuration", { exact: true }).innerText()).servers[`toolflow-${SLUG}`].url).toBe(endpoint);
 
     // A wrong key is explained.
@@ -358,7 +356,7 @@ describe("versions, runs, settings and Connect", () => {
     expect(JSON.parse(await page.getByLabel("Playground result").innerText())).toMatchObject({ structuredContent: { total: 220 } });
     // The whole page in one viewport (a full-page capture repeats the fixed header mid-page).
     await page.setViewportSize({ width: 1600, height: 1400 });
-    await page.screenshot({ path: screenshotPath("connect-page") });
+    await page.screenshot({ path: screenshotPath("connect-playground") });
     await page.setViewportSize({ width: 1600, height: 1000 });
 
     // The call was a real MCP call: it is in the run history with the playground as its client.
