@@ -107,10 +107,24 @@ export function limitCeilings(env: NodeJS.ProcessEnv = process.env): Ceilings {
   return cachedCeilings.ceilings;
 }
 
+/** A limit's value as a person reads it: times in seconds, sizes in KB or MB, counts as they are. */
+export function describeLimitValue(name: CeilingName, value: number): string {
+  const { unit } = LIMIT_LABELS[name];
+  if (unit === "ms") {
+    const seconds = value / 1000;
+    return `${seconds.toLocaleString("en-US", { maximumFractionDigits: 3 })} second${seconds === 1 ? "" : "s"}`;
+  }
+  if (unit === "bytes") {
+    if (value >= 1024 * 1024 && value % (1024 * 1024) === 0) return `${(value / (1024 * 1024)).toLocaleString("en-US")} MB`;
+    if (value >= 1024 && value % 1024 === 0) return `${(value / 1024).toLocaleString("en-US")} KB`;
+    return `${value.toLocaleString("en-US")} bytes`;
+  }
+  return `${value.toLocaleString("en-US")}${unit ? ` ${unit}` : ""}`;
+}
+
 /** "Memory per call can be at most 256 MB on this server (TOOLFLOW_MAX_LIMITS)." */
 export function ceilingMessage(name: CeilingName, ceilings: Ceilings): string {
-  const { label, unit } = LIMIT_LABELS[name];
-  return `${label} can be at most ${ceilings[name].toLocaleString("en-US")}${unit ? ` ${unit}` : ""} on this server (${MAX_LIMITS_VARIABLE}).`;
+  return `${LIMIT_LABELS[name].label} can be at most ${describeLimitValue(name, ceilings[name])} on this server (${MAX_LIMITS_VARIABLE}).`;
 }
 
 /** `server`: the operator's ceiling cut a default, workspace or call value down. */

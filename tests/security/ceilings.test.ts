@@ -117,12 +117,12 @@ describe("TOOLFLOW_MAX_LIMITS is read strictly", () => {
 
 describe("the settings service refuses limits above the ceilings", () => {
   const LABELS: Record<CeilingName, string> = {
-    timeoutMs: "Time per call can be at most 120,000 ms",
+    timeoutMs: "Time per call can be at most 120 seconds",
     memoryMb: "Memory per call can be at most 256 MB",
-    maxOutputBytes: "Result size can be at most 8,388,608 bytes",
+    maxOutputBytes: "Result size can be at most 8 MB",
     maxHttpRequests: "HTTP requests per call can be at most 1,000",
     maxLoopIterations: "Loop iterations per call can be at most 1,000,000",
-    maxWaitMs: "The longest wait can be at most 30,000 ms",
+    maxWaitMs: "The longest wait can be at most 30 seconds",
     maxCallDepth: "Nesting of workflow calls can be at most 10 levels",
     concurrentCalls: "Calls at once can be at most 64",
     rateLimitPerMinute: "Requests per minute per key can be at most 6,000",

@@ -2,23 +2,24 @@
 // A workspace's runtime limits, the private hosts its workflows may reach, the MCP rate limit, run retention and who
 // may connect hosted apps (OAuth).
 // Empty limit fields mean the default (shown as the placeholder). Owners change them; others see them.
-import { Alert, Button, Checkbox, Group, NumberInput, Paper, Select, SimpleGrid, Stack, TagsInput, Text, Title } from "@mantine/core";
+import { Alert, Button, Checkbox, Code, Collapse, Group, NumberInput, Paper, Select, SimpleGrid, Stack, TagsInput, Text, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import type { Role } from "../../../server/auth/roles";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 
+// Stored in ms and bytes; shown in seconds and KB, the units people think in. `scale` converts one to the other.
 const LIMIT_FIELDS = [
-  { key: "timeoutMs", label: "Time per call", unit: "ms" },
-  { key: "memoryMb", label: "Sandbox memory", unit: "MB" },
-  { key: "maxOutputBytes", label: "Result size", unit: "bytes" },
-  { key: "maxHttpRequests", label: "HTTP requests per call", unit: "" },
-  { key: "maxLoopIterations", label: "Loop iterations per call", unit: "" },
-  { key: "maxWaitMs", label: "Longest wait node", unit: "ms" },
-  { key: "maxCallDepth", label: "Nested workflow calls", unit: "" },
-  { key: "concurrentCalls", label: "Calls at once", unit: "" },
+  { key: "timeoutMs", label: "Time per call", unit: "seconds", scale: 1000, help: "How long one tool call may take before it is stopped.", advanced: false },
+  { key: "maxOutputBytes", label: "Result size", unit: "KB", scale: 1024, help: "The largest answer a tool may give the AI.", advanced: false },
+  { key: "maxWaitMs", label: "Longest pause", unit: "seconds", scale: 1000, help: "The most a Wait step may pause for.", advanced: false },
+  { key: "maxHttpRequests", label: "Web requests per call", unit: "", scale: 1, help: "How many HTTP steps (counting retries and loop rounds) one call may make.", advanced: true },
+  { key: "maxLoopIterations", label: "Loop rounds per call", unit: "", scale: 1, help: "How many items the loops of one call may go through in all.", advanced: true },
+  { key: "memoryMb", label: "Memory per call", unit: "MB", scale: 1, help: "Working memory of the sandbox a call runs in.", advanced: true },
+  { key: "maxCallDepth", label: "Workflows calling workflows", unit: "levels", scale: 1, help: "How deep Call workflow steps may nest.", advanced: true },
+  { key: "concurrentCalls", label: "Calls at once", unit: "", scale: 1, help: "How many calls of this workspace may run at the same time; more wait their turn.", advanced: true },
 ] as const;
 type LimitKey = (typeof LIMIT_FIELDS)[number]["key"];
 /** Paths of the fields that show their own error; any other error shows above the Save button. */
@@ -89,6 +90,24 @@ function LimitsForm(props: {
     save.mutate({ workspace: props.workspace, settings: { ...form, limits } });
   }
 
+  const shown = (f: (typeof LIMIT_FIELDS)[number], value: number) => value / f.scale;
+  const limitInput = (f: (typeof LIMIT_FIELDS)[number]) => (
+    <NumberInput
+      key={f.key}
+      label={`${f.label}${f.unit ? ` (${f.unit})` : ""}`}
+      placeholder={`Default: ${shown(f, props.defaults[f.key]).toLocaleString()}`}
+      description={`${f.help} Up to ${shown(f, props.ceilings[f.key]).toLocaleString()} on this server.`}
+      value={form.limits[f.key] === undefined ? "" : shown(f, form.limits[f.key]!)}
+      onChange={(v) => setForm({ ...form, limits: { ...form.limits, [f.key]: typeof v === "number" ? Math.round(v * f.scale) : undefined } })}
+      allowDecimal={f.scale > 1}
+      decimalScale={f.scale === 1000 ? 3 : 0}
+      min={0}
+      thousandSeparator=","
+      readOnly={readOnly}
+      error={fieldError(`limits.${f.key}`)}
+    />
+  );
+
   return (
     <form onSubmit={onSubmit} noValidate aria-label="Workspace limits">
       <Stack>
@@ -98,34 +117,23 @@ function LimitsForm(props: {
             Sandbox limits per call
           </Title>
           <Text size="xs" c="dimmed" mb="sm">
-            A call that reaches one ends with an error naming the limit. Leave a field empty for the default. The server&apos;s operator sets how far each may go
-            (TOOLFLOW_MAX_LIMITS).
+            A call that reaches one of these stops with a message saying which. Leave a box empty to keep the default.
           </Text>
-          <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>
-            {LIMIT_FIELDS.map((f) => (
-              <NumberInput
-                key={f.key}
-                label={`${f.label}${f.unit ? ` (${f.unit})` : ""}`}
-                placeholder={`default ${props.defaults[f.key].toLocaleString()}`}
-                description={`At most ${props.ceilings[f.key].toLocaleString()} on this server`}
-                value={form.limits[f.key] ?? ""}
-                onChange={(v) => setForm({ ...form, limits: { ...form.limits, [f.key]: typeof v === "number" ? v : undefined } })}
-                allowDecimal={false}
-                min={0}
-                thousandSeparator=","
-                readOnly={readOnly}
-                error={fieldError(`limits.${f.key}`)}
-              />
-            ))}
-          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>{LIMIT_FIELDS.filter((f) => !f.advanced).map(limitInput)}</SimpleGrid>
+          <Advanced label="Advanced limits">
+            <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }}>{LIMIT_FIELDS.filter((f) => f.advanced).map(limitInput)}</SimpleGrid>
+            <Text size="xs" c="dimmed" mt="sm">
+              The server&apos;s operator sets the most each may be, with <Code>TOOLFLOW_MAX_LIMITS</Code>.
+            </Text>
+          </Advanced>
         </Paper>
         <Paper withBorder p="md">
           <Title order={3} size="h5" mb={4}>
             Private hosts
           </Title>
           <Text size="xs" c="dimmed" mb="sm">
-            HTTP and SQL nodes may not reach loopback, private or link-local addresses, so a workflow cannot probe your network. List the internal hosts, IPs or CIDR ranges they may
-            reach (e.g. crm.internal, 10.0.4.12, 10.0.0.0/16).
+            Workflows cannot reach systems inside your company network unless you list them here, so nobody can use a tool to look around it. Add the internal
+            systems they need, by name or address (e.g. crm.internal or 10.0.4.12).
           </Text>
           <TagsInput
             label="Allowed private hosts"
@@ -139,7 +147,7 @@ function LimitsForm(props: {
           <Text size="xs" mt="xs">
             {props.privateHosts.length > 0
               ? `This server lets workspaces allow only these private hosts and ranges, or parts of them: ${props.privateHosts.join(", ")}.`
-              : "This server lets workspaces reach no private hosts; its operator can permit some (TOOLFLOW_PRIVATE_HOSTS)."}
+              : "This server lets workspaces reach no internal systems; its operator can permit some."}
           </Text>
           {props.initial.sqliteDirs.length > 0 && (
             <Text size="xs" mt="xs">
@@ -220,5 +228,20 @@ function LimitsForm(props: {
         )}
       </Stack>
     </form>
+  );
+}
+
+/** Settings most people never need, folded away until asked for. */
+function Advanced({ label, children }: { label: string; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <UnstyledButton mt="sm" onClick={() => setOpen((o) => !o)} aria-expanded={open} fz="sm" c="indigo.7" fw={500}>
+        {open ? "▾" : "▸"} {label}
+      </UnstyledButton>
+      <Collapse expanded={open}>
+        <div style={{ paddingTop: 8 }}>{children}</div>
+      </Collapse>
+    </>
   );
 }
