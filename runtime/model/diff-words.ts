@@ -214,8 +214,9 @@ function nodeName(node: DiffNode | undefined, id: string): string {
 function nodeFieldChange(change: ValueChange, before: DocIndex, after: DocIndex): string {
   const { path } = change;
   if (path === "onError") {
-    const said = (v: unknown) => (v === "continue" ? "continue with the error as its output" : v === "route" ? "follow its error connection" : "stop the run");
-    return `when it fails, it now ${said(change.after)} (before: ${said(change.before)})`;
+    const now = (v: unknown) => (v === "continue" ? "passes the error on as its output" : v === "route" ? "follows its error connection" : "stops the run");
+    const was = (v: unknown) => (v === "continue" ? "passed the error on" : v === "route" ? "followed its error connection" : "stopped the run");
+    return `when it fails, it now ${now(change.after)} (before, it ${was(change.before)})`;
   }
   if (path === "parent") {
     const loop = (id: unknown, index: DocIndex) => (typeof id === "string" ? `loop ${nodeName(index.get(id), id)}` : "");

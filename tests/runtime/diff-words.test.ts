@@ -119,9 +119,17 @@ describe("diffInWords", () => {
     after.nodes[2]!.position = { x: 999, y: 5 };
     expect(texts(doc(ADD_TAX), doc(after))).toEqual([
       'Set fields "calc" renamed to "Compute the total"',
-      'Set fields "Compute the total": when it fails, it now continue with the error as its output (before: stop the run)',
+      'Set fields "Compute the total": when it fails, it now passes the error on as its output (before, it stopped the run)',
       'Only moved on the canvas (no change in what it does): "out"',
     ]);
+  });
+
+  it("says a step moved into a loop, naming the loop by its label", () => {
+    const loop = { id: "each", type: "loop", label: "Each order", position: { x: 0, y: 0 }, params: { items: "{{ input.orders }}" } };
+    const before = doc({ nodes: [loop, { id: "calc", type: "set", position: { x: 0, y: 0 }, params: { fields: [] } }], edges: [] });
+    const after = doc({ nodes: [loop, { id: "calc", type: "set", parent: "each", position: { x: 0, y: 0 }, params: { fields: [] } }], edges: [] });
+    expect(texts(before, after)).toEqual(['Set fields "calc": moved into loop "Each order"']);
+    expect(texts(after, before)).toEqual(['Set fields "calc": moved out of loop "Each order"']);
   });
 
   it("never shows a JSON path or a raw delta for any kind of change", () => {
