@@ -110,7 +110,12 @@ describe("the workflow editor", () => {
     await runTest(page, { amount: "100", rate: "0.07" });
     await expect.poll(() => node(page, "output").getByTestId("run-output-output").textContent(), { timeout: 30_000 }).toContain("107");
     await expect(node(page, "calc").getByTestId("run-status-calc").textContent()).resolves.toMatch(/^ok · (<1|[\d.]+) ms$/);
-    await expect(page.getByRole("region", { name: "Test result" }).getByLabel("Result").textContent()).resolves.toContain('"total": 107');
+    // The result as the AI reads it (a field/value table), and the exact MCP JSON behind the switch.
+    const testResult = page.getByRole("region", { name: "Test result" });
+    await expect(testResult.getByRole("group", { name: "Result" }).getByRole("row").allInnerTexts()).resolves.toContainEqual(expect.stringMatching(/^total\s+107$/));
+    await testResult.getByRole("switch", { name: "Show raw MCP result" }).check();
+    await expect(testResult.getByLabel("Exact MCP result").textContent()).resolves.toContain('"total": 107');
+    await testResult.getByRole("switch", { name: "Show raw MCP result" }).uncheck();
     await page.getByRole("region", { name: "Canvas" }).screenshot({ path: screenshotPath("editor-add-tax-test-run") });
     await page.screenshot({ path: screenshotPath("editor-add-tax-page") });
 
@@ -252,7 +257,9 @@ describe("the workflow editor", () => {
     await page.getByRole("tab", { name: "Test run" }).click();
     await page.getByRole("form", { name: "Test arguments" }).getByRole("textbox", { name: "numbers" }).fill("[1, 2, 3]");
     await page.getByRole("button", { name: "Run test" }).click();
-    await expect.poll(() => page.getByRole("region", { name: "Test result" }).getByLabel("Result").textContent(), { timeout: 30_000 }).toContain('"v": 6');
+    // structuredContent {results: [{v: 2}, {v: 4}, {v: 6}]}: the results field holds a table with a v column.
+    const results = page.getByRole("region", { name: "Test result" }).getByRole("group", { name: "Result" }).getByRole("table", { name: "Nested rows" });
+    await expect.poll(() => results.getByRole("cell").allInnerTexts(), { timeout: 30_000 }).toEqual(["2", "4", "6"]);
     await expect(node(page, "double").getByTestId("run-status-double").textContent()).resolves.toMatch(/^ok/);
     await expect(node(page, "out").getByTestId("run-output-out").textContent()).resolves.toContain('{"results":[{"v":2},{"v":4},{"v":6}]}');
     await page.getByRole("region", { name: "Canvas" }).screenshot({ path: screenshotPath("editor-loop-test-run") });

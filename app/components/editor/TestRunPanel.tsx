@@ -1,6 +1,7 @@
 "use client";
-// The test-run form, generated from the input node's fields, and the result of the last run.
+// The test-run form, generated from the input node's fields, and the result of the last run as the AI reads it.
 import { Alert, Badge, Code, Group, Stack, Text } from "@mantine/core";
+import { ResultView } from "../runs/ResultView";
 import { ArgsForm } from "./ArgsForm";
 import type { ArgField } from "./graph";
 
@@ -11,6 +12,11 @@ export interface TestOutcome {
   logs: Array<{ level: string; message: string; nodeId?: string }>;
   durationMs: number;
   error?: { code: string; message: string };
+}
+
+/** Whether an error result already carries this message (the engine puts a failure's message in the result). */
+function resultSays(outcome: TestOutcome, message: string): boolean {
+  return !!outcome.result.isError && outcome.result.content.some((c) => c.type === "text" && c.text === message);
 }
 
 export function TestRunPanel(props: {
@@ -38,19 +44,13 @@ export function TestRunPanel(props: {
               {Math.round(outcome.durationMs)} ms · {outcome.trace.length} steps
             </Text>
           </Group>
-          {outcome.error && (
+          {/* A failed run's message is the error result itself; it is shown once, in the result. */}
+          {outcome.error && !resultSays(outcome, outcome.error.message) && (
             <Alert color="red" p="xs">
               {outcome.error.message}
             </Alert>
           )}
-          <Text size="xs" fw={500}>
-            Result
-          </Text>
-          <Code block aria-label="Result" style={{ fontSize: 11, maxHeight: 260, overflow: "auto" }}>
-            {outcome.result.structuredContent
-              ? JSON.stringify(outcome.result.structuredContent, null, 2)
-              : outcome.result.content.map((c) => (c.type === "text" ? String(c.text) : JSON.stringify(c))).join("\n")}
-          </Code>
+          <ResultView result={outcome.result} maxHeight={320} />
           {outcome.logs.length > 0 && (
             <>
               <Text size="xs" fw={500}>

@@ -11,6 +11,7 @@ import { formatMs } from "../editor/FlowNode";
 import { asDoc, traceByNode } from "../editor/graph";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
+import { ResultView } from "./ResultView";
 import { StatusBadge } from "./RunsPanel";
 
 interface TraceEntry {
@@ -223,7 +224,7 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
                 <Tabs.Tab value="log">Log ({trace.logs.length})</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="result" pt="xs">
-                <JsonBlock value={data.output} label="Result" maxHeight={440} />
+                {data.dataHidden ? <Text size="sm" c="dimmed">Hidden from viewers.</Text> : <ResultView result={data.output} title="What the AI got back" maxHeight={420} />}
               </Tabs.Panel>
               <Tabs.Panel value="arguments" pt="xs">
                 <JsonBlock value={data.input} label="Arguments" maxHeight={440} />

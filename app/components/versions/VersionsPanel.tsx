@@ -1,12 +1,14 @@
 "use client";
 // A workflow's versions: who published what and when, which one is live, a visual diff of any two (or a version and
-// the draft) on the canvas, and the two one-click actions of SPEC §7: make live (rollback) and restore to draft.
-import { Alert, Anchor, Badge, Box, Button, Code, Group, Paper, Radio, ScrollArea, Select, Stack, Table, Text, Title } from "@mantine/core";
+// the draft) on the canvas beside the same changes in sentences (the raw param paths behind "Show details"), and the
+// two one-click actions of SPEC §7: make live (rollback) and restore to draft.
+import { Alert, Anchor, Badge, Box, Button, Code, Group, Paper, Radio, ScrollArea, Select, Stack, Switch, Table, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useMemo, useState } from "react";
-import { diffWorkflows, type ValueChange } from "../../../runtime/model/diff";
+import { diffWorkflows, type ValueChange, type WorkflowDiff } from "../../../runtime/model/diff";
+import { diffInWords } from "../../../runtime/model/diff-words";
 import { GraphView } from "../canvas/GraphView";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { asDoc, edgeKey, preview, type DocEdge, type DocNode, type WorkflowDoc } from "../editor/graph";
@@ -206,6 +208,7 @@ function DiffView(props: { workspace: string; name: string; before: Side; after:
   const before = useSideDoc(props.workspace, props.name, props.before, props.draft);
   const after = useSideDoc(props.workspace, props.name, props.after, props.draft);
   const [selected, setSelected] = useState<string | null>(null);
+  const [details, setDetails] = useState(false);
 
   const view = useMemo(() => {
     if (!before || !after) return null;
@@ -215,29 +218,27 @@ function DiffView(props: { workspace: string; name: string; before: Side; after:
     // The canvas shows the newer side, with what the older side had and lost drawn where it was.
     const removedNodes: DocNode[] = before.nodes.filter((n) => nodeMarks.get(n.id) === "removed");
     const removedEdges: DocEdge[] = diff.edges.filter((e) => e.status === "removed").map(({ status: _s, ...e }) => e);
-    return { diff, nodeMarks, edgeMarks, nodes: [...after.nodes, ...removedNodes], edges: [...after.edges, ...removedEdges] };
+    return { diff, words: diffInWords(before, after, diff), nodeMarks, edgeMarks, nodes: [...after.nodes, ...removedNodes], edges: [...after.edges, ...removedEdges] };
   }, [before, after]);
 
   if (!view) return <Text c="dimmed">Loading the two sides…</Text>;
-  const { diff } = view;
-  const counts = (status: string) => diff.nodes.filter((n) => n.status === status).length;
+  const { diff, words } = view;
   const shown = selected ? diff.nodes.filter((n) => n.id === selected) : diff.nodes;
+  const shownWords = selected ? words.filter((w) => w.nodeId === selected) : words;
 
   return (
     <Stack gap="xs">
       <Group gap="xs" aria-label="Diff summary" role="status">
         {diff.same ? (
           <Badge color="gray" variant="light">
-            {sideLabel(props.before)} and {sideLabel(props.after)} do the same thing{diff.moved.length ? ` (${diff.moved.length} node(s) only moved)` : ""}
+            {sideLabel(props.before)} and {sideLabel(props.after)} do the same thing{diff.moved.length ? ` (${count(diff.moved.length, "step")} only moved)` : ""}
           </Badge>
         ) : (
-          <>
-            <Badge color="green" variant="light">{counts("added")} added</Badge>
-            <Badge color="red" variant="light">{counts("removed")} removed</Badge>
-            <Badge color="yellow" variant="light">{counts("changed")} changed</Badge>
-            <Badge color="gray" variant="light">{diff.edges.length} edge change(s)</Badge>
-            {diff.moved.length > 0 && <Badge color="gray" variant="outline">{diff.moved.length} only moved</Badge>}
-          </>
+          summary(diff).map((s) => (
+            <Badge key={s.text} color={s.color} variant="light">
+              {s.text}
+            </Badge>
+          ))
         )}
       </Group>
       <Box style={{ display: "grid", gridTemplateColumns: "minmax(0, 3fr) minmax(0, 2fr)", gap: "var(--mantine-spacing-sm)" }}>
@@ -252,60 +253,106 @@ function DiffView(props: { workspace: string; name: string; before: Side; after:
           height={520}
         />
         <Paper withBorder p="sm" h={520} style={{ display: "flex", flexDirection: "column" }}>
-          <Group justify="space-between" mb={4}>
+          <Group justify="space-between" mb={4} wrap="nowrap">
             <Text fw={600} size="sm">
               Changes from {sideLabel(props.before)} to {sideLabel(props.after)}
               {selected ? ` in ${selected}` : ""}
             </Text>
-            {selected && (
-              <Button size="compact-xs" variant="subtle" onClick={() => setSelected(null)}>
-                Show all
-              </Button>
-            )}
+            <Group gap="xs" wrap="nowrap">
+              {selected && (
+                <Button size="compact-xs" variant="subtle" onClick={() => setSelected(null)}>
+                  Show all
+                </Button>
+              )}
+              <Switch size="xs" label="Show details" checked={details} onChange={(e) => setDetails(e.currentTarget.checked)} />
+            </Group>
           </Group>
           <ScrollArea style={{ flex: 1 }}>
-            <Stack gap="sm" aria-label="Param changes">
-              {!selected && diff.workflow.length > 0 && <ChangeList title="Tool (what clients see in tools/list)" changes={diff.workflow} />}
-              {shown.map((n) => (
-                <Box key={n.id} data-testid={`changes-${n.id}`}>
-                  <Group gap={6}>
-                    <Badge size="xs" color={n.status === "added" ? "green" : n.status === "removed" ? "red" : "yellow"}>
-                      {n.status}
-                    </Badge>
-                    <Anchor size="sm" ff="monospace" onClick={() => setSelected(n.id)}>
-                      {n.id}
+            <Box component="ul" aria-label="Changes in words" m={0} p={0} style={{ listStyle: "none" }}>
+              {shownWords.map((w, i) => (
+                <Box component="li" key={i} py={3} style={{ display: "flex", gap: 8, alignItems: "baseline" }} data-tone={w.tone}>
+                  <Box component="span" aria-hidden w={8} h={8} style={{ flex: "none", borderRadius: 4, background: `var(--mantine-color-${TONE_COLOR[w.tone]}-6)` }} />
+                  {w.nodeId ? (
+                    <Anchor component="button" type="button" size="sm" c="inherit" ta="left" onClick={() => setSelected(w.nodeId!)} style={{ wordBreak: "break-word" }}>
+                      {w.text}
                     </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {n.type}
+                  ) : (
+                    <Text size="sm" style={{ wordBreak: "break-word" }}>
+                      {w.text}
                     </Text>
-                  </Group>
-                  {n.changes.length > 0 && <ChangeList changes={n.changes} />}
+                  )}
                 </Box>
               ))}
-              {!selected && diff.edges.length > 0 && (
-                <Box>
-                  <Text size="xs" fw={600} c="dimmed">
-                    Connections
-                  </Text>
-                  {diff.edges.map((e) => (
-                    <Text key={`${e.status}${edgeKey(e)}`} size="xs" ff="monospace" c={e.status === "added" ? "green.8" : "red.8"}>
-                      {e.status === "added" ? "+" : "−"} {e.from}
-                      {e.handle ? ` (${e.handle})` : ""} → {e.to}
+            </Box>
+            {!selected && words.length === 0 && (
+              <Text size="sm" c="dimmed">
+                Nothing changed{diff.moved.length ? " except where steps sit on the canvas" : ""}.
+              </Text>
+            )}
+            {selected && shownWords.length === 0 && (
+              <Text size="sm" c="dimmed">
+                {selected} is the same in both{diff.moved.includes(selected) ? " (it only moved)" : ""}.
+              </Text>
+            )}
+            {details && (
+              <Stack gap="sm" mt="sm" aria-label="Param changes">
+                {!selected && diff.workflow.length > 0 && <ChangeList title="Tool (what clients see in tools/list)" changes={diff.workflow} />}
+                {shown.map((n) => (
+                  <Box key={n.id} data-testid={`changes-${n.id}`}>
+                    <Group gap={6}>
+                      <Badge size="xs" color={TONE_COLOR[n.status]}>
+                        {n.status}
+                      </Badge>
+                      <Anchor size="sm" ff="monospace" onClick={() => setSelected(n.id)}>
+                        {n.id}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {n.type}
+                      </Text>
+                    </Group>
+                    {n.changes.length > 0 && <ChangeList changes={n.changes} />}
+                  </Box>
+                ))}
+                {!selected && diff.edges.length > 0 && (
+                  <Box>
+                    <Text size="xs" fw={600} c="dimmed">
+                      Connections
                     </Text>
-                  ))}
-                </Box>
-              )}
-              {selected && shown.length === 0 && (
-                <Text size="sm" c="dimmed">
-                  {selected} is the same in both{diff.moved.includes(selected) ? " (it only moved)" : ""}.
-                </Text>
-              )}
-            </Stack>
+                    {diff.edges.map((e) => (
+                      <Text key={`${e.status}${edgeKey(e)}`} size="xs" ff="monospace" c={e.status === "added" ? "green.8" : "red.8"}>
+                        {e.status === "added" ? "+" : "−"} {e.from}
+                        {e.handle ? ` (${e.handle})` : ""} → {e.to}
+                      </Text>
+                    ))}
+                  </Box>
+                )}
+              </Stack>
+            )}
           </ScrollArea>
         </Paper>
       </Box>
     </Stack>
   );
+}
+
+const TONE_COLOR = { added: "green", removed: "red", changed: "yellow" } as const;
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+/** The badges above the canvas, in words and only for what happened: "1 step changed", "2 new connections". */
+function summary(diff: WorkflowDiff): Array<{ text: string; color: string }> {
+  const steps = (status: string) => diff.nodes.filter((n) => n.status === status).length;
+  const edges = (status: string) => diff.edges.filter((e) => e.status === status).length;
+  const out: Array<{ text: string; color: string; n: number }> = [
+    { n: diff.workflow.length, text: `${count(diff.workflow.length, "tool detail")} changed`, color: "blue" },
+    { n: steps("added"), text: `${count(steps("added"), "step")} added`, color: "green" },
+    { n: steps("removed"), text: `${count(steps("removed"), "step")} removed`, color: "red" },
+    { n: steps("changed"), text: `${count(steps("changed"), "step")} changed`, color: "yellow" },
+    { n: edges("added"), text: `${count(edges("added"), "new connection")}`, color: "green" },
+    { n: edges("removed"), text: `${count(edges("removed"), "connection")} removed`, color: "red" },
+    { n: diff.moved.length, text: `${count(diff.moved.length, "step")} only moved`, color: "gray" },
+  ];
+  return out.filter((s) => s.n > 0);
 }
 
 function ChangeList({ title, changes }: { title?: string; changes: ValueChange[] }) {
