@@ -21,8 +21,13 @@ import { SEAL_SOURCE } from "./seal";
 
 /** Calls a sealed context serves before it is replaced (hygiene: the seal does not depend on it). */
 const CALLS_PER_CONTEXT = 10_000;
-/** How long the reset after a call may take; an isolate still busy with what a call left running is disposed. */
+/**
+ * How much the isolate may compute while its reset after a call waits behind what the call left running; an isolate
+ * still busy beyond it is disposed. Counted in the isolate's own CPU time, so a machine that is merely busy (the
+ * reset waiting for a core) does not throw away a clean isolate; SETTLE_WALL_MS bounds the wait in any case.
+ */
 const SETTLE_MS = 250;
+const SETTLE_WALL_MS = 10_000;
 
 
 export interface SandboxOptions {
@@ -126,7 +131,7 @@ export class IsolateHandle {
   /**
    * After a call, before the isolate serves another: runs the context's reset (what the call added to the global
    * object goes, Math.random gets a new seed) queued behind anything the call left for the isolate to do. False when
-   * the isolate must not be reused: the call left it busy (the reset does not come back within SETTLE_MS), the
+   * the isolate must not be reused: the call left it busy (SETTLE_MS of its CPU time pass before the reset comes back), the
    * program reached the host after returning, or the heap stays far above its sealed size (memory pinned for good).
    * A context that cannot be put back exactly as sealed is dropped; the isolate then gets a new one.
    */
@@ -134,7 +139,14 @@ export class IsolateHandle {
     if (this.disposed || this.tainted) return false;
     if (!this.context) return true;
     const context = this.context;
-    const timer = setTimeout(() => this.dispose(), SETTLE_MS);
+    const cpuAtStart = this.cpuMs();
+    const startedAt = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const check = () => {
+      if (this.cpuMs() - cpuAtStart >= SETTLE_MS || Date.now() - startedAt >= SETTLE_WALL_MS) this.dispose();
+      else timer = setTimeout(check, SETTLE_MS);
+    };
+    timer = setTimeout(check, SETTLE_MS);
     let clean = false;
     try {
       clean = (await context.reset.apply(undefined, [seed()], { arguments: { copy: true }, timeout: 1_000 })) === true;
