@@ -8,6 +8,9 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 /** The app's API bodies (a workflow import is the largest) stay far below this; anything bigger is refused unread. */
 export const MAX_APP_BODY_BYTES = 10 * 1024 * 1024;
 
+/** How much of an oversized body is read and dropped so its sender sees the 413; beyond this the connection is cut. */
+const DISCARD_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export class BodyTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`The request body is too large: the limit is ${Math.round(limit / (1024 * 1024))} MB.`);
@@ -27,17 +30,39 @@ export function headersOf(req: IncomingMessage): Headers {
   return headers;
 }
 
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * The whole body, or BodyTooLarge once it passes `maxBytes`. Read with listeners rather than `for await`, whose early
+ * exit would destroy the request (and with it the socket the 413 has to go out on).
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new BodyTooLarge(maxBytes);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new BodyTooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      cleanup();
+      reject(new BodyTooLarge(maxBytes));
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
 }
 
 /**
@@ -86,7 +111,15 @@ export async function serveFetch(handler: FetchHandler, req: IncomingMessage, re
     request = await toFetchRequest(req);
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) throw error;
-    res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+    // Read the rest and throw it away, so a client still sending gets to read this answer instead of a broken pipe; a
+    // body far beyond the limit is cut off instead.
+    let discarded = 0;
+    req.on("data", (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > DISCARD_LIMIT_BYTES) req.destroy();
+    });
+    req.resume();
+    res.writeHead(413, { "content-type": "text/plain; charset=utf-8" });
     res.end(`${error.message}\n`);
     return;
   }
