@@ -1,6 +1,7 @@
 // Guided wiring (issue 14, item 4): a step added to a workflow lands in the flow, and the result step follows it.
 import { describe, expect, it } from "vitest";
-import { insertIntoFlow, type WorkflowDoc } from "../../app/components/editor/graph";
+import { insertIntoFlow } from "../../app/components/editor/document";
+import type { WorkflowDoc } from "../../app/components/editor/graph";
 import { validateWorkflow } from "../../runtime/model";
 
 const base = (): WorkflowDoc => ({

@@ -28,19 +28,15 @@ import { useTRPC } from "../../lib/trpc";
 import type { PickOption } from "./CodeField";
 import { EditorHeader } from "./EditorHeader";
 import { cardData, FlowNode, type FlowNodeData, type FlowNodeType } from "./FlowNode";
+import { autoLayout, cloneNodes, insertIntoFlow, removeNodes, renameNode } from "./document";
 import {
   asDoc,
-  autoLayout,
-  cloneNodes,
   defaultParams,
   downloadJson,
   edgeKey,
   flowEdge,
   inputFields,
-  insertIntoFlow,
   newNodeId,
-  removeNodes,
-  renameNode,
   type DocEdge,
   type DocNode,
   traceByNode,

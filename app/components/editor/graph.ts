@@ -1,6 +1,6 @@
 // Pure helpers over the workflow document (`toolflow.workflow/v1`) that the editor keeps as its single source of truth:
-// ids, default params, handles, nested param paths, copy/paste and auto-layout. No React here.
-import dagre from "@dagrejs/dagre";
+// its types, ids, default params, handles, nested param paths and what cards show. The edits themselves (commands,
+// history, canvas mapping, field-picker scope) are in ./document. No React here.
 import type { WorkflowInput } from "../../../runtime/model";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import type { AnyNodeDescriptor, FormField, HandleSpec } from "../../../runtime/nodes/types";
@@ -168,96 +168,7 @@ export function keyParams(node: DocNode, limit = 2): Array<{ label: string; valu
   return out;
 }
 
-/** Copies of the given nodes with fresh ids (and the edges among them), moved by `offset`. */
-export function cloneNodes(nodes: DocNode[], edges: DocEdge[], taken: Iterable<string>, offset = 40): { nodes: DocNode[]; edges: DocEdge[] } {
-  const used = new Set(taken);
-  const ids = new Map<string, string>();
-  for (const node of nodes) {
-    const id = newNodeId(node.type, used);
-    used.add(id);
-    ids.set(node.id, id);
-  }
-  const copies = nodes.map((node) => {
-    const copy: DocNode = structuredClone(node);
-    copy.id = ids.get(node.id)!;
-    copy.position = { x: (node.position?.x ?? 0) + offset, y: (node.position?.y ?? 0) + offset };
-    if (copy.parent && !ids.has(copy.parent)) delete copy.parent;
-    else if (copy.parent) copy.parent = ids.get(copy.parent);
-    return copy;
-  });
-  const inner = edges
-    .filter((e) => ids.has(e.from) && ids.has(e.to))
-    .map((e) => ({ ...e, from: ids.get(e.from)!, to: ids.get(e.to)! }));
-  return { nodes: copies, edges: inner };
-}
-
-/** Rewrites `steps.<from>` to `steps.<to>` in every string of a param value. */
-function renameInValue(value: unknown, pattern: RegExp, to: string): unknown {
-  if (typeof value === "string") return value.replace(pattern, `steps.${to}`);
-  if (Array.isArray(value)) return value.map((v) => renameInValue(v, pattern, to));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, renameInValue(v, pattern, to)]));
-  }
-  return value;
-}
-
-/** Renames a node everywhere the document refers to it by id: edges, parents and `steps.<id>` in expressions. */
-export function renameNode(doc: WorkflowDoc, from: string, to: string): WorkflowDoc {
-  const pattern = new RegExp(`\\bsteps\\.${from.replace(/[-]/g, "\\-")}(?![A-Za-z0-9_-])`, "g");
-  return {
-    ...doc,
-    nodes: doc.nodes.map((n) => ({
-      ...n,
-      ...(n.id === from ? { id: to } : {}),
-      ...(n.parent === from ? { parent: to } : {}),
-      ...(n.params ? { params: renameInValue(n.params, pattern, to) as Record<string, unknown> } : {}),
-    })),
-    edges: doc.edges.map((e) => ({ ...e, from: e.from === from ? to : e.from, to: e.to === from ? to : e.to })),
-  };
-}
-
-export function removeNodes(doc: WorkflowDoc, ids: Set<string>): WorkflowDoc {
-  return {
-    ...doc,
-    nodes: doc.nodes.filter((n) => !ids.has(n.id)).map((n) => (n.parent && ids.has(n.parent) ? withoutKey(n, "parent") : n)),
-    edges: doc.edges.filter((e) => !ids.has(e.from) && !ids.has(e.to)),
-  };
-}
-
-function withoutKey<T extends object>(obj: T, key: keyof T): T {
-  const copy = { ...obj };
-  delete copy[key];
-  return copy;
-}
-
 export const NODE_WIDTH = 240;
-
-/** Left-to-right layout with dagre; returns new positions for every node. */
-export function autoLayout(doc: WorkflowDoc, sizes: Map<string, { width?: number; height?: number }>): WorkflowDoc {
-  const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "LR", nodesep: 50, ranksep: 80, marginx: 20, marginy: 20 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const node of doc.nodes) {
-    const size = sizes.get(node.id);
-    // Nodes inside a loop get room for the loop's frame around them.
-    const frame = node.parent ? 60 : 0;
-    g.setNode(node.id, { width: (size?.width ?? NODE_WIDTH) + frame / 2, height: (size?.height ?? 110) + frame });
-  }
-  const ids = new Set(doc.nodes.map((n) => n.id));
-  for (const e of doc.edges) if (ids.has(e.from) && ids.has(e.to)) g.setEdge(e.from, e.to);
-  // A loop's children sit right after the loop.
-  for (const node of doc.nodes) if (node.parent && ids.has(node.parent) && !doc.edges.some((e) => e.to === node.id)) g.setEdge(node.parent, node.id);
-  dagre.layout(g);
-  return {
-    ...doc,
-    nodes: doc.nodes.map((node) => {
-      const laid = g.node(node.id) as { x: number; y: number; width: number; height: number } | undefined;
-      if (!laid) return node;
-      const size = sizes.get(node.id);
-      return { ...node, position: { x: Math.round(laid.x - (size?.width ?? NODE_WIDTH) / 2), y: Math.round(laid.y - (size?.height ?? 110) / 2) } };
-    }),
-  };
-}
 
 /** Names an AI client sends: the input node's builder fields, or the raw schema's properties. */
 export interface ArgField {
@@ -374,71 +285,4 @@ export function traceByNode(trace: readonly TraceLike[]): Map<string, RunEntry> 
     });
   }
   return map;
-}
-
-/** The only expression a result step should follow when the flow before it changes: exactly `{{ steps.X }}` or `{{ input }}`. */
-function followsStep(value: unknown): string | null {
-  if (typeof value !== "string") return null;
-  const m = /^\{\{\s*(?:steps\.([A-Za-z_$][\w$]*)|(input))\s*\}\}$/.exec(value.trim());
-  return m ? (m[1] ?? "input") : null;
-}
-
-/**
- * Adds a node where a person means it to go, so it is part of the flow instead of floating beside it:
- * - on an edge (dropped onto its line): the edge is split, `from → new → to`;
- * - after a selected step: that step's unnamed-handle edges now leave the new step, `selected → new → (its targets)`;
- * - otherwise, before the result step when there is one obvious place (a single edge into a single result step).
- * A result step that returned the old predecessor (or the default `{{ input }}`) returns the new step instead, and a new
- * result step returns the step it follows. Nodes that take no input, or (for the split) give no output, are only added.
- */
-export function insertIntoFlow(doc: WorkflowDoc, node: DocNode, where: { edge?: DocEdge; after?: string } = {}): WorkflowDoc {
-  const nodes = [...doc.nodes, node];
-  const withNode = { ...doc, nodes };
-  const descriptor = getNodeType(node.type);
-  if (!descriptor?.handles.acceptsInput) return withNode;
-  const passesOn = nodeHandles(node).some((h) => h.handle === null);
-  const isResult = node.type === "output";
-
-  let from: string | undefined;
-  let handle: string | undefined;
-  let targets: DocEdge[] = [];
-  if (where.edge) {
-    const edge = doc.edges.find((e) => edgeKey(e) === edgeKey(where.edge!));
-    if (!edge) return withNode;
-    from = edge.from;
-    handle = edge.handle;
-    targets = [edge];
-  } else if (where.after) {
-    const anchor = doc.nodes.find((n) => n.id === where.after);
-    if (!anchor || !nodeHandles(anchor).some((h) => h.handle === null)) return withNode;
-    from = anchor.id;
-    targets = doc.edges.filter((e) => e.from === anchor.id && !e.handle);
-  } else {
-    const results = doc.nodes.filter((n) => n.type === "output" && !n.parent);
-    const into = results.length === 1 ? doc.edges.filter((e) => e.to === results[0]!.id) : [];
-    if (isResult || into.length !== 1) return withNode;
-    from = into[0]!.from;
-    handle = into[0]!.handle;
-    targets = into;
-  }
-  const child = node.parent ?? undefined;
-  const parentOf = doc.nodes.find((n) => n.id === from)?.parent;
-  // Edges stay inside one loop (or outside all): the new node joins the loop of the node it follows.
-  const placed = parentOf === child ? node : { ...node, parent: parentOf };
-  if (placed.parent === undefined) delete placed.parent;
-  const moved = passesOn && !isResult ? targets : [];
-  const edges = doc.edges.filter((e) => !moved.includes(e));
-  edges.push({ from: from!, to: node.id, ...(handle ? { handle } : {}) });
-  for (const e of moved) edges.push({ from: node.id, to: e.to });
-  const follow = (n: DocNode): DocNode => {
-    if (n.id === node.id && isResult) return { ...placed, params: { ...placed.params, value: `{{ steps.${from} }}` } };
-    if (n.id === node.id) return placed;
-    // A result step that returned what came before now returns the new step.
-    if (n.type === "output" && moved.some((e) => e.to === n.id)) {
-      const followed = followsStep(n.params?.value);
-      if (followed === from || (followed === "input" && from === doc.nodes.find((x) => x.type === "input")?.id)) return { ...n, params: { ...n.params, value: `{{ steps.${node.id} }}` } };
-    }
-    return n;
-  };
-  return { ...withNode, nodes: nodes.map(follow), edges };
 }
