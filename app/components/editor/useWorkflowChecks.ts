@@ -1,0 +1,25 @@
+// The workflow's problems as the runtime's validator sees them, grouped the ways the canvas and panels show them.
+import { useDeferredValue, useMemo } from "react";
+import { validateWorkflow, type Problem } from "../../../runtime/model";
+import { cardProblems, type CardProblem } from "./document";
+import { edgeKey, type RunEntry, type WorkflowDoc } from "./graph";
+
+export function useWorkflowChecks(logical: WorkflowDoc, secretNames: string[], runByNode: ReadonlyMap<string, RunEntry>) {
+  // Deferred: on a large graph, typing stays fluid and the problems catch up a moment later.
+  const validated = useDeferredValue(logical);
+  // The last test run's outputs teach the checks the shape of steps whose output is not declared (warnings only).
+  const observed = useMemo(() => Object.fromEntries([...runByNode].filter(([, r]) => r.status === "ok").map(([id, r]) => [id, r.output])), [runByNode]);
+  const problems = useMemo(() => {
+    const result = validateWorkflow(validated, { secretNames, shapes: observed });
+    return result.ok ? result.warnings : [...result.problems, ...result.warnings];
+  }, [validated, secretNames, observed]);
+  const byNode = useMemo(() => {
+    const map = new Map<string, Problem[]>();
+    for (const p of problems) if (p.nodeId) map.set(p.nodeId, [...(map.get(p.nodeId) ?? []), p]);
+    return map;
+  }, [problems]);
+  const onCards = useMemo(() => new Map<string, CardProblem[]>([...byNode].map(([id, list]) => [id, cardProblems(list)])), [byNode]);
+  const badEdges = useMemo(() => new Set(problems.filter((p) => p.edge).map((p) => edgeKey(p.edge!))), [problems]);
+  const blocking = problems.filter((p) => p.severity !== "warning").length;
+  return { problems, byNode, onCards, badEdges, blocking, validated };
+}
