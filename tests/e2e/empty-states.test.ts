@@ -36,7 +36,7 @@ describe("empty states and node icons", () => {
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await dialog.waitFor({ state: "hidden" });
 
-    await page.getByRole("link", { name: "Runs" }).click();
+    await page.getByRole("link", { name: "Runs", exact: true }).click();
     await page.getByText("No runs yet").waitFor();
     await page.getByRole("link", { name: "Go to workflows" }).click();
     await page.waitForURL(/\/workflows$/);
