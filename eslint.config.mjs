@@ -1,6 +1,17 @@
+import { readFileSync, readdirSync } from "node:fs";
 import { defineConfig, globalIgnores } from "eslint/config";
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+
+// The node type names, read from the node files (`defineNode({ type: "…"`), so the rule below knows a new type without
+// a second list to keep in step.
+const nodesDir = new URL("./runtime/nodes/", import.meta.url);
+export const NODE_TYPE_NAMES = readdirSync(nodesDir)
+  .filter((file) => file.endsWith(".ts"))
+  .flatMap((file) => /defineNode\(\{\s*type:\s*"([^"]+)"/.exec(readFileSync(new URL(file, nodesDir), "utf8"))?.slice(1) ?? []);
+const nodeTypeName = `/^(${NODE_TYPE_NAMES.join("|")})$/`;
+const byTypeMessage =
+  "Decide from the node's descriptor (getNodeType(type): onErrorApplies, allowedInLoop, containsSteps, initialParams, form…), not by its type name: adding a node type must need no change in app/.";
 
 export default defineConfig([
   ...nextVitals,
@@ -29,6 +40,30 @@ export default defineConfig([
             },
           ],
         },
+      ],
+    },
+  },
+  // A node's `.type` compared with a node type's name (either side, `?.` too, or a `case` of a switch on it). Other
+  // `.type`s (param types, MCP content blocks, React Flow changes) have names no node type has, so they pass.
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: [
+      // TODO(issue 14): these still decide by type name in code other helpers are refactoring; drop them once they use
+      // the descriptors.
+      "app/components/editor/WorkflowEditor.tsx",
+      "app/components/editor/graph.ts",
+    ],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...[
+          `BinaryExpression[operator=/^[!=]==?$/][left.property.name="type"][right.value=${nodeTypeName}]`,
+          `BinaryExpression[operator=/^[!=]==?$/][left.expression.property.name="type"][right.value=${nodeTypeName}]`,
+          `BinaryExpression[operator=/^[!=]==?$/][right.property.name="type"][left.value=${nodeTypeName}]`,
+          `BinaryExpression[operator=/^[!=]==?$/][right.expression.property.name="type"][left.value=${nodeTypeName}]`,
+          `SwitchStatement[discriminant.property.name="type"] > SwitchCase[test.value=${nodeTypeName}]`,
+          `SwitchStatement[discriminant.expression.property.name="type"] > SwitchCase[test.value=${nodeTypeName}]`,
+        ].map((selector) => ({ selector, message: byTypeMessage })),
       ],
     },
   },

@@ -3,22 +3,13 @@ import { AppShell, Avatar, Badge, Group, Menu, NavLink, Select, Text, UnstyledBu
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
-import type { Role } from "../../server/auth/roles";
 import { authClient } from "../lib/auth-client";
+import type { RouterOutputs } from "../lib/router-types";
 import { Logo } from "./Logo";
 
-interface WorkspaceRef {
-  slug: string;
-  name: string;
-  role: Role;
-}
+type Shell = RouterOutputs["account"]["shell"];
 
-export function WorkspaceShell(props: {
-  user: { name: string; email: string };
-  workspace: WorkspaceRef;
-  workspaces: WorkspaceRef[];
-  children: ReactNode;
-}) {
+export function WorkspaceShell(props: { user: Shell["user"]; workspace: Shell["workspace"]; workspaces: Shell["workspaces"]; children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const base = `/w/${props.workspace.slug}`;

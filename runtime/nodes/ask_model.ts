@@ -13,6 +13,11 @@ export const askModelNode = defineNode({
   type: "ask_model",
   category: "caller",
   label: "Ask the model",
+  icon: "M12 3l2 7 7 2-7 2-2 7-2-7-7-2 7-2z",
+  initialParams: { maxTokens: 1000 },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Asks the AI client's own model for a completion (MCP sampling).",
   params,
   form: [

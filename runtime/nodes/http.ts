@@ -30,6 +30,12 @@ export const httpNode = defineNode({
   type: "http",
   category: "integration",
   label: "HTTP request",
+  icon: "M3 12a9 9 0 1 0 18 0a9 9 0 1 0-18 0M3 12h18M12 3c3.5 4 3.5 14 0 18M12 3c-3.5 4-3.5 14 0 18",
+  // No `auth`: a new request sends no credential until one is chosen (an empty one would ask for a secret).
+  initialParams: { method: "GET", bodyType: "json", timeoutMs: 10_000, retries: 0, responseType: "json", allowErrorStatus: false },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Calls a web API. Non-2xx statuses are errors unless allowed; 429 and 5xx are retried with backoff.",
   params,
   rawParams: ["auth"],

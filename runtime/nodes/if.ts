@@ -8,6 +8,11 @@ export const ifNode = defineNode({
   type: "if",
   category: "logic",
   label: "If",
+  icon: "M12 3l9 9-9 9-9-9z",
+  initialParams: {},
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Checks a condition and continues on the `true` or the `false` handle; only the taken branch runs.",
   params,
   form: [

@@ -40,6 +40,12 @@ export const inputNode = defineNode({
   type: "input",
   category: "trigger",
   label: "Tool input",
+  icon: "M3 12h11M10 8l4 4-4 4M14 4h5a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-5",
+  initialParams: { fields: [] },
+  // It starts the workflow: nothing runs before it to fail, and it cannot repeat per item.
+  onErrorApplies: false,
+  allowedInLoop: false,
+  containsSteps: false,
   description: "The tool's parameters: what the AI client must send. Exactly one per workflow.",
   params,
   rawParams: ["fields", "schema"],

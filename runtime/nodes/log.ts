@@ -10,6 +10,11 @@ export const logNode = defineNode({
   type: "log",
   category: "caller",
   label: "Log",
+  icon: "M6 3h9l4 4v14H6zM15 3v4h4M9 12h7M9 16h7",
+  initialParams: { level: "info" },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Sends a log message to the MCP client (notifications/message) and records it in the run.",
   params,
   form: [

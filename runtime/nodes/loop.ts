@@ -11,6 +11,11 @@ export const loopNode = defineNode({
   type: "loop",
   category: "logic",
   label: "Loop",
+  icon: "M17 2l4 4-4 4M3 11v-1a4 4 0 0 1 4-4h14M7 22l-4-4 4-4M21 13v1a4 4 0 0 1-4 4H3",
+  initialParams: { concurrency: 1 },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: true,
   description:
     "Runs its child nodes (those with parent = this loop) once per item. Output: one entry per item, the output of the last child node that ran for that item.",
   params,

@@ -7,6 +7,11 @@ export const mergeNode = defineNode({
   type: "merge",
   category: "logic",
   label: "Merge",
+  icon: "M3 5h5l5 7h8M3 19h5l5-7M17 8l4 4-4 4",
+  initialParams: { mode: "object" },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Waits for every incoming branch that runs, then combines their outputs.",
   params,
   form: [

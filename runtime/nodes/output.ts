@@ -92,6 +92,12 @@ export const outputNode = defineNode({
   type: "output",
   category: "result",
   label: "Tool result",
+  icon: "M10 12h11M17 8l4 4-4 4M10 4H5a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h5",
+  initialParams: { mode: "json", value: "" },
+  // It ends the run with the answer, so there is nothing after it to continue to, and one answer per call.
+  onErrorApplies: false,
+  allowedInLoop: false,
+  containsSteps: false,
   description: "The tool's result. json → structuredContent plus a text copy; text; image/audio (base64); an embedded resource; or a raw MCP content list.",
   params,
   rawParams: ["schema"],

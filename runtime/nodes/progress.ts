@@ -13,6 +13,11 @@ export const progressNode = defineNode({
   type: "progress",
   category: "caller",
   label: "Progress",
+  icon: "M3 9h18v6H3zM6 12h8",
+  initialParams: {},
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Reports progress to the MCP client when it asked for progress (sent a progressToken); otherwise does nothing.",
   params,
   form: [

@@ -19,6 +19,11 @@ export const setNode = defineNode({
   type: "set",
   category: "data",
   label: "Set fields",
+  icon: "M4 4h16v16H4zM8 10h8M8 14h8",
+  initialParams: { fields: [] },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Builds an object from named values or a JSON template: the everyday transform.",
   params,
   form: [

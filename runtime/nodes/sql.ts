@@ -15,6 +15,11 @@ export const sqlNode = defineNode({
   type: "sql",
   category: "integration",
   label: "SQL query",
+  icon: "M4 6a8 3 0 1 0 16 0a8 3 0 1 0-16 0M4 6v12a8 3 0 0 0 16 0V6M4 12a8 3 0 0 0 16 0",
+  initialParams: { readOnly: true, maxRows: 1000 },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Runs a parameterised query on PostgreSQL, MySQL/MariaDB or SQLite. Read-only unless you turn that off.",
   params,
   // The query text is raw on purpose: values go through `params` as bound parameters, never spliced into SQL.

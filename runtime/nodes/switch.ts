@@ -15,6 +15,11 @@ export const switchNode = defineNode({
   type: "switch",
   category: "logic",
   label: "Switch",
+  icon: "M3 12h6M9 12l6-7h6M9 12h12M9 12l6 7h6",
+  initialParams: { cases: [{ equals: "", handle: "case1" }] },
+  onErrorApplies: true,
+  allowedInLoop: true,
+  containsSteps: false,
   description: "Continues on the handle of the first case whose value equals the input, else on `default`.",
   params,
   form: [

@@ -65,7 +65,23 @@ export interface NodeDescriptor<S extends z.ZodType = z.ZodType> {
   category: NodeCategory;
   label: string;
   description: string;
+  /**
+   * The node's icon: the `d` of one SVG path on a 24×24 grid, drawn as a 2px round stroke in `currentColor` with no
+   * fill. A string rather than a component, so the runtime stays free of React and any UI can draw it.
+   */
+  icon: string;
   params: S;
+  /**
+   * The params a freshly added node starts with. They pass `params`, or fail only on required fields still left empty
+   * (the "fill this in" problems a new step shows until a person writes its URL, condition…).
+   */
+  initialParams: Partial<z.input<S>>;
+  /** Whether the step's "On error" setting (fail, continue, route) means anything: not for steps that start or end the run. */
+  onErrorApplies: boolean;
+  /** Whether the step may be placed inside a loop (`parent` = a loop's id); the validator refuses the ones that may not. */
+  allowedInLoop: boolean;
+  /** Whether other steps may be placed inside this one (their `parent` is its id); the editor frames them together. */
+  containsSteps: boolean;
   form: FormField[];
   handles: NodeHandles<z.output<S>>;
   /** Human description of the node's output (`steps.<id>`), shown in the field picker. */

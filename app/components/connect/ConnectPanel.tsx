@@ -8,7 +8,7 @@ import Link from "next/link";
 import { useId, useState, type ReactNode } from "react";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
-import { NewKeyModal, useCreateKey } from "../settings/ApiKeysPanel";
+import { NewKeyModal, useCreateKey, type CreatedKey } from "../settings/ApiKeysPanel";
 import { clientCards, HOSTED_APPS, KEY_PLACEHOLDER, OTHER_OAUTH_APPS, whoMayConnect, type ClientCard, type HostedApp, type KeyClientId } from "./configs";
 import { Playground } from "./Playground";
 
@@ -191,7 +191,7 @@ function HostedAppCard({ app, endpoint }: { app: HostedApp; endpoint: string }) 
 }
 
 function KeyClientCard({ card, workspace, isOwner, hasKey, onKey }: { card: ClientCard; workspace: string; isOwner: boolean; hasKey: boolean; onKey: (key: string) => void }) {
-  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
   const [error, setError] = useState<string | null>(null);
   const createKey = useCreateKey(workspace, (c) => {
     setCreated(c);

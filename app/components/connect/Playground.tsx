@@ -2,15 +2,17 @@
 // An MCP client in the browser: the SDK's Client over Streamable HTTP against this workspace's endpoint, with a key
 // the person pastes (or creates here). It lists the live tools, calls one through a form generated from its input
 // schema and shows the raw result, exactly as an AI client would get it. The key stays in this page's memory.
-import { Alert, Badge, Button, Code, Group, Paper, PasswordInput, ScrollArea, Select, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Code, Group, Paper, PasswordInput, ScrollArea, Select, Stack, Text, Title } from "@mantine/core";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ToolListChangedNotificationSchema, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { EmptyState } from "../EmptyState";
 import { ArgsForm } from "../editor/ArgsForm";
 import { schemaFields } from "../editor/graph";
 import { describeError } from "../../lib/errors";
-import { NewKeyModal, useCreateKey } from "../settings/ApiKeysPanel";
+import { NewKeyModal, useCreateKey, type CreatedKey } from "../settings/ApiKeysPanel";
 
 type State = { phase: "idle" } | { phase: "connecting" } | { phase: "connected"; server: string } | { phase: "failed"; message: string };
 
@@ -44,7 +46,7 @@ export function Playground({ workspace, endpoint, isOwner }: { workspace: string
   const [result, setResult] = useState<{ tool: string; value: unknown; isError: boolean } | null>(null);
   const [callError, setCallError] = useState<string | null>(null);
   const [changes, setChanges] = useState(0);
-  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
   const clientRef = useRef<Client | null>(null);
   // Each Connect gets a number; a slower earlier attempt that finishes later closes its client instead of winning.
   const attempt = useRef(0);
@@ -170,9 +172,16 @@ export function Playground({ workspace, endpoint, isOwner }: { workspace: string
               )}
             </Group>
             {tools.length === 0 ? (
-              <Text size="sm" c="dimmed">
-                No live tools yet: publish a workflow to see it here.
-              </Text>
+              <EmptyState
+                title="No live tools yet"
+                action={
+                  <Anchor component={Link} href={`/w/${workspace}/workflows`} size="sm">
+                    Go to workflows
+                  </Anchor>
+                }
+              >
+                The endpoint serves the live version of each published workflow. Publish one from its editor, and it appears here (the list updates by itself).
+              </EmptyState>
             ) : (
               <Group align="flex-start" grow wrap="wrap">
                 <Stack gap="xs" miw={320}>

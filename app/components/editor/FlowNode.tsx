@@ -1,12 +1,13 @@
 "use client";
-// The card every node type is drawn with: type glyph and label, id, key params, validation problems and the last test
+// The card every node type is drawn with: type icon and label, id, key params, validation problems and the last test
 // run's status, duration and output. Handles come from the node type's descriptor.
 import { Badge, Box, Group, Text, Tooltip } from "@mantine/core";
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
 import { memo, useEffect } from "react";
 import type { HandleSpec } from "../../../runtime/nodes/types";
 import { getNodeType } from "../../../runtime/nodes/registry";
-import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
+import { CATEGORY_COLORS, NODE_WIDTH, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
+import { NodeIcon } from "./NodeIcon";
 import { ProblemText } from "./ProblemText";
 
 export type RunInfo = RunEntry;
@@ -58,6 +59,7 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
   }, [handlesKey, data.acceptsInput, data.nodeId, updateInternals]);
 
   const color = CATEGORY_COLORS[data.category] ?? "gray";
+  const icon = getNodeType(data.type)?.icon;
   const hasProblems = data.problems.length > 0;
   const onlyWarnings = hasProblems && data.problems.every((p) => p.warning);
   const runColor = data.run?.status === "ok" ? "green" : data.run?.status === "error" ? "red" : "yellow";
@@ -101,10 +103,9 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
             color: "white",
             fontSize: 11,
             fontWeight: 700,
-            padding: "0 3px",
           }}
         >
-          {TYPE_ICONS[data.type] ?? "•"}
+          {icon ? <NodeIcon path={icon} /> : "?"}
         </Box>
         <Box style={{ minWidth: 0, flex: 1 }}>
           <Text size="xs" fw={700} truncate>

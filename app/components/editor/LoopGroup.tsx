@@ -3,6 +3,7 @@
 // part of the document; the editor, the versions diff and the run detail all draw it.
 import { Box, Text } from "@mantine/core";
 import type { Node, NodeProps } from "@xyflow/react";
+import { getNodeType } from "../../../runtime/nodes/registry";
 import type { DocNode } from "./graph";
 
 /** Frame node ids start with this, so canvas handlers can tell them from document nodes. */
@@ -12,7 +13,7 @@ export const GROUP_PREFIX = "__loop:";
 export function loopGroups(nodes: DocNode[], dims: Map<string, { width?: number; height?: number }>): Node[] {
   const out: Node[] = [];
   for (const loop of nodes) {
-    if (loop.type !== "loop") continue;
+    if (!getNodeType(loop.type)?.containsSteps) continue;
     const children = nodes.filter((n) => n.parent === loop.id);
     if (!children.length) continue;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;

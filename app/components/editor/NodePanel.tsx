@@ -28,7 +28,7 @@ export function NodePanel(props: {
   const { node, doc, readOnly } = props;
   const descriptor = getNodeType(node.type);
   const handles = nodeHandles(node);
-  const loops = doc.nodes.filter((n) => n.type === "loop" && n.id !== node.id);
+  const loops = doc.nodes.filter((n) => n.id !== node.id && getNodeType(n.type)?.containsSteps);
   const targets = doc.nodes.filter((n) => n.id !== node.id && acceptsInput(n));
   const outgoing = doc.edges.filter((e) => e.from === node.id);
   const incoming = doc.edges.filter((e) => e.to === node.id);
@@ -81,7 +81,7 @@ export function NodePanel(props: {
           props.onChange(next, `label:${node.id}`);
         }}
       />
-      {descriptor && node.type !== "input" && node.type !== "output" && node.type !== "error" && (
+      {descriptor?.onErrorApplies && (
         <NativeSelect
           size="xs"
           label="On error"
@@ -99,7 +99,7 @@ export function NodePanel(props: {
           }}
         />
       )}
-      {loops.length > 0 && node.type !== "input" && node.type !== "output" && (
+      {loops.length > 0 && descriptor?.allowedInLoop && (
         <NativeSelect
           size="xs"
           label="Inside loop"

@@ -3,7 +3,8 @@
 import { Box, ScrollArea, Stack, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { useState } from "react";
 import { NODE_TYPES } from "../../../runtime/nodes/registry";
-import { CATEGORY_COLORS, CATEGORY_LABELS, TYPE_ICONS } from "./graph";
+import { CATEGORY_COLORS, CATEGORY_LABELS } from "./graph";
+import { NodeIcon } from "./NodeIcon";
 
 export const DRAG_MIME = "application/x-toolflow-node";
 
@@ -57,13 +58,11 @@ export function Palette(props: { onAdd: (type: string) => void; disabled?: boole
                           borderRadius: 4,
                           display: "grid",
                           placeItems: "center",
-                          fontSize: 10,
-                          fontWeight: 700,
                           color: "white",
                           background: `var(--mantine-color-${CATEGORY_COLORS[category] ?? "gray"}-6)`,
                         }}
                       >
-                        {TYPE_ICONS[d.type] ?? "•"}
+                        <NodeIcon path={d.icon} size={13} />
                       </Box>
                       <Text size="xs">{d.label}</Text>
                     </UnstyledButton>

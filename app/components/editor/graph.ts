@@ -59,17 +59,9 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   return out;
 }
 
-/** A new node's params: every form default, and empty lists where the form's first choice is a list. */
+/** A new node's params: what its type starts with (a copy, so nodes never share lists). */
 export function defaultParams(descriptor: AnyNodeDescriptor): Record<string, unknown> {
-  let params: Record<string, unknown> = {};
-  for (const field of descriptor.form) {
-    if (field.default !== undefined) params = setPath(params, field.key, field.default);
-  }
-  if (descriptor.type === "input" || descriptor.type === "set") params.fields = [];
-  if (descriptor.type === "output") params.value = "";
-  if (descriptor.type === "switch") params.cases = [{ equals: "", handle: "case1" }];
-  if (descriptor.type === "ask_user") params.fields = [];
-  return params;
+  return structuredClone(descriptor.initialParams) as Record<string, unknown>;
 }
 
 /** An id like `set1`, `http2` that is not taken, usable as `steps.<id>`. */
@@ -149,15 +141,19 @@ export function keyParams(node: DocNode, limit = 2): Array<{ label: string; valu
   if (!descriptor) return [];
   const params = node.params ?? {};
   const out: Array<{ label: string; value: string }> = [];
-  if (node.type === "input" || node.type === "ask_user") {
-    const fields = (params.fields as Array<{ name?: string; type?: string }> | undefined) ?? [];
-    if (fields.length) out.push({ label: "Parameters", value: preview(fields.map((f) => `${f.name ?? "?"}: ${f.type ?? "?"}`).join(", ")) });
-    else if (params.schema) out.push({ label: "Schema", value: "raw JSON Schema" });
-    else out.push({ label: "Parameters", value: "none yet" });
-    return out;
+  // A parameter builder (tool input, questions to the user) is summed up by the names and types it asks for, or says
+  // that none are there yet; a raw schema beside it stands in for the builder.
+  const builder = descriptor.form.find((f) => f.kind === "paramBuilder");
+  if (builder) {
+    const fields = (getPath(params, builder.key) as Array<{ name?: string; type?: string }> | undefined) ?? [];
+    const raw = descriptor.form.find((f) => f.kind === "jsonSchema" && getPath(params, f.key) !== undefined);
+    if (Array.isArray(fields) && fields.length) out.push({ label: builder.label, value: preview(fields.map((f) => `${f.name ?? "?"}: ${f.type ?? "?"}`).join(", ")) });
+    else if (raw) out.push({ label: "Schema", value: "raw JSON Schema" });
+    else out.push({ label: builder.label, value: "none yet" });
   }
   for (const field of descriptor.form) {
     if (out.length >= limit) break;
+    if (field.kind === "paramBuilder" || field.kind === "jsonSchema") continue;
     const value = getPath(params, field.key);
     if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) continue;
     if (field.kind === "fieldList" && Array.isArray(value)) {

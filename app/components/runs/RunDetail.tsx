@@ -14,6 +14,8 @@ import { useTRPC } from "../../lib/trpc";
 import { ResultView } from "./ResultView";
 import { StatusBadge } from "./RunsPanel";
 
+// The router returns the stored trace as JSON (`RouterOutputs["runs"]["get"]["trace"]` is a JsonValue), so nothing can be
+// inferred for its entries: they are typed here as the engine records them (runtime/engine TraceEntrySchema, RunLogSchema).
 interface TraceEntry {
   nodeId: string;
   type: string;

@@ -6,17 +6,17 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { EmptyState } from "../EmptyState";
 import { formatMs } from "../editor/FlowNode";
 import { describeError } from "../../lib/errors";
+import type { RouterInputs } from "../../lib/router-types";
 import { useTRPC } from "../../lib/trpc";
 
-export interface RunFilters {
-  workflow?: string;
-  status?: "running" | "ok" | "error" | "cancelled";
-  trigger?: "mcp" | "test" | "call";
+/** The filters as the page address keeps them: the router's, with the age as one of the WITHIN choices. */
+export type RunFilters = Pick<RouterInputs["runs"]["list"], "workflow" | "status" | "trigger"> & {
   /** Hours back. */
   within?: string;
-}
+};
 
 const PAGE_SIZE = 25;
 const STATUS_COLORS: Record<string, string> = { ok: "green", error: "red", cancelled: "gray", running: "yellow" };
@@ -52,6 +52,8 @@ export function RunsPanel({ workspace, initial }: { workspace: string; initial: 
     ...(cursors.length ? { cursor: cursors[cursors.length - 1] } : {}),
   };
   const runs = useQuery({ ...trpc.runs.list.queryOptions(input), refetchInterval: cursors.length ? false : 5000 });
+
+  const filtered = Object.values(filters).some(Boolean);
 
   function change(patch: Partial<RunFilters>) {
     const next = { ...filters, ...patch };
@@ -154,9 +156,34 @@ export function RunsPanel({ workspace, initial }: { workspace: string; initial: 
             {runs.data && runs.data.runs.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={7}>
-                  <Text size="sm" c="dimmed" p="sm">
-                    {cursors.length ? "No more runs." : "No run matches these filters. Runs appear here when an AI client calls a tool, or when you test a workflow."}
-                  </Text>
+                  {cursors.length ? (
+                    <Text size="sm" c="dimmed" p="sm">
+                      No more runs.
+                    </Text>
+                  ) : filtered ? (
+                    <EmptyState
+                      title="No run matches these filters"
+                      action={
+                        <Button size="xs" variant="default" onClick={() => change({ workflow: undefined, status: undefined, trigger: undefined, within: undefined })}>
+                          Clear filters
+                        </Button>
+                      }
+                    >
+                      Runs are kept for a while and then removed (Settings → Limits). Widen the filters to see more.
+                    </EmptyState>
+                  ) : (
+                    <EmptyState
+                      title="No runs yet"
+                      action={
+                        <Button size="xs" variant="default" component={Link} href={`/w/${workspace}/workflows`}>
+                          Go to workflows
+                        </Button>
+                      }
+                    >
+                      A run is recorded each time an AI client calls one of this workspace&apos;s tools, and each time someone tests a workflow in the editor.
+                      Open a workflow and press Test to see the first one here.
+                    </EmptyState>
+                  )}
                 </Table.Td>
               </Table.Tr>
             )}

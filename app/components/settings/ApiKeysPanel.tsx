@@ -1,16 +1,23 @@
 "use client";
 // API keys for the workspace's MCP endpoint: a new key is shown once (with a copy button) and never again; the list
 // tells keys apart by name and prefix and shows when each was last used; revoking works at once.
-import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../../lib/errors";
+import type { RouterOutputs } from "../../lib/router-types";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { EmptyState } from "../EmptyState";
 import { ShownOnceDialog } from "../ShownOnceDialog";
 import { useTRPC } from "../../lib/trpc";
 
-export function NewKeyModal({ created, onClose }: { created: { name: string; key: string } | null; onClose: () => void }) {
+/** A key just created: the only time its full value is known. */
+export type CreatedKey = Pick<RouterOutputs["keys"]["create"], "name" | "key">;
+type KeyRow = RouterOutputs["keys"]["list"][number];
+
+export function NewKeyModal({ created, onClose }: { created: CreatedKey | null; onClose: () => void }) {
   return (
     <ShownOnceDialog
       value={created?.key ?? null}
@@ -23,7 +30,7 @@ export function NewKeyModal({ created, onClose }: { created: { name: string; key
 }
 
 /** Creating a key, used here and on the Connect page; calls back with the full key. */
-export function useCreateKey(workspace: string, onCreated: (created: { name: string; key: string }) => void) {
+export function useCreateKey(workspace: string, onCreated: (created: CreatedKey) => void) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   return useMutation(
@@ -42,8 +49,8 @@ export function ApiKeysPanel({ workspace, isOwner }: { workspace: string; isOwne
   const keys = useQuery({ ...trpc.keys.list.queryOptions({ workspace }), enabled: isOwner });
   const [name, setName] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [revoking, setRevoking] = useState<{ id: string; name: string; prefix: string } | null>(null);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [revoking, setRevoking] = useState<Pick<KeyRow, "id" | "name" | "prefix"> | null>(null);
   const create = useCreateKey(workspace, (c) => {
     setCreated(c);
     setName("");
@@ -126,9 +133,17 @@ export function ApiKeysPanel({ workspace, isOwner }: { workspace: string; isOwne
             {keys.data?.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed">
-                    No keys yet. AI clients need one to call this workspace&apos;s tools.
-                  </Text>
+                  <EmptyState
+                    title="No API keys yet"
+                    action={
+                      <Anchor component={Link} href={`/w/${workspace}/connect`} size="sm">
+                        Set up a client on the Connect page
+                      </Anchor>
+                    }
+                  >
+                    An API key lets an AI client such as Claude Desktop or Cursor call this workspace&apos;s tools. Name a key above and create it, or let the
+                    Connect page create one with a ready-to-paste setup.
+                  </EmptyState>
                 </Table.Td>
               </Table.Tr>
             )}

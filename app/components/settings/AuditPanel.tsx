@@ -4,6 +4,7 @@ import { Alert, Button, Code, Group, Paper, Table, Text } from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
+import { EmptyState } from "../EmptyState";
 
 const ACTION_LABELS: Record<string, string> = {
   "workspace.create": "created the workspace",
@@ -72,6 +73,16 @@ export function AuditPanel({ workspace, isOwner }: { workspace: string; isOwner:
                 </Table.Td>
               </Table.Tr>
             ))}
+            {audit.data && events.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={5}>
+                  <EmptyState title="Nothing recorded yet">
+                    The audit log lists who changed what in this workspace: publishes, members, keys, secrets and settings. Entries appear here as those
+                    changes happen.
+                  </EmptyState>
+                </Table.Td>
+              </Table.Tr>
+            )}
           </Table.Tbody>
         </Table>
       </Paper>

@@ -7,8 +7,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../../lib/errors";
+import type { RouterOutputs } from "../../lib/router-types";
 import { useTRPC } from "../../lib/trpc";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { EmptyState } from "../EmptyState";
 import { ShownOnceDialog } from "../ShownOnceDialog";
 
 export function ConnectedAppsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
@@ -31,11 +33,10 @@ function hostOf(uri: string | null): string | null {
   }
 }
 
-interface Disconnecting {
-  id: string;
-  clientName: string;
-  personName: string;
-}
+type Grant = RouterOutputs["oauth"]["grants"]["list"][number];
+type RegisteredClient = RouterOutputs["oauth"]["clients"]["list"][number];
+/** The grant being disconnected, with the words the dialog names its person by. */
+type Disconnecting = Pick<Grant, "id" | "clientName"> & { personName: string };
 
 function ConnectedApps({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
@@ -128,13 +129,17 @@ function ConnectedApps({ workspace }: { workspace: string }) {
             {grants.data?.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={5}>
-                  <Text size="sm" c="dimmed">
-                    No apps are connected yet. People connect ChatGPT, Claude.ai and other assistants from the{" "}
-                    <Anchor component={Link} href={`/w/${workspace}/connect`} size="sm">
-                      Connect page
-                    </Anchor>
-                    .
-                  </Text>
+                  <EmptyState
+                    title="No apps are connected yet"
+                    action={
+                      <Anchor component={Link} href={`/w/${workspace}/connect`} size="sm">
+                        Open the Connect page
+                      </Anchor>
+                    }
+                  >
+                    A connected app is a hosted assistant (ChatGPT, Claude.ai…) that a member let use this workspace&apos;s tools by signing in. Members connect
+                    one with the endpoint URL from the Connect page.
+                  </EmptyState>
                 </Table.Td>
               </Table.Tr>
             )}
@@ -158,18 +163,15 @@ function ConnectedApps({ workspace }: { workspace: string }) {
   );
 }
 
-interface Registered {
-  name: string;
-  clientId: string;
-  clientSecret: string | null;
-}
+/** An app just registered: the only time its client secret is known. */
+type Registered = Pick<RouterOutputs["oauth"]["clients"]["create"], "clientId" | "clientSecret"> & { name: string };
 
 function RegisteredApps({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const clients = useQuery(trpc.oauth.clients.list.queryOptions({ workspace }));
   const [registered, setRegistered] = useState<Registered | null>(null);
-  const [deleting, setDeleting] = useState<{ clientId: string; name: string } | null>(null);
+  const [deleting, setDeleting] = useState<Pick<RegisteredClient, "clientId" | "name"> | null>(null);
   const refresh = () => {
     void queryClient.invalidateQueries({ queryKey: trpc.oauth.clients.list.queryKey({ workspace }) });
     // Deleting an app ends its grants, so the list above changes too.
@@ -264,9 +266,10 @@ function RegisteredApps({ workspace }: { workspace: string }) {
             {clients.data?.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={5}>
-                  <Text size="sm" c="dimmed">
-                    No apps are registered for this workspace.
-                  </Text>
+                  <EmptyState title="No apps are registered for this workspace">
+                    Most apps need none: they register themselves when someone connects them. Register one with the form below only when a hosted app asks
+                    for a client ID and secret.
+                  </EmptyState>
                 </Table.Td>
               </Table.Tr>
             )}

@@ -8,6 +8,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
 import type { Role } from "../../../server/auth/roles";
 import { describeError } from "../../lib/errors";
+import type { RouterOutputs } from "../../lib/router-types";
 import { useTRPC } from "../../lib/trpc";
 
 // Stored in ms and bytes; shown in seconds and KB, the units people think in. `scale` converts one to the other.
@@ -21,7 +22,6 @@ const LIMIT_FIELDS = [
   { key: "maxCallDepth", label: "Workflows calling workflows", unit: "levels", scale: 1, help: "How deep Call workflow steps may nest.", advanced: true },
   { key: "concurrentCalls", label: "Calls at once", unit: "", scale: 1, help: "How many calls of this workspace may run at the same time; more wait their turn.", advanced: true },
 ] as const;
-type LimitKey = (typeof LIMIT_FIELDS)[number]["key"];
 /** Paths of the fields that show their own error; any other error shows above the Save button. */
 const FIELD_PATHS = ["allowHosts", "rateLimitPerMinute", "runRetentionDays", "runRetentionCount", "oauthConnectRole", ...LIMIT_FIELDS.map((f) => `limits.${f.key}`)];
 
@@ -32,15 +32,9 @@ const CONNECT_ROLE_OPTIONS: Array<{ value: Role; label: string }> = [
 ];
 const isRole = (value: string | null): value is Role => CONNECT_ROLE_OPTIONS.some((o) => o.value === value);
 
-interface FormState {
-  limits: Partial<Record<LimitKey, number>>;
-  allowHosts: string[];
-  rateLimitPerMinute: number;
-  runRetentionDays: number;
-  runRetentionCount: number;
-  viewersSeeRunData: boolean;
-  oauthConnectRole: Role;
-}
+type Settings = RouterOutputs["settings"]["get"];
+/** The settings this form changes, as the router returns them. */
+type FormState = Pick<Settings, "limits" | "allowHosts" | "rateLimitPerMinute" | "runRetentionDays" | "runRetentionCount" | "viewersSeeRunData" | "oauthConnectRole">;
 
 export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
   const trpc = useTRPC();
@@ -57,11 +51,11 @@ export function LimitsPanel({ workspace, isOwner }: { workspace: string; isOwner
 function LimitsForm(props: {
   workspace: string;
   isOwner: boolean;
-  initial: FormState & { sqliteDirs: string[] };
-  defaults: Record<LimitKey, number>;
+  initial: Omit<Settings, "defaultLimits" | "ceilings" | "privateHosts">;
+  defaults: Settings["defaultLimits"];
   /** The operator's ceilings (TOOLFLOW_MAX_LIMITS) and the private hosts workspaces may allow (TOOLFLOW_PRIVATE_HOSTS). */
-  ceilings: Record<LimitKey | "rateLimitPerMinute", number>;
-  privateHosts: string[];
+  ceilings: Settings["ceilings"];
+  privateHosts: Settings["privateHosts"];
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

@@ -7,7 +7,9 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { describeError } from "../../lib/errors";
+import type { RouterOutputs } from "../../lib/router-types";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { EmptyState } from "../EmptyState";
 import { useTRPC } from "../../lib/trpc";
 
 export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwner: boolean }) {
@@ -103,9 +105,10 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
             {secrets.data?.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed">
-                    No secrets yet.
-                  </Text>
+                  <EmptyState title="No secrets yet">
+                    A secret holds a credential, such as an API token or a database address, that workflows use by name without ever seeing its value.{" "}
+                    {isOwner ? "Add one with “Add a secret” above, then choose it in an HTTP or SQL step." : "An owner of this workspace adds them."}
+                  </EmptyState>
                 </Table.Td>
               </Table.Tr>
             )}
@@ -128,12 +131,8 @@ export function SecretsPanel({ workspace, isOwner }: { workspace: string; isOwne
   );
 }
 
-interface Editing {
-  mode: "add" | "replace" | "rules";
-  name: string;
-  hosts: string[];
-  readable: boolean;
-}
+/** What the form edits: a secret as listed (an empty one for a new secret), and which of its parts. */
+type Editing = Pick<RouterOutputs["secrets"]["list"][number], "name" | "hosts" | "readable"> & { mode: "add" | "replace" | "rules" };
 
 const TITLES: Record<Editing["mode"], (name: string) => string> = {
   add: () => "Add a secret",

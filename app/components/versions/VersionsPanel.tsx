@@ -11,6 +11,7 @@ import { diffWorkflows, type ValueChange, type WorkflowDiff } from "../../../run
 import { diffInWords } from "../../../runtime/model/diff-words";
 import { GraphView } from "../canvas/GraphView";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { EmptyState } from "../EmptyState";
 import { asDoc, edgeKey, preview, type DocEdge, type DocNode, type WorkflowDoc } from "../editor/graph";
 import type { DiffMark } from "../editor/FlowNode";
 import { describeError } from "../../lib/errors";
@@ -86,8 +87,18 @@ export function VersionsPanel({ workspace, name }: { workspace: string; name: st
       </Group>
       {versions.error && <Alert color="red">{describeError(versions.error).message}</Alert>}
       {versions.data && list.length === 0 && (
-        <Paper withBorder p="lg">
-          <Text>No version yet. Publish the workflow from the editor to create v1.</Text>
+        <Paper withBorder p="md">
+          <EmptyState
+            title="No versions yet"
+            action={
+              <Button size="xs" variant="default" component={Link} href={`/w/${workspace}/workflows/${encodeURIComponent(name)}`}>
+                Open the editor
+              </Button>
+            }
+          >
+            A version is a published copy of this workflow: AI clients call the live one while the draft keeps changing.{" "}
+            {canEdit ? "Publish the workflow from the editor to create v1." : "An editor creates v1 by publishing the workflow."}
+          </EmptyState>
         </Paper>
       )}
       {list.length > 0 && (

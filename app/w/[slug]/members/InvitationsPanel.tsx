@@ -8,10 +8,13 @@ import { useState, type FormEvent } from "react";
 import type { Role } from "../../../../server/auth/roles";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
 import { ShownOnceDialog } from "../../../components/ShownOnceDialog";
+import { EmptyState } from "../../../components/EmptyState";
 import { describeError } from "../../../lib/errors";
+import type { RouterOutputs } from "../../../lib/router-types";
 import { useTRPC } from "../../../lib/trpc";
 
 const STATUS_COLORS = { pending: "green", used: "blue", expired: "gray", revoked: "gray" } as const;
+type Invitation = RouterOutputs["invitations"]["list"]["invitations"][number];
 
 export function InvitationsPanel({ workspace, roles }: { workspace: string; roles: { value: Role; label: string }[] }) {
   const trpc = useTRPC();
@@ -22,7 +25,7 @@ export function InvitationsPanel({ workspace, roles }: { workspace: string; role
   const [days, setDays] = useState<number | string>(7);
   const [error, setError] = useState<{ field: string | null; message: string } | null>(null);
   const [link, setLink] = useState<string | null>(null);
-  const [revoking, setRevoking] = useState<{ id: string; role: string; email: string | null } | null>(null);
+  const [revoking, setRevoking] = useState<Pick<Invitation, "id" | "role" | "email"> | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey({ workspace }) });
   const create = useMutation(
     trpc.invitations.create.mutationOptions({
@@ -146,9 +149,11 @@ export function InvitationsPanel({ workspace, roles }: { workspace: string; role
             {list.data?.invitations.length === 0 && (
               <Table.Tr>
                 <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed">
-                    No invitation links yet.
-                  </Text>
+                  <EmptyState title="No invitation links yet">
+                    {mode === "closed"
+                      ? "Sign-up is closed on this server, so people join by being added by email above."
+                      : "An invitation link lets one new person create an account and join with the role you choose. Create one above and send it to them."}
+                  </EmptyState>
                 </Table.Td>
               </Table.Tr>
             )}

@@ -4,19 +4,19 @@ import { Alert, Anchor, Badge, Button, Code, FileButton, Group, List, Modal, Pap
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import type { inferRouterInputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import type { Problem } from "../../../../runtime/model";
 import { ConfirmDialog } from "../../../components/ConfirmDialog";
+import { EmptyState } from "../../../components/EmptyState";
 import { downloadJson } from "../../../components/editor/graph";
 import { describeError } from "../../../lib/errors";
+import type { RouterInputs, RouterOutputs } from "../../../lib/router-types";
 import { useTRPC } from "../../../lib/trpc";
-import type { AppRouter } from "../../../../server/trpc/router";
 import classes from "./NewWorkflow.module.css";
 
-type Status = { state: "draft" } | { state: "live"; version: number; changedSinceLive: boolean };
+type Status = RouterOutputs["workflows"]["list"][number]["status"];
 
 function StatusBadge({ status }: { status: Status }) {
   if (status.state === "draft") return <Badge color="gray" variant="light">draft</Badge>;
@@ -141,16 +141,20 @@ export function WorkflowsPanel({ workspace }: { workspace: string }) {
         </Alert>
       )}
       {list.data && list.data.length === 0 ? (
-        <Paper withBorder p="xl" ta="center">
-          <Text fw={600}>No workflows yet</Text>
-          <Text c="dimmed" size="sm">
-            Each workflow you build and publish here becomes a tool on this workspace&apos;s MCP endpoint.
-          </Text>
-          {canEdit && (
-            <Button mt="md" variant="light" onClick={() => setCreating(true)}>
-              Create your first workflow
-            </Button>
-          )}
+        <Paper withBorder p="md">
+          <EmptyState
+            title="No workflows yet"
+            action={
+              canEdit && (
+                <Button mt="xs" onClick={() => setCreating(true)}>
+                  Create a workflow
+                </Button>
+              )
+            }
+          >
+            A workflow is a tool that AI clients can call: once you publish it, this workspace&apos;s MCP endpoint serves it.{" "}
+            {canEdit ? "Start from a template or a blank workflow." : "An editor or owner of this workspace creates them; they will be listed here."}
+          </EmptyState>
         </Paper>
       ) : (
         <>
@@ -251,7 +255,7 @@ export function WorkflowsPanel({ workspace }: { workspace: string }) {
   );
 }
 
-type TemplateId = NonNullable<inferRouterInputs<AppRouter>["workflows"]["create"]["template"]>;
+type TemplateId = NonNullable<RouterInputs["workflows"]["create"]["template"]>;
 
 function CreateWorkflowModal(props: {
   workspace: string;
