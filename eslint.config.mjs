@@ -52,6 +52,7 @@ export default defineConfig([
       // the descriptors.
       "app/components/editor/WorkflowEditor.tsx",
       "app/components/editor/graph.ts",
+      "app/components/editor/document/*.ts",
     ],
     rules: {
       "no-restricted-syntax": [

@@ -1,5 +1,6 @@
 // Builds the HTTP entry point and the CLI ahead of time (issue 13): one ESM bundle of server/ and runtime/ code in
-// dist/, packages left to node_modules, so starting does not transpile TypeScript (tsx) and loads no loader thread.
+// dist/, with the pure-JS packages bundled in, so starting neither transpiles TypeScript (tsx) nor resolves thousands of
+// small files in node_modules.
 // `npm run build` runs it after the Next.js build; `npm start` and `npx toolflow` use dist/ when it is there.
 import { build } from "esbuild";
 import { existsSync, rmSync } from "node:fs";
@@ -9,6 +10,18 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
+ * Packages that stay in node_modules: native addons (isolated-vm, better-sqlite3), packages that find their own files
+ * by path at run time (Prisma's engines and wasm, pino's worker transports), Next.js (loaded only by the app, after the
+ * port is open), the database drivers other than SQLite and undici (loaded when a workflow or the database first uses
+ * them; a bundled undici failed https requests to a host trusted through NODE_EXTRA_CA_CERTS in the OAuth test).
+ * Everything else is bundled: resolving and reading a few thousand small files was most of a cold start.
+ */
+const external = ["isolated-vm", "better-sqlite3", "@prisma/*", "prisma", "next", "pg", "pg-native", "mysql2", "undici", "pino", "esbuild"];
+function isExternal(path) {
+  return external.some((name) => (name.endsWith("/*") ? path.startsWith(name.slice(0, -1)) : path === name || path.startsWith(`${name}/`)));
+}
+
+/**
  * Deep imports without an extension (`ajv/dist/2020`) resolve under tsx but not under Node's ESM loader: they are
  * written out with the file's extension, still as imports of the package.
  */
@@ -16,7 +29,7 @@ const deepImportsWithExtension = {
   name: "deep-imports-with-extension",
   setup(b) {
     b.onResolve({ filter: /^(@[^/.][^/]*\/)?[^/.][^/]*\/[^:]+$/ }, (args) => {
-      if (/\.[cm]?js$/.test(args.path)) return undefined;
+      if (/\.[cm]?js$/.test(args.path) || !isExternal(args.path)) return undefined;
       for (const ext of [".js", ".cjs", ".mjs"]) {
         if (existsSync(join(root, "node_modules", args.path + ext))) return { path: args.path + ext, external: true };
       }
@@ -38,8 +51,7 @@ export async function buildServer() {
     platform: "node",
     format: "esm",
     target: "node20",
-    // Packages (isolated-vm, Prisma's runtime, the MCP SDK, Next.js…) load from node_modules as they are.
-    packages: "external",
+    external,
     sourcemap: "linked",
     // For the few CommonJS-style `require` calls in bundled code (the generated Prisma clients).
     banner: { js: 'import { createRequire as __toolflowRequire } from "node:module"; const require = __toolflowRequire(import.meta.url);' },

@@ -9,9 +9,6 @@ import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listen
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
-import { appApiRoute, createAppApi } from "./http/app-api";
-import { serveFetch } from "./http/fetch-bridge";
-import { pageRedirect } from "./http/page-gate";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
 import { projectRoot } from "./root";
@@ -47,31 +44,32 @@ async function main() {
     pollMs: mcpPollMs(),
     oauth: oauthResourceOptions(),
   });
-  // Next.js is loaded only when this process serves the app: the runtime alone starts without it.
+  // The app (its API: tRPC and auth; its pages: Next.js) is loaded only when this process serves it, and only after
+  // the port is open: MCP calls are answered while it loads (a second or so), and a request for the app made before
+  // then waits for it. An app that cannot load stops the process, as it did when it was awaited first.
   let app: { close(): Promise<void> } | null = null;
   let handler: RequestHandler = notTheApp;
+  let appReady: Promise<RequestHandler> | null = null;
   if (!runtimeOnly) {
-    const { default: next } = await import("next");
-    const nextApp = next({ dev, dir: root, hostname: host, port });
-    await nextApp.prepare();
-    const handle = nextApp.getRequestHandler();
-    // The API (tRPC, auth) runs here, in this process's one copy of the server code; Next.js renders pages only.
-    const api = createAppApi();
-    handler = async (req, res) => {
-      if (appApiRoute((req.url ?? "/").split("?")[0]!)) return serveFetch(api, req, res);
-      const location = await pageRedirect(req);
-      if (location) {
-        res.writeHead(307, { location, "cache-control": "no-store" });
-        return void res.end();
-      }
-      return handle(req, res);
-    };
-    app = nextApp;
+    appReady = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const { loadApp } = await import("./http/app");
+      const loaded = await loadApp({ dev, dir: root, hostname: host, port });
+      app = loaded;
+      return loaded.handle;
+    });
+    handler = async (req, res) => (await appReady!)(req, res);
   }
   const running = await startHttpServer({ host, port, app: handler, mcp: mcp.handle, trustedProxies: trustedProxies() });
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
+  appReady?.then(
+    () => console.log(`editor app loaded (${Math.round(performance.now() - startedAt)} ms)`),
+    (error: unknown) => {
+      console.error("the editor app could not be loaded:", error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,6 +1,6 @@
 // Host side of the `http` node (SPEC §4): one request with auth from a secret, SSRF checks on every hop,
 // the checked address pinned for the connection, retries, timeouts and a response size cap.
-import { Agent, request, type Dispatcher } from "undici";
+import type { Agent, Dispatcher } from "undici";
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { z } from "zod";
 import { createMasker, type Masker } from "../secrets/mask";
@@ -296,13 +296,18 @@ export function retryAfterMs(value: string | undefined): number | undefined {
 
 const TIMEOUT = Symbol("timeout");
 
+/** undici, read on the first request a workflow makes rather than at every start (a bundle chunk of its own). */
+let undici: Promise<typeof import("undici")> | undefined;
+const loadUndici = () => (undici ??= import("undici"));
+
 async function sendOnce(out: Outgoing, checked: CheckedAddress, opts: SendOptions, mayRetry: boolean, signal: AbortSignal | undefined): Promise<RawResponse> {
+  const { Agent, request } = await loadUndici();
   throwIfAborted(signal, out);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(TIMEOUT), opts.timeoutMs);
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const agent = pinnedAgent(checked, opts.timeoutMs);
+  const agent = pinnedAgent(Agent, checked, opts.timeoutMs);
   try {
     const res = await request(out.url, {
       method: out.method as Dispatcher.HttpMethod,
@@ -359,7 +364,7 @@ async function sendOnce(out: Outgoing, checked: CheckedAddress, opts: SendOption
  * never reach an address from a second DNS answer (DNS rebinding). TLS still verifies the certificate against the
  * host name, since undici passes the URL's host name as servername.
  */
-function pinnedAgent(checked: CheckedAddress, timeoutMs: number): Agent {
+function pinnedAgent(AgentClass: typeof Agent, checked: CheckedAddress, timeoutMs: number): Agent {
   const lookup = (
     _hostname: string,
     options: LookupOptions,
@@ -368,7 +373,7 @@ function pinnedAgent(checked: CheckedAddress, timeoutMs: number): Agent {
     if (options?.all) callback(null, [{ address: checked.address, family: checked.family }]);
     else callback(null, checked.address, checked.family);
   };
-  return new Agent({
+  return new AgentClass({
     connect: { lookup: lookup as never, timeout: timeoutMs },
     // Our own per-attempt timer governs; undici's only backstop it.
     headersTimeout: timeoutMs + 1_000,

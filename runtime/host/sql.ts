@@ -4,8 +4,8 @@
 // limit (spec.timeoutMs) and abort signal on the database's side too (SPEC §11): PostgreSQL statement_timeout and a
 // cancel request, MySQL max_statement_time/max_execution_time and KILL, SQLite a database process that is killed.
 import net from "node:net";
-import mysql from "mysql2";
-import pg from "pg";
+import type mysql from "mysql2";
+import type pg from "pg";
 import { z } from "zod";
 import { createMasker, MASK, type Masker } from "../secrets/mask";
 import { describeZodError } from "./http";
@@ -15,6 +15,7 @@ import { sqlitePool, SqlitePoolError, type SqliteChildReply } from "./sqlite/poo
 import { checkSqliteStatement, READ_ONLY_MESSAGE } from "./sqlite/statement";
 import { checkHost } from "./ssrf";
 import { HostError, type NetworkPolicy, type SqlRequestSpec, type SqlResultData } from "./types";
+import { pgDriver, mysqlDriver } from "./drivers";
 
 export { resolveSqlitePath };
 
@@ -247,7 +248,7 @@ const pgTypes = {
       if (oid === PG_INT8) return (text: string) => toJsonValue(BigInt(text));
       if (oid === PG_DATE || oid === PG_TIMESTAMP) return (text: string) => text;
     }
-    return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+    return (pgDriver().types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
   },
 } as pg.CustomTypesConfig;
 
@@ -280,7 +281,7 @@ async function runPostgres(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): P
   const timeoutMs = spec.timeoutMs ?? DEFAULT_SQL_TIMEOUT_MS;
   const hostName = target.host.replace(/^\[|\]$/g, "");
   const where = `${hostName}:${target.port}`;
-  const client = new pg.Client({
+  const client = new (pgDriver().Client)({
     host: checked.address, // the checked address, never the name again: no second DNS answer can redirect us
     port: target.port,
     user: target.user,
@@ -360,7 +361,7 @@ function pgStream(client: pg.Client, text: string, values: unknown[], maxRows: n
     const rows: Array<Record<string, unknown>> = [];
     let seen = 0;
     // Extended protocol, always: exactly one statement, so "COMMIT; DELETE …" cannot step out of READ ONLY.
-    const query = new pg.Query({ text, values, types: pgTypes, queryMode: "extended" } as pg.QueryConfig);
+    const query = new (pgDriver().Query)({ text, values, types: pgTypes, queryMode: "extended" } as pg.QueryConfig);
     // Rows arrive one by one and are not accumulated by pg: only maxRows of them are ever kept in memory.
     query.on("row", (row: Record<string, unknown>) => {
       seen++;
@@ -438,7 +439,7 @@ async function runMysql(spec: ParsedSpec, rawUrl: string, ctx: SqlContext): Prom
     bigNumberStrings: false,
     charset: "utf8mb4",
   };
-  const connection = mysql.createConnection(connectionOptions);
+  const connection = mysqlDriver().createConnection(connectionOptions);
   connection.on("error", () => {});
   let serverVersion = "";
   connection.once("connect", (handshake: { serverVersion?: string } | undefined) => {
@@ -503,7 +504,7 @@ async function mysqlStatementLimit(run: (sql: string) => Promise<void>, serverVe
 /** KILL on a second connection to the same checked address: the thread's statement stops and the thread ends. */
 function mysqlKill(options: mysql.ConnectionOptions, threadId: number): Promise<void> {
   return new Promise((resolve) => {
-    const killer = mysql.createConnection({ ...options, connectTimeout: CANCEL_TIMEOUT_MS });
+    const killer = mysqlDriver().createConnection({ ...options, connectTimeout: CANCEL_TIMEOUT_MS });
     killer.on("error", () => {});
     const timer = setTimeout(done, CANCEL_TIMEOUT_MS);
     function done() {

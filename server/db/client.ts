@@ -1,12 +1,16 @@
 // The Prisma client for the configured database. Both generated clients come from the same schema
 // (scripts/prisma.mjs), so they share one API; `Db` is typed from the SQLite one.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaPg as PrismaPgAdapter } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import { databaseTarget, type DatabaseTarget, type DbProvider } from "./url";
+
+// Loaded only when the database is PostgreSQL: with pg it is ~40 ms of a SQLite install's cold start.
+const load = createRequire(import.meta.url);
 
 export type Db = SqliteClient;
 /** The client a `db.$transaction(async (tx) => …)` callback receives. */
@@ -23,6 +27,7 @@ export function providerOf(db: object): DbProvider {
 export function createDb(target: DatabaseTarget = databaseTarget()): Db {
   let db: Db;
   if (target.provider === "postgresql") {
+    const { PrismaPg } = load("@prisma/adapter-pg") as { PrismaPg: typeof PrismaPgAdapter };
     db = new PostgresClient({ adapter: new PrismaPg({ connectionString: target.url }) }) as unknown as Db;
   } else {
     mkdirSync(dirname(target.url), { recursive: true });

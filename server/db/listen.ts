@@ -1,7 +1,8 @@
 // A PostgreSQL LISTEN that stays up: one connection on one channel, reconnected after errors (one reconnect at a
 // time, even when a failing connection reports both an error event and a rejected query). Notifications sent while
 // it was not listening are lost, so `onListening` runs after every (re)connect for whoever must catch up.
-import pg from "pg";
+import type pg from "pg";
+import { pgDriver } from "../../runtime/host/drivers";
 
 export interface ListenOptions {
   onPayload(payload: string): void;
@@ -23,7 +24,7 @@ export function listenOn(url: string, channel: string, options: ListenOptions): 
     }, options.retryMs);
   };
   const connect = async () => {
-    const next = new pg.Client({ connectionString: url });
+    const next = new (pgDriver().Client)({ connectionString: url });
     next.on("notification", (message) => {
       if (message.channel === channel && message.payload) options.onPayload(message.payload);
     });

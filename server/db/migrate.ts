@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import type { DatabaseTarget } from "./url";
+import { pgDriver } from "../../runtime/host/drivers";
 
 export interface Migration {
   name: string;
@@ -62,7 +62,7 @@ function migrateSqlite(path: string, migrations: Migration[]): string[] {
 }
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new (pgDriver().Client)({ connectionString: url });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [LOCK_KEY]);

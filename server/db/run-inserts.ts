@@ -4,9 +4,9 @@
 // The columns and encodings are Prisma's for the `run` model (prisma/schema.prisma), and tests read them back through
 // Prisma to keep the two in step.
 import Database from "better-sqlite3";
-import pg from "pg";
 import { stringifyBounded } from "../../runtime/model/json-depth";
 import type { DatabaseTarget } from "./url";
+import { pgDriver } from "../../runtime/host/drivers";
 
 export interface RunRow {
   id: string;
@@ -67,7 +67,7 @@ export function createRunInserter(target: DatabaseTarget): RunInserter {
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: target.url, max: 2 });
+  const pool = new (pgDriver().Pool)({ connectionString: target.url, max: 2 });
   return {
     async insert(rows) {
       if (!rows.length) return;

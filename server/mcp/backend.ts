@@ -2,7 +2,6 @@
 import type { RunnableWorkflow } from "../../runtime/engine/types";
 import type { LiveTool, McpBackend, McpWorkspace, PublicJwk } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
-import pg from "pg";
 import { createRunInserter } from "../db/run-inserts";
 import { listenOn } from "../db/listen";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
@@ -15,6 +14,7 @@ import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 import { sessionStore } from "./sessions";
+import { pgDriver } from "../../runtime/host/drivers";
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
   const inserter = createRunInserter(target);
@@ -24,7 +24,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   const watched = new Set<string>();
   const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url, () => watched) : undefined;
   // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
-  const shared = target.provider === "postgresql" ? new pg.Pool({ connectionString: target.url, max: 4 }) : undefined;
+  const shared = target.provider === "postgresql" ? new (pgDriver().Pool)({ connectionString: target.url, max: 4 }) : undefined;
   shared?.on("error", (error) => console.error("MCP replicas: database connection error:", error.message));
   const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
   return {

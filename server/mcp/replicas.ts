@@ -1,7 +1,7 @@
 // What replicas share over PostgreSQL besides the data: the MCP relay's messages (answers to elicitation and sampling,
 // cancellations) on a LISTEN/NOTIFY channel, and the MCP rate limit's counters in a table, so N replicas allow the
 // limit once, not N times.
-import pg from "pg";
+import type pg from "pg";
 import { RateLimiterMemory, RateLimiterPostgres } from "rate-limiter-flexible";
 import type { SharedRateLimiter } from "../../runtime/mcp/backend";
 import type { RelayBus, RelayMessage } from "../../runtime/mcp/relay";
