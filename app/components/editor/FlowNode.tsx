@@ -8,6 +8,8 @@ import type { HandleSpec } from "../../../runtime/nodes/types";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { CATEGORY_COLORS, NODE_WIDTH, TYPE_ICONS, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
 import { ProblemText } from "./ProblemText";
+import { FieldChip } from "./nocode/FieldChip";
+import { refText } from "./nocode/paths";
 
 export type RunInfo = RunEntry;
 export type DiffMark = "added" | "removed" | "changed";
@@ -29,7 +31,22 @@ export interface FlowNodeData extends Record<string, unknown> {
   readOnly: boolean;
   /** Set on the versions page: how this node differs between the two versions compared. */
   diff?: DiffMark;
+  /** The field names a key param lists (the input's parameters, a set step's fields), as paths to drag into forms. */
+  fields?: { label: string; items: Array<{ name: string; path: string }> };
 }
+
+/** Which key param of a card names fields, and the expression path of each (drag-to-map from the canvas). */
+function cardFields(n: DocNode): FlowNodeData["fields"] {
+  const list = n.params?.fields;
+  if (!Array.isArray(list)) return undefined;
+  const names = list.map((f: { name?: unknown }) => (typeof f?.name === "string" ? f.name : "")).filter(Boolean);
+  if (!names.length) return undefined;
+  if (n.type === "input") return { label: "Parameters", items: names.map((name) => ({ name, path: refText(["input", name]) })) };
+  if (n.type === "set" || n.type === "ask_user") return { label: n.type === "set" ? "Fields" : "Parameters", items: names.map((name) => ({ name, path: refText(["steps", n.id, name]) })) };
+  return undefined;
+}
+
+const MAX_CHIPS = 6;
 
 export type FlowNodeType = Node<FlowNodeData, "tf">;
 
@@ -46,6 +63,7 @@ export function cardData(n: DocNode, extra: Pick<FlowNodeData, "problems" | "run
     handles: nodeHandles(n),
     acceptsInput: acceptsInput(n),
     parent: n.parent,
+    fields: cardFields(n),
     ...extra,
   };
 }
@@ -130,16 +148,32 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
         )}
       </Group>
       <Box px={8} py={6}>
-        {data.keyParams.map((p) => (
-          <Text key={p.label} size="11px" truncate>
-            <Text span c="dimmed" size="11px">
-              {p.label}:{" "}
+        {data.keyParams.map((p) =>
+          !data.readOnly && data.fields && p.label === data.fields.label ? (
+            <Box key={p.label} role="group" aria-label={`Fields of ${data.nodeId}`} style={{ display: "flex", flexWrap: "wrap", gap: 3, alignItems: "center" }}>
+              <Text span c="dimmed" size="11px">
+                {p.label}:
+              </Text>
+              {data.fields.items.slice(0, MAX_CHIPS).map((f) => (
+                <FieldChip key={f.path} path={f.path} label={f.name} />
+              ))}
+              {data.fields.items.length > MAX_CHIPS && (
+                <Text span c="dimmed" size="10px">
+                  +{data.fields.items.length - MAX_CHIPS}
+                </Text>
+              )}
+            </Box>
+          ) : (
+            <Text key={p.label} size="11px" truncate>
+              <Text span c="dimmed" size="11px">
+                {p.label}:{" "}
+              </Text>
+              <Text span ff="monospace" size="11px">
+                {p.value}
+              </Text>
             </Text>
-            <Text span ff="monospace" size="11px">
-              {p.value}
-            </Text>
-          </Text>
-        ))}
+          ),
+        )}
         {data.problems.slice(0, 2).map((problem, i) => (
           <Text key={i} size="11px" c={problem.warning ? "yellow.9" : "red.7"} lineClamp={2} role="note" aria-label={`${problem.warning ? "Warning" : "Problem"} on ${data.nodeId}`}>
             ⚠ {problem.warning ? "Check: " : ""}

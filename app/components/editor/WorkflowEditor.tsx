@@ -26,6 +26,7 @@ import { getNodeType } from "../../../runtime/nodes/registry";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import type { PickOption } from "./CodeField";
+import { loopItemOptions } from "./nocode/scope";
 import { EditorHeader } from "./EditorHeader";
 import { cardData, FlowNode, type FlowNodeData, type FlowNodeType } from "./FlowNode";
 import {
@@ -590,7 +591,7 @@ function EditorInner(props: {
     walk(argFields, "input");
     const self = selectedNode?.id;
     if (selectedNode?.parent) {
-      options.push({ value: "item", group: "Loop", hint: "current item" }, { value: "index", group: "Loop", hint: "its position" });
+      options.push({ value: "item", group: "Loop", hint: "current item" }, { value: "index", group: "Loop", hint: "its position" }, ...loopItemOptions(logical, selectedNode.parent, runByNode));
     }
     // Only steps that have run by the time this one starts (the others' outputs are empty here), with the fields their
     // type declares, then what the last test run showed.
