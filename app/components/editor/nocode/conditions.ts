@@ -169,7 +169,11 @@ export function parseCondition(value: unknown): Condition | null {
 export const CaseValue = z.discriminatedUnion("kind", [TextOperand, NumberOperand, z.object({ kind: z.literal("boolean"), value: z.boolean() }), FieldOperand]);
 export type CaseValue = z.infer<typeof CaseValue>;
 
-export function compileCaseValue(value: CaseValue): string | undefined {
+/** The case's param: undefined for empty text (no value), null while the value is not complete (no field chosen). */
+export function compileCaseValue(draft: CaseValue): string | undefined | null {
+  const parsed = CaseValue.safeParse(draft);
+  if (!parsed.success) return null;
+  const value = parsed.data;
   switch (value.kind) {
     case "text":
       // Plain text is its own value; text that would read as an expression goes in quoted.
