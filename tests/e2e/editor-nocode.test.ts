@@ -89,6 +89,12 @@ for (const viewport of [
       await runTest(page, { name: "Ada" });
       await expect.poll(() => node(page, "output").getByTestId("run-output-output").textContent(), { timeout: 60_000 }).toContain('"greeting":"Hello Ada"');
       await expect(node(page, "output").getByTestId("run-output-output").textContent()).resolves.toContain('"who":"Ada"');
+
+      // Into a JSON template, the field goes in as a JSON string of its own.
+      await selectNode(page, "hello");
+      const template = panel(page, "hello").getByLabel("JSON template");
+      await dragInto(page, panel(page, "hello").getByRole("group", { name: "Fields to drag" }).getByRole("button", { name: "Drag field input.name" }), template);
+      await expect.poll(() => template.inputValue()).toBe('"{{ input.name }}"');
     });
 
     it("builds a set value as multiply-then-round with the chooser, runs it, and reopens it as the same operation", async () => {
