@@ -145,6 +145,8 @@ describe("switch case values", () => {
     expect(compileCaseValue(text("gold"))).toBe("gold");
     const literal = compileCaseValue(text("{{ input.n }}"))!;
     expect(await handle("{{ input.s }}", [{ equals: literal, handle: "same" }], { s: "{{ input.n }}", n: 1 })).toBe("same");
+    expect(parseCaseValue("")).toEqual(text(""));
+    expect(parseCaseValue(undefined)).toEqual(text(""));
     expect(parseCaseValue("{{ input.n + 1 }}")).toBeNull();
     expect(parseCaseValue(100)).toBeNull();
   });

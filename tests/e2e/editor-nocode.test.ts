@@ -174,5 +174,37 @@ for (const viewport of [
       await expect.poll(() => node(page, "small").getByTestId("run-output-small").textContent(), { timeout: 60_000 }).toContain("small");
       expect(await node(page, "output").getByTestId("run-status-output").count()).toBe(0);
     });
+
+    it("a switch case typed as a number matches a number argument", async () => {
+      await page.goto(`${server.url}/w/sales/workflows`);
+      await createWorkflow(page, "tier", "Tier", "Names the tier of a count.");
+      await addParameters(page, [["count", "number"]]);
+      await panel(page, "input").getByRole("button", { name: "Disconnect input from output" }).click();
+      const added = await addFromPalette(page, "Switch");
+      await renameSelected(page, added, "route");
+      const route = panel(page, "route");
+      await dragInto(page, route.getByRole("group", { name: "Fields to drag" }).getByRole("button", { name: "Drag field input.count" }), code(route, "Value"));
+      await expect.poll(() => code(route, "Value").textContent()).toBe("{{ input.count }}");
+      await route.getByLabel("Cases 1 handle").fill("hundred");
+      await route.getByLabel("Cases 1 equals kind").selectOption("number");
+      await route.getByLabel("Cases 1 equals", { exact: true }).fill("100");
+
+      const other = await addFromPalette(page, "Tool result");
+      await renameSelected(page, other, "other");
+      await panel(page, "other").getByLabel("Result type").selectOption("text");
+      await typeInCode(page, panel(page, "other"), "Value", "other", { clear: true });
+      await selectNode(page, "output");
+      await panel(page, "output").getByLabel("Result type").selectOption("text");
+      await typeInCode(page, panel(page, "output"), "Value", "hundred", { clear: true });
+      await selectNode(page, "route");
+      await connectInPanel(page, "route", "output", "hundred");
+      await connectInPanel(page, "route", "other", "default");
+      await page.getByRole("tab", { name: "Problems (0)" }).waitFor();
+      await waitSaved(page);
+      await runTest(page, { count: "100" });
+      await expect.poll(() => node(page, "output").getByTestId("run-output-output").textContent(), { timeout: 60_000 }).toContain("hundred");
+      await runTest(page, { count: "7" });
+      await expect.poll(() => node(page, "other").getByTestId("run-output-other").textContent(), { timeout: 60_000 }).toContain("other");
+    });
   });
 }

@@ -189,7 +189,8 @@ export function compileCaseValue(draft: CaseValue): string | undefined | null {
 }
 
 export function parseCaseValue(value: unknown): CaseValue | null {
-  if (value === undefined) return { kind: "text", value: "" };
+  // No value yet (a new case holds ""): empty text, which writes no value.
+  if (value === undefined || value === "") return { kind: "text", value: "" };
   if (typeof value !== "string") return null;
   let read: CaseValue | null = null;
   const inner = unwrap(value);
