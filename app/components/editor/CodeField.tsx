@@ -1,11 +1,15 @@
 "use client";
-// CodeMirror fields: expressions (`{{ }}` highlighted, with a field picker that inserts `input.x` / `steps.id.y` at the
-// cursor) and code (JavaScript, SQL, JSON). Each editor carries its label as its accessible name.
+// CodeMirror fields: expressions (`{{ }}` highlighted, with a field picker that inserts `{{ input.x }}` / `{{ steps.id.y }}`
+// at the cursor) and code (JavaScript, SQL, JSON). Each editor carries its label as its accessible name. A field dragged
+// in (drag-to-map) lands where it is dropped, written as the field's kind of text needs it (nocode/drag.ts).
 import { Box, Button, Input, Menu, ScrollArea, Text } from "@mantine/core";
 import { javascript } from "@codemirror/lang-javascript";
 import { Decoration, EditorView, MatchDecorator, ViewPlugin, type DecorationSet, type ViewUpdate } from "@codemirror/view";
 import CodeMirror from "@uiw/react-codemirror";
-import { useMemo, useRef } from "react";
+import { useMemo, useRef, type DragEvent } from "react";
+import { draggedField, dropText, insertionText, isFieldDrag, startFieldDrag, type DropMode } from "./nocode/drag";
+
+export { insertionText };
 
 export interface PickOption {
   value: string;
@@ -36,11 +40,34 @@ const theme = EditorView.theme({
   ".cm-placeholder": { color: "var(--mantine-color-gray-5)" },
 });
 
-/** Where `path` goes: bare inside an open `{{`, wrapped as `{{ path }}` elsewhere. */
-export function insertionText(before: string, path: string): string {
-  const open = before.lastIndexOf("{{");
-  const close = before.lastIndexOf("}}");
-  return open > close ? path : `{{ ${path} }}`;
+/** Which modes take dropped fields: SQL never holds expressions (its values go in the parameters), plain text neither. */
+const DROP_MODES: Partial<Record<string, DropMode>> = { expression: "expression", javascript: "javascript", json: "json" };
+
+/** Drops a dragged field at the point it is let go, as the text that mode needs; other drops keep CodeMirror's handling. */
+function fieldDrop(mode: DropMode | undefined) {
+  return EditorView.domEventHandlers({
+    dragover(event, view) {
+      if (!isFieldDrag(event.dataTransfer)) return false;
+      if (!mode || view.state.readOnly) {
+        event.dataTransfer!.dropEffect = "none";
+        return true;
+      }
+      event.preventDefault();
+      event.dataTransfer!.dropEffect = "copy";
+      return false; // the drop cursor still follows the pointer
+    },
+    drop(event, view) {
+      if (!isFieldDrag(event.dataTransfer)) return false;
+      event.preventDefault();
+      const path = draggedField(event.dataTransfer);
+      if (!mode || !path || view.state.readOnly) return true;
+      const pos = view.posAtCoords({ x: event.clientX, y: event.clientY }) ?? view.state.doc.length;
+      const text = dropText(mode, view.state.sliceDoc(0, pos), path);
+      view.dispatch({ changes: { from: pos, insert: text }, selection: { anchor: pos + text.length }, userEvent: "input.drop" });
+      view.focus();
+      return true;
+    },
+  });
 }
 
 export function CodeField(props: {
@@ -61,7 +88,7 @@ export function CodeField(props: {
   const focusedOnce = useRef(false);
   const { label, mode } = props;
   const extensions = useMemo(() => {
-    const list = [theme, EditorView.lineWrapping, EditorView.contentAttributes.of({ "aria-label": label })];
+    const list = [theme, EditorView.lineWrapping, EditorView.contentAttributes.of({ "aria-label": label }), fieldDrop(DROP_MODES[mode])];
     if (mode === "expression") list.push(exprHighlight);
     if (mode === "javascript") list.push(javascript());
     return list;
@@ -81,6 +108,24 @@ export function CodeField(props: {
     setTimeout(() => view.focus(), 0);
   }
 
+  // A field dropped beside the text (on the field's padding or label) goes at the end, as from the picker.
+  const dropMode = props.readOnly ? undefined : DROP_MODES[mode];
+  const dropHandlers = {
+    onDragOver: (e: DragEvent) => {
+      if (dropMode && isFieldDrag(e.dataTransfer)) e.preventDefault();
+    },
+    onDrop: (e: DragEvent) => {
+      const path = draggedField(e.dataTransfer);
+      if (!dropMode || !path || e.defaultPrevented) return;
+      e.preventDefault();
+      const view = viewRef.current;
+      const before = view ? view.state.doc.toString() : props.value;
+      const text = dropText(dropMode, before, path);
+      if (view) view.dispatch({ changes: { from: before.length, insert: text }, selection: { anchor: before.length + text.length }, userEvent: "input.drop" });
+      else props.onChange(before + text);
+    },
+  };
+
   const groups = new Map<string, PickOption[]>();
   for (const option of props.pick ?? []) groups.set(option.group, [...(groups.get(option.group) ?? []), option]);
 
@@ -92,7 +137,7 @@ export function CodeField(props: {
       error={props.error}
       required={props.required}
       inputContainer={(children) => (
-        <Box pos="relative">
+        <Box pos="relative" {...dropHandlers}>
           {children}
           {props.pick && !props.readOnly && (
             <Menu position="bottom-end" withinPortal shadow="md" width={280} returnFocus={false}>
@@ -108,7 +153,7 @@ export function CodeField(props: {
                     <Box key={group}>
                       <Menu.Label>{group}</Menu.Label>
                       {options.map((o) => (
-                        <Menu.Item key={o.value} aria-label={o.value} onClick={() => insert(o.value)} rightSection={o.hint ? <Text size="10px" c="dimmed" maw={110} truncate>{o.hint}</Text> : null}>
+                        <Menu.Item key={o.value} aria-label={o.value} onClick={() => insert(o.value)} draggable onDragStart={(e) => startFieldDrag(e.dataTransfer, o.value)} rightSection={o.hint ? <Text size="10px" c="dimmed" maw={110} truncate>{o.hint}</Text> : null}>
                           <Text ff="monospace" size="xs">
                             {o.value}
                           </Text>

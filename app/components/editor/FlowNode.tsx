@@ -9,6 +9,8 @@ import { getNodeType } from "../../../runtime/nodes/registry";
 import { CATEGORY_COLORS, NODE_WIDTH, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
 import { NodeIcon } from "./NodeIcon";
 import { ProblemText } from "./ProblemText";
+import { FieldChip } from "./nocode/FieldChip";
+import { refText } from "./nocode/paths";
 
 export type RunInfo = RunEntry;
 export type DiffMark = "added" | "removed" | "changed";
@@ -30,7 +32,27 @@ export interface FlowNodeData extends Record<string, unknown> {
   readOnly: boolean;
   /** Set on the versions page: how this node differs between the two versions compared. */
   diff?: DiffMark;
+  /** The field names a key param lists (the input's parameters, a set step's fields), as paths to drag into forms. */
+  fields?: { label: string; items: Array<{ name: string; path: string }> };
 }
+
+/**
+ * The field names a card lists (the parameters of the tool input, a set step's fields, the answers of ask_user), as
+ * paths to drag into forms: the names in the node's `fields` list, when its form edits them as a list of named fields.
+ */
+function cardFields(n: DocNode): FlowNodeData["fields"] {
+  const descriptor = getNodeType(n.type);
+  const form = descriptor?.form.find((f) => f.key === "fields" && (f.kind === "paramBuilder" || f.kind === "fieldList"));
+  const list = n.params?.fields;
+  if (!descriptor || !form || !Array.isArray(list)) return undefined;
+  const names = list.map((f: { name?: unknown }) => (typeof f?.name === "string" ? f.name : "")).filter(Boolean);
+  if (!names.length) return undefined;
+  // The tool input's fields are `input.*`; every other step's are its own output's, `steps.<id>.*`.
+  const root = descriptor.category === "trigger" ? ["input"] : ["steps", n.id];
+  return { label: form.label, items: names.map((name) => ({ name, path: refText([...root, name]) })) };
+}
+
+const MAX_CHIPS = 6;
 
 export type FlowNodeType = Node<FlowNodeData, "tf">;
 
@@ -47,6 +69,7 @@ export function cardData(n: DocNode, extra: Pick<FlowNodeData, "problems" | "run
     handles: nodeHandles(n),
     acceptsInput: acceptsInput(n),
     parent: n.parent,
+    fields: cardFields(n),
     ...extra,
   };
 }
@@ -131,16 +154,32 @@ function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
         )}
       </Group>
       <Box px={8} py={6}>
-        {data.keyParams.map((p) => (
-          <Text key={p.label} size="11px" truncate>
-            <Text span c="dimmed" size="11px">
-              {p.label}:{" "}
+        {data.keyParams.map((p) =>
+          !data.readOnly && data.fields && p.label === data.fields.label ? (
+            <Box key={p.label} role="group" aria-label={`Fields of ${data.nodeId}`} style={{ display: "flex", flexWrap: "wrap", gap: 3, alignItems: "center" }}>
+              <Text span c="dimmed" size="11px">
+                {p.label}:
+              </Text>
+              {data.fields.items.slice(0, MAX_CHIPS).map((f) => (
+                <FieldChip key={f.path} path={f.path} label={f.name} />
+              ))}
+              {data.fields.items.length > MAX_CHIPS && (
+                <Text span c="dimmed" size="10px">
+                  +{data.fields.items.length - MAX_CHIPS}
+                </Text>
+              )}
+            </Box>
+          ) : (
+            <Text key={p.label} size="11px" truncate>
+              <Text span c="dimmed" size="11px">
+                {p.label}:{" "}
+              </Text>
+              <Text span ff="monospace" size="11px">
+                {p.value}
+              </Text>
             </Text>
-            <Text span ff="monospace" size="11px">
-              {p.value}
-            </Text>
-          </Text>
-        ))}
+          ),
+        )}
         {data.problems.slice(0, 2).map((problem, i) => (
           <Text key={i} size="11px" c={problem.warning ? "yellow.9" : "red.7"} lineClamp={2} role="note" aria-label={`${problem.warning ? "Warning" : "Problem"} on ${data.nodeId}`}>
             ⚠ {problem.warning ? "Check: " : ""}

@@ -1,12 +1,19 @@
 "use client";
-// A node's form, generated from its descriptor's `form` field list: no hand-written form per node type.
+// A node's form, generated from its descriptor's `form` field list: no hand-written form per node type. Fields can be
+// dragged from the field list at the top (or a canvas card) into any box that takes an expression, and the values that
+// business users build most (set values, if conditions, switch cases) have no-code builders (./nocode).
 import { ActionIcon, Box, Button, Checkbox, Group, NativeSelect, Paper, Stack, Text, TextInput, Textarea } from "@mantine/core";
-import { useState } from "react";
+import { useRef, useState, type DragEvent } from "react";
 import type { FormField } from "../../../runtime/nodes/types";
 import type { ParamField } from "../../../runtime/nodes/fields";
+import { getNodeType } from "../../../runtime/nodes/registry";
 import { CodeField, type PickOption } from "./CodeField";
 import { fieldVisible, getPath, preview, setPath } from "./graph";
 import { ParamBuilder } from "./ParamBuilder";
+import { CaseValueInput, ConditionBuilder } from "./nocode/ConditionBuilder";
+import { draggedField, dropText, isFieldDrag } from "./nocode/drag";
+import { FieldList } from "./nocode/FieldChip";
+import { ValueBuilder } from "./nocode/ValueBuilder";
 
 export interface FormContext {
   readOnly: boolean;
@@ -23,9 +30,31 @@ function problemFor(ctx: FormContext, path: string): string | undefined {
   return hit?.message.replace(/^node "[^"]+" /, "");
 }
 
+type Builder = "operation" | "condition" | "case";
+
+/** Which params get a no-code builder, by the node type's own form (the panel passes the descriptor's `form`). */
+function builderOf(form: FormField[] | undefined, key: string): Builder | undefined {
+  if (!form) return undefined;
+  if (form === getNodeType("set")?.form && key === "fields.value") return "operation";
+  if (form === getNodeType("if")?.form && key === "condition") return "condition";
+  if (form === getNodeType("switch")?.form && key === "cases.equals") return "case";
+  return undefined;
+}
+
+/** Whether a form has a box a field can be dropped into (the input's parameter builder, say, has none). */
+function takesFields(form: FormField[]): boolean {
+  return form.some((f) => f.kind === "expression" || f.kind === "keyValue" || f.kind === "list" || f.kind === "json" || (f.kind === "code" && f.language === "javascript") || (f.kind === "fieldList" && takesFields(f.fields ?? [])));
+}
+
+/** Plain-text boxes (names, handles) never take a dragged field: the drop would write `{{ }}` where none is read. */
+function refuseFieldDrop(e: DragEvent) {
+  if (isFieldDrag(e.dataTransfer)) e.preventDefault();
+}
+
 export function NodeForm(props: { form: FormField[]; params: Record<string, unknown>; onChange: (params: Record<string, unknown>) => void; ctx: FormContext }) {
   return (
     <Stack gap="sm">
+      {!props.ctx.readOnly && takesFields(props.form) && <FieldList options={props.ctx.pick} />}
       {props.form
         .filter((field) => fieldVisible(field, props.params, props.form))
         .map((field) => (
@@ -38,6 +67,8 @@ export function NodeForm(props: { form: FormField[]; params: Record<string, unkn
             ctx={props.ctx}
             error={problemFor(props.ctx, `params.${field.key}`)}
             runValue={getPath(props.ctx.runParams as Record<string, unknown> | undefined, field.key)}
+            nodeForm={props.form}
+            builder={builderOf(props.form, field.key)}
           />
         ))}
     </Stack>
@@ -53,10 +84,20 @@ function FieldInput(props: {
   error?: string;
   runValue?: unknown;
   compact?: boolean;
+  /** The node type's whole form, to find builders for fields inside lists. */
+  nodeForm?: FormField[];
+  builder?: Builder;
 }) {
   const { field, label, value, ctx, error } = props;
   const ro = ctx.readOnly;
   const help = props.compact ? undefined : field.help;
+  const runPreview = props.runValue !== undefined ? preview(props.runValue, 200) : undefined;
+  if (field.kind === "expression" && props.builder && (value === undefined || typeof value === "string")) {
+    const common = { label, value, onChange: props.onChange, pick: ctx.pick, readOnly: ro };
+    if (props.builder === "operation") return <ValueBuilder {...common} preview={runPreview} error={error} />;
+    if (props.builder === "condition") return <ConditionBuilder {...common} help={help} placeholder={field.placeholder} required={field.required} preview={runPreview} error={error} />;
+    return <CaseValueInput {...common} />;
+  }
   switch (field.kind) {
     case "text":
       return (
@@ -68,6 +109,7 @@ function FieldInput(props: {
           required={field.required}
           value={typeof value === "string" ? value : value === undefined ? "" : String(value)}
           onChange={(e) => props.onChange(e.currentTarget.value === "" ? undefined : e.currentTarget.value)}
+          onDrop={refuseFieldDrop}
           readOnly={ro}
           error={error}
         />
@@ -102,7 +144,7 @@ function FieldInput(props: {
           readOnly={ro}
           error={error}
           pick={ctx.pick}
-          preview={props.runValue !== undefined ? preview(props.runValue, 200) : undefined}
+          preview={runPreview}
         />
       );
     case "code":
@@ -130,6 +172,13 @@ function FieldInput(props: {
           onChange={(e) => {
             const text = e.currentTarget.value;
             props.onChange(text.trim() === "" ? undefined : Number.isFinite(Number(text)) && !text.endsWith(".") ? Number(text) : text);
+          }}
+          onDrop={(e) => {
+            // A number param may be an expression: a dropped field becomes the whole value.
+            const path = draggedField(e.dataTransfer);
+            if (!path) return;
+            e.preventDefault();
+            if (!ro) props.onChange(`{{ ${path} }}`);
           }}
           readOnly={ro}
           error={error}
@@ -197,6 +246,8 @@ function JsonInput(props: { label: string; help?: string; value: unknown; onChan
   const [text, setText] = useState(shown);
   const [base, setBase] = useState(shown);
   const [parseError, setParseError] = useState<string | null>(null);
+  // A field dropped in: the browser puts its `{{ path }}` text where it lands, and the change handler makes it JSON.
+  const dropped = useRef<string | null>(null);
   if (shown !== base) {
     // The value changed from outside (undo, another field): show it.
     setBase(shown);
@@ -215,8 +266,14 @@ function JsonInput(props: { label: string; help?: string; value: unknown; onChan
       value={text}
       readOnly={props.readOnly}
       error={parseError ?? props.error}
+      onDrop={(e) => {
+        dropped.current = draggedField(e.dataTransfer);
+      }}
       onChange={(e) => {
-        const next = e.currentTarget.value;
+        let next = e.currentTarget.value;
+        const path = dropped.current;
+        dropped.current = null;
+        if (path && (e.nativeEvent as InputEvent).inputType === "insertFromDrop") next = placeDrop(next, e.currentTarget, path);
         setText(next);
         if (next.trim() === "") {
           setParseError(null);
@@ -235,6 +292,20 @@ function JsonInput(props: { label: string; help?: string; value: unknown; onChan
       }}
     />
   );
+}
+
+/**
+ * Rewrites the `{{ path }}` text a drop just put into a JSON template (selected, or right before the caret) as JSON
+ * needs it there: a string of its own between values, the bare expression inside a string.
+ */
+function placeDrop(next: string, el: HTMLTextAreaElement, path: string): string {
+  const inserted = `{{ ${path} }}`;
+  let start = el.selectionStart;
+  if (next.slice(start, el.selectionEnd) !== inserted) {
+    start = el.selectionEnd - inserted.length;
+    if (start < 0 || next.slice(start, el.selectionEnd) !== inserted) return next;
+  }
+  return next.slice(0, start) + dropText("json", next.slice(0, start), path) + next.slice(start + inserted.length);
 }
 
 type SubProps = Parameters<typeof FieldInput>[0];
@@ -273,7 +344,7 @@ function KeyValueInput(props: SubProps) {
       <Stack gap={4} mt={4}>
         {entries.map(([key, value], i) => (
           <Group key={i} gap={4} align="flex-start" wrap="nowrap">
-            <TextInput size="xs" aria-label={`${props.label} ${i + 1} name`} value={key} w={110} readOnly={ro} onChange={(e) => write(entries.map((kv, j) => (j === i ? [e.currentTarget.value, kv[1]] : kv)))} />
+            <TextInput size="xs" aria-label={`${props.label} ${i + 1} name`} value={key} w={110} readOnly={ro} onDrop={refuseFieldDrop} onChange={(e) => write(entries.map((kv, j) => (j === i ? [e.currentTarget.value, kv[1]] : kv)))} />
             <Box style={{ flex: 1, minWidth: 0 }}>
               <CodeField mode="expression" label={`${props.label} ${i + 1} value`} value={typeof value === "string" ? value : JSON.stringify(value)} onChange={(text) => write(entries.map((kv, j) => (j === i ? [kv[0], text] : kv)))} readOnly={ro} pick={props.ctx.pick} />
             </Box>
@@ -360,6 +431,8 @@ function FieldListInput(props: SubProps) {
                   onChange={(v) => props.onChange(items.map((it, j) => (j === i ? (setPath(it ?? {}, f.key, v)) : it)))}
                   ctx={props.ctx}
                   runValue={runItems?.[i]?.[f.key]}
+                  nodeForm={props.nodeForm}
+                  builder={builderOf(props.nodeForm, `${props.field.key}.${f.key}`)}
                 />
               ))}
             </Stack>

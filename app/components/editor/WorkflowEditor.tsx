@@ -17,6 +17,7 @@ import { EditorHeader, type HeaderStatus } from "./EditorHeader";
 import { cardData, FlowNode, type FlowNodeType } from "./FlowNode";
 import { asDoc, downloadJson, inputFields, type WorkflowDoc } from "./graph";
 import { LoopGroup } from "./LoopGroup";
+import { withRunItemFields } from "./nocode/scope";
 import { NodePanel } from "./NodePanel";
 import { DRAG_MIME, Palette } from "./Palette";
 import { ProblemsList } from "./ProblemsList";
@@ -166,7 +167,10 @@ function EditorInner(props: {
   // ---- side panel -----------------------------------------------------------------------------------------------
   const selectedNode = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
   const argFields = useMemo(() => inputFields(logical), [logical]);
-  const pick = useMemo(() => pickerScope({ doc: logical, nodeId: selectedNode?.id, secretNames, lastRun: runByNode }), [logical, selectedNode?.id, secretNames, runByNode]);
+  const pick = useMemo(
+    () => withRunItemFields(pickerScope({ doc: logical, nodeId: selectedNode?.id, secretNames, lastRun: runByNode }), logical, selectedNode?.id, runByNode),
+    [logical, selectedNode?.id, secretNames, runByNode],
+  );
   const { problems, blocking } = checks;
   const shownPublishError = publishError && contentKey(logical) === publishError.key ? publishError.message : null;
   const publishBlocked =
