@@ -4,6 +4,7 @@
 // reading published versions from the same database.
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
+import { closeHttpConnections } from "../runtime/host/http";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
 import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
@@ -78,6 +79,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     await mcp.close();
     await running.close();
+    await closeHttpConnections();
     await app?.close().catch(() => undefined);
     await getDb().$disconnect();
     process.exit(0);

@@ -113,6 +113,8 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
         // Every secret in play, so that upstream text quoted in an error is masked before it is cut.
         maskValues: Object.values(state.secrets).map((g) => g.value),
         checkSecretTarget: (name, url) => void valueFor(name, url.hostname, "an HTTP request"),
+        // Calls of one workspace reuse their kept-alive connections; other workspaces never share them.
+        connectionScope: options.workspaceId,
         signal: state.abort.signal,
         onRequest: () => {
           state.httpRequests++;

@@ -1,9 +1,9 @@
 // Host side of the `http` node (SPEC §4): one request with auth from a secret, SSRF checks on every hop,
 // the checked address pinned for the connection, retries, timeouts and a response size cap.
-import type { Agent, Dispatcher } from "undici";
-import type { LookupAddress, LookupOptions } from "node:dns";
+import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { createMasker, type Masker } from "../secrets/mask";
+import { PinnedAgents } from "./http-agents";
 import { checkHost, type CheckedAddress } from "./ssrf";
 import { HostError, type HttpRequestSpec, type HttpResponseData, type NetworkPolicy, type SecretLookup } from "./types";
 
@@ -37,6 +37,11 @@ export interface HttpContext {
   maskValues?: string[];
   /** Throws when the auth secret may not be sent to this URL's host (the secret's own host list). */
   checkSecretTarget?: (secretName: string, url: URL) => void;
+  /**
+   * Whose kept-alive connections the request may reuse (the workspace id); requests with different scopes never share
+   * a connection. Absent: a connection of its own, closed afterwards.
+   */
+  connectionScope?: string;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -116,6 +121,7 @@ async function run(spec: ParsedSpec, secretValue: string | undefined, masker: Ma
     retries: spec.retries ?? 0,
     maxBytes: ctx.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     maxRedirects: ctx.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    connectionScope: ctx.connectionScope,
   };
   // Spelled exactly as applyAuth set it, so a redirect to another origin removes that very header.
   const authHeader = spec.auth?.scheme === "header" ? spec.auth.name?.trim().toLowerCase() : undefined;
@@ -253,6 +259,7 @@ interface SendOptions {
   timeoutMs: number;
   retries: number;
   maxBytes: number;
+  connectionScope: string | undefined;
 }
 
 async function sendWithRetries(out: Outgoing, checked: CheckedAddress, opts: SendOptions, masker: Masker, ctx: HttpContext): Promise<RawResponse> {
@@ -296,18 +303,23 @@ export function retryAfterMs(value: string | undefined): number | undefined {
 
 const TIMEOUT = Symbol("timeout");
 
-/** undici, read on the first request a workflow makes rather than at every start (a bundle chunk of its own). */
-let undici: Promise<typeof import("undici")> | undefined;
-const loadUndici = () => (undici ??= import("undici"));
+/** undici, read on the first request a workflow makes rather than at every start (not loaded by the runtime's start). */
+let undici: Promise<{ request: typeof import("undici").request; agents: PinnedAgents }> | undefined;
+const loadUndici = () => (undici ??= import("undici").then(({ Agent, request }) => ({ request, agents: new PinnedAgents(Agent) })));
+
+/** Closes the kept-alive connections of every scope (at shutdown). */
+export async function closeHttpConnections(): Promise<void> {
+  if (undici) await (await undici).agents.closeAll();
+}
 
 async function sendOnce(out: Outgoing, checked: CheckedAddress, opts: SendOptions, mayRetry: boolean, signal: AbortSignal | undefined): Promise<RawResponse> {
-  const { Agent, request } = await loadUndici();
+  const { request, agents } = await loadUndici();
   throwIfAborted(signal, out);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(TIMEOUT), opts.timeoutMs);
   const onAbort = () => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const agent = pinnedAgent(Agent, checked, opts.timeoutMs);
+  const { agent, release } = agents.get(opts.connectionScope, out.url, checked);
   try {
     const res = await request(out.url, {
       method: out.method as Dispatcher.HttpMethod,
@@ -315,6 +327,9 @@ async function sendOnce(out: Outgoing, checked: CheckedAddress, opts: SendOption
       body: out.body,
       signal: controller.signal,
       dispatcher: agent,
+      // Our own per-attempt timer governs; undici's only backstop it.
+      headersTimeout: opts.timeoutMs + 1_000,
+      bodyTimeout: opts.timeoutMs + 1_000,
     });
     const headers = flattenHeaders(res.headers);
     const discard =
@@ -355,31 +370,8 @@ async function sendOnce(out: Outgoing, checked: CheckedAddress, opts: SendOption
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
-    agent.destroy().catch(() => {});
+    release();
   }
-}
-
-/**
- * One agent per hop, whose only way to resolve a name is to return the address the guard checked: the socket can
- * never reach an address from a second DNS answer (DNS rebinding). TLS still verifies the certificate against the
- * host name, since undici passes the URL's host name as servername.
- */
-function pinnedAgent(AgentClass: typeof Agent, checked: CheckedAddress, timeoutMs: number): Agent {
-  const lookup = (
-    _hostname: string,
-    options: LookupOptions,
-    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
-  ) => {
-    if (options?.all) callback(null, [{ address: checked.address, family: checked.family }]);
-    else callback(null, checked.address, checked.family);
-  };
-  return new AgentClass({
-    connect: { lookup: lookup as never, timeout: timeoutMs },
-    // Our own per-attempt timer governs; undici's only backstop it.
-    headersTimeout: timeoutMs + 1_000,
-    bodyTimeout: timeoutMs + 1_000,
-    connections: 1,
-  });
 }
 
 function describeNetworkError(error: unknown): string {
