@@ -229,27 +229,6 @@ export const CATEGORY_COLORS: Record<string, string> = {
   result: "green",
 };
 
-/** A one- or two-character glyph per node type: no icon font is fetched. */
-export const TYPE_ICONS: Record<string, string> = {
-  input: "⇥",
-  http: "⇄",
-  set: "≔",
-  code: "</>",
-  if: "?",
-  switch: "⋔",
-  loop: "↻",
-  merge: "⋈",
-  sql: "⛁",
-  call: "↗",
-  log: "✎",
-  progress: "◔",
-  ask_user: "☺",
-  ask_model: "✦",
-  wait: "ms",
-  output: "⇤",
-  error: "✕",
-};
-
 /** What a node's card shows of a run: a node that ran several times (in a loop) is summed and shows its last output. */
 export interface RunEntry {
   status: "ok" | "error" | "running";
