@@ -2,6 +2,7 @@
 // per-node trace. The engine already masks secrets; here every stored JSON part is capped in size, and old runs
 // are pruned by the workspace's retention settings.
 import type { RunRecord } from "../../runtime/mcp/backend";
+import { RunLogSchema, TraceEntrySchema, type RunLog, type TraceEntry } from "../../runtime/engine/types";
 import { clampDepth, MAX_KEPT_DEPTH } from "../../runtime/model/json-depth";
 import type { Db } from "../db/client";
 import { peopleById } from "./people";
@@ -183,23 +184,32 @@ function hiddenError(error: string | null): string | null {
   return error ? HIDDEN_ERROR : null;
 }
 
+/** A run's trace as the page reads it; `truncated` when it was larger than the cap and only a preview was kept. */
+export interface StoredTrace {
+  nodes: TraceEntry[];
+  logs: RunLog[];
+  truncated: boolean;
+}
+
+/** The stored `{nodes, logs}` as the engine recorded them; entries that do not read as such are left out. */
+export function readStoredTrace(stored: unknown): StoredTrace {
+  const t = (stored && typeof stored === "object" ? stored : {}) as { nodes?: unknown; logs?: unknown; truncated?: unknown };
+  const each = <T>(list: unknown, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T[] =>
+    Array.isArray(list) ? list.flatMap((item) => {
+      const parsed = schema.safeParse(item);
+      return parsed.success ? [parsed.data] : [];
+    }) : [];
+  return { nodes: each(t.nodes, TraceEntrySchema), logs: each(t.logs, RunLogSchema), truncated: t.truncated === true };
+}
+
 /**
  * A run as someone who may see that it ran but not the data it carried (viewers, unless the workspace lets them):
  * arguments, result, error text, node params, outputs and errors, and log text are left out.
  */
-function withoutData<T extends { input: unknown; output: unknown; trace: unknown; error: string | null }>(run: T): T & { dataHidden: boolean } {
-  const trace = (run.trace ?? {}) as { nodes?: unknown; logs?: unknown };
-  const nodes = Array.isArray(trace.nodes)
-    ? trace.nodes.map((n) => {
-        if (!n || typeof n !== "object") return n;
-        const { params: _params, output: _output, error, ...rest } = n as Record<string, unknown>;
-        return { ...rest, ...(error ? { error: "(hidden)" } : {}) };
-      })
-    : [];
-  const logs = Array.isArray(trace.logs)
-    ? trace.logs.map((l) => (l && typeof l === "object" ? { ...(l as Record<string, unknown>), message: "(hidden)" } : l))
-    : [];
-  return { ...run, input: null, output: null, error: hiddenError(run.error), trace: { nodes, logs }, dataHidden: true };
+function withoutData<T extends { input: unknown; output: unknown; trace: StoredTrace; error: string | null }>(run: T): T & { dataHidden: boolean } {
+  const nodes = run.trace.nodes.map(({ params: _params, output: _output, error, ...rest }) => ({ ...rest, ...(error ? { error: "(hidden)" } : {}) }));
+  const logs = run.trace.logs.map((l) => ({ ...l, message: "(hidden)" }));
+  return { ...run, input: null, output: null, error: hiddenError(run.error), trace: { nodes, logs, truncated: run.trace.truncated }, dataHidden: true };
 }
 
 export async function getRun(db: Db, workspaceId: string, runId: string, options: { withData: boolean } = { withData: true }) {
@@ -212,7 +222,7 @@ export async function getRun(db: Db, workspaceId: string, runId: string, options
   // A test run ran a draft that was not frozen: its trace is drawn over the current draft, and the page says so.
   const graph = version?.graph ?? (run.trigger === "test" ? workflow.draft : null);
   const graphSource = version ? ("version" as const) : graph ? ("draft" as const) : null;
-  const view = { ...rest, oauth: (await oauthActors(db, [run]))(run), workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
+  const view = { ...rest, trace: readStoredTrace(rest.trace), oauth: (await oauthActors(db, [run]))(run), workflow: workflow.name, version: version?.number ?? null, graph, graphSource };
   return options.withData ? { ...view, dataHidden: false } : withoutData(view);
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunOutcome } from "../../runtime/engine";
-import { capJson, getRun, listRuns, pruneRuns, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
+import { capJson, getRun, listRuns, pruneRuns, readStoredTrace, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
 import { updateSettings } from "../../server/services/workspaceSettings";
 import { createRunInserter } from "../../server/db/run-inserts";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
@@ -123,5 +123,26 @@ describe.each(TEST_PROVIDERS)("run records on %s", (provider) => {
     expect(await getRun(database.db, workspaceId, "test")).toMatchObject({ graphSource: "draft", graph: { nodes: [] }, trace: { nodes: [expect.objectContaining({ nodeId: "n" })] } });
     expect(await getRun(database.db, workspaceId, "page_0")).toMatchObject({ graphSource: null, graph: null });
     await expect(getRun(database.db, "another-workspace", "page_0")).rejects.toThrow("does not exist in this workspace");
+  });
+});
+
+describe("readStoredTrace", () => {
+  it("reads entries as the engine records them and leaves out what does not read as one", () => {
+    const trace = readStoredTrace({
+      nodes: [
+        { nodeId: "a", type: "set", status: "ok", startedAt: "2026-01-01T00:00:00Z", output: { x: 1 } },
+        { nodeId: 7, type: "set" },
+        "junk",
+      ],
+      logs: [{ level: "info", message: "hi", at: "2026-01-01T00:00:00Z" }, { level: "info" }],
+    });
+    expect(trace.nodes.map((n) => n.nodeId)).toEqual(["a"]);
+    expect(trace.logs.map((l) => l.message)).toEqual(["hi"]);
+    expect(trace.truncated).toBe(false);
+  });
+
+  it("says when only a preview of a trace larger than the cap was kept", () => {
+    expect(readStoredTrace(capJson({ nodes: [{ blob: "x".repeat(200_000) }], logs: [] }))).toEqual({ nodes: [], logs: [], truncated: true });
+    expect(readStoredTrace(null)).toEqual({ nodes: [], logs: [], truncated: false });
   });
 });

@@ -10,38 +10,12 @@ import { GraphView } from "../canvas/GraphView";
 import { formatMs } from "../editor/FlowNode";
 import { asDoc, traceByNode } from "../editor/graph";
 import { describeError } from "../../lib/errors";
+import type { RouterOutputs } from "../../lib/router-types";
 import { useTRPC } from "../../lib/trpc";
 import { ResultView } from "./ResultView";
 import { StatusBadge } from "./RunsPanel";
 
-// The router returns the stored trace as JSON (`RouterOutputs["runs"]["get"]["trace"]` is a JsonValue), so nothing can be
-// inferred for its entries: they are typed here as the engine records them (runtime/engine TraceEntrySchema, RunLogSchema).
-interface TraceEntry {
-  nodeId: string;
-  type: string;
-  status: "ok" | "error" | "running";
-  startedAt: string;
-  durationMs?: number;
-  params?: unknown;
-  output?: unknown;
-  error?: string;
-  handle?: string;
-  loop?: { id: string; index: number };
-  workflow?: string;
-  depth?: number;
-}
-interface LogEntry {
-  level: string;
-  message: string;
-  nodeId?: string;
-  at: string;
-}
-
-/** The stored trace is `{nodes, logs}`, or a truncation marker when it was larger than the cap. */
-function readTrace(stored: unknown): { nodes: TraceEntry[]; logs: LogEntry[]; truncated: boolean } {
-  const t = (stored ?? {}) as { nodes?: unknown; logs?: unknown; truncated?: boolean };
-  return { nodes: Array.isArray(t.nodes) ? (t.nodes as TraceEntry[]) : [], logs: Array.isArray(t.logs) ? (t.logs as LogEntry[]) : [], truncated: !!t.truncated };
-}
+type StoredTrace = RouterOutputs["runs"]["get"]["trace"];
 
 export function JsonBlock({ value, label, maxHeight = 260 }: { value: unknown; label: string; maxHeight?: number }) {
   let text: string;
@@ -64,7 +38,7 @@ export function RunDetail({ workspace, runId }: { workspace: string; runId: stri
   const trpc = useTRPC();
   const run = useQuery(trpc.runs.get.queryOptions({ workspace, runId }));
   const data = run.data;
-  const trace = useMemo(() => readTrace(data?.trace), [data?.trace]);
+  const trace = useMemo<StoredTrace>(() => data?.trace ?? { nodes: [], logs: [], truncated: false }, [data?.trace]);
   // Steps of this workflow (nodes of workflows it called are listed in the table, not drawn).
   const steps = useMemo(() => trace.nodes.filter((e) => !e.workflow), [trace.nodes]);
   const graph = data?.graph;
