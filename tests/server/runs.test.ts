@@ -142,7 +142,7 @@ describe("readStoredTrace", () => {
   });
 
   it("says when only a preview of a trace larger than the cap was kept", () => {
-    expect(readStoredTrace(capJson({ nodes: [{ blob: "x".repeat(200_000) }], logs: [] }))).toEqual({ nodes: [], logs: [], truncated: true });
+    expect(readStoredTrace(capJson({ nodes: [{ blob: "x".repeat(RUN_PART_CAP + 1) }], logs: [] }))).toEqual({ nodes: [], logs: [], truncated: true });
     expect(readStoredTrace(null)).toEqual({ nodes: [], logs: [], truncated: false });
   });
 });
