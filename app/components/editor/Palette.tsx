@@ -36,6 +36,8 @@ export function Palette(props: {
             disabled={props.disabled}
             title="Make an HTTP request step from a cURL command copied from an API's documentation"
             leftSection={<NodeIcon path={CURL_ICON} size={14} />}
+            // The palette is narrow: the label wraps rather than being cut.
+            styles={{ root: { height: "auto", minHeight: 30, paddingBlock: 4 }, label: { whiteSpace: "normal", textAlign: "left", lineHeight: 1.25 } }}
             onClick={() => setCurlOpen(true)}
           >
             Paste a cURL command

@@ -132,7 +132,7 @@ export function CurlPasteModal(props: {
           <>
             <RequestPreview preview={preview} />
             {imp.warnings.length > 0 && (
-              <Alert color="yellow" title={imp.warnings.length === 1 ? "One thing to check" : `${imp.warnings.length} things to check`} aria-label="Things to check">
+              <Alert color="yellow" role="note" title={imp.warnings.length === 1 ? "One thing to check" : `${imp.warnings.length} things to check`}>
                 <List size="sm" spacing={4}>
                   {imp.warnings.map((w) => (
                     <List.Item key={w}>{w}</List.Item>

@@ -9,6 +9,9 @@ export function RequestPreview({ preview }: { preview: Preview }) {
   const body = preview.body && preview.body.length > BODY_SHOWN ? `${preview.body.slice(0, BODY_SHOWN)}\n… (${preview.body.length - BODY_SHOWN} more characters)` : preview.body;
   return (
     <Stack gap={6} role="region" aria-label="What the step will send">
+      <Text size="xs" c="dimmed">
+        The step will send
+      </Text>
       <Group gap={6} wrap="nowrap" align="flex-start">
         <Badge variant="filled" radius="sm" style={{ flexShrink: 0 }}>
           {preview.method}
