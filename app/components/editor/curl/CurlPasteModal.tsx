@@ -29,6 +29,7 @@ export function CurlPasteModal(props: {
   const { workspace } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  // Until this list is in, Add waits: a suggested name could be one the workspace has, and saving would replace it.
   const secrets = useQuery({ ...trpc.secrets.list.queryOptions({ workspace }), enabled: props.opened });
   const setSecret = useMutation(trpc.secrets.set.mutationOptions());
   const [command, setCommand] = useState("");
@@ -67,7 +68,7 @@ export function CurlPasteModal(props: {
   }
 
   async function add() {
-    if (!imp || !plan?.ready || !canEdit) return;
+    if (!imp || !plan?.ready || !canEdit || !secrets.isSuccess) return;
     setBusy(true);
     setError(null);
     const saved: string[] = [];
@@ -172,6 +173,11 @@ export function CurlPasteModal(props: {
           </>
         )}
         {!canEdit && <Alert color="gray">Viewers cannot add steps.</Alert>}
+        {secrets.isError && (
+          <Alert color="red" role="alert">
+            The workspace&apos;s secrets could not be loaded, so the step cannot be added yet: {describeError(secrets.error).message}
+          </Alert>
+        )}
         {error && (
           <Alert color="red" role="alert">
             {error}
@@ -181,7 +187,7 @@ export function CurlPasteModal(props: {
           <Button variant="default" onClick={close}>
             Cancel
           </Button>
-          <Button onClick={() => void add()} loading={busy} disabled={!imp || !plan?.ready || !canEdit}>
+          <Button onClick={() => void add()} loading={busy} disabled={!imp || !plan?.ready || !canEdit || !secrets.isSuccess}>
             Add step
           </Button>
         </Group>
