@@ -11,6 +11,7 @@ import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
+import { addConfiguredStep } from "./curl/addConfiguredStep";
 import { autoLayout, canvasEdges, cardNodes, contentKey, edgeById, loopFrames, pickerScope } from "./document";
 import { EditorBanners } from "./EditorBanners";
 import { EditorHeader, type HeaderStatus } from "./EditorHeader";
@@ -136,6 +137,18 @@ function EditorInner(props: {
     if (wd.add({ type, center })) setTab("node");
   }
 
+  /** Adds a step with its params given (a pasted cURL command) where a palette click would, as one undo step. */
+  function addConfigured(type: string, params: Record<string, unknown>) {
+    const rect = canvasRef.current?.getBoundingClientRect();
+    const center = rect ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+    const added = addConfiguredStep(wd.current(), { type, center, after: selection.length === 1 ? selection[0] : undefined }, params);
+    if (!added || readOnly) return;
+    wd.apply(added.doc);
+    wd.clearSelection();
+    wd.select([added.id]);
+    setTab("node");
+  }
+
   function onDrop(event: DragEvent) {
     const type = event.dataTransfer.getData(DRAG_MIME);
     if (!type) return;
@@ -209,7 +222,7 @@ function EditorInner(props: {
       <Box style={{ flex: 1, minHeight: 0, display: "grid", gridTemplateColumns: readOnly ? "1fr 380px" : "190px 1fr 380px", gap: 8 }}>
         {!readOnly && (
           <Box p="xs" bg="white" style={panelBox}>
-            <Palette onAdd={addFromPalette} disabled={readOnly} />
+            <Palette onAdd={addFromPalette} disabled={readOnly} configured={{ workspace, role: props.role, onAdd: addConfigured }} />
           </Box>
         )}
         <Box
