@@ -40,7 +40,7 @@ export function shapeFromJsonSchema(schema: unknown, closedByDefault = false, de
   const type = types[0] ?? (s.properties ? "object" : s.items ? "array" : undefined);
   if (type === "object") {
     const properties = s.properties && typeof s.properties === "object" ? (s.properties as Record<string, unknown>) : {};
-    const fields: Record<string, Shape> = {};
+    const fields: Record<string, Shape> = Object.create(null); // a field named "__proto__" or "constructor" is a field
     for (const [key, value] of Object.entries(properties)) fields[key] = shapeFromJsonSchema(value, closedByDefault, depth + 1);
     const extra = s.additionalProperties;
     const closed = s.patternProperties === undefined && (extra === false || (extra === undefined && closedByDefault && Object.keys(properties).length > 0));
@@ -59,7 +59,7 @@ export function shapeFromValue(value: unknown, depth = 0): Shape {
   if (value === null) return valueShape("null");
   if (Array.isArray(value)) return arrayShape(value.length ? shapeFromValue(value[0], depth + 1) : UNKNOWN);
   if (typeof value === "object") {
-    const fields: Record<string, Shape> = {};
+    const fields: Record<string, Shape> = Object.create(null); // a field named "__proto__" or "constructor" is a field
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) fields[key] = shapeFromValue(item, depth + 1);
     return objectShape(fields);
   }
@@ -108,7 +108,7 @@ export function templateShape(template: unknown, depth = 0): Shape {
   if (typeof template === "string") return template.includes("{{") ? UNKNOWN : valueShape("string");
   if (Array.isArray(template)) return arrayShape(template.length ? templateShape(template[0], depth + 1) : UNKNOWN);
   if (template && typeof template === "object") {
-    const fields: Record<string, Shape> = {};
+    const fields: Record<string, Shape> = Object.create(null); // a field named "__proto__" or "constructor" is a field
     for (const [key, value] of Object.entries(template as Record<string, unknown>)) fields[key] = templateShape(value, depth + 1);
     return objectShape(fields);
   }

@@ -75,7 +75,7 @@ function typeSchema(field: ParamField): JsonSchema {
 
 /** `{type:"object", properties, required}` for a field list; key order follows the list so output is deterministic. */
 export function fieldsToSchema(fields: ParamField[]): JsonSchema {
-  const properties: Record<string, JsonSchema> = {};
+  const properties: Record<string, JsonSchema> = Object.create(null); // a parameter named "__proto__" is a parameter
   const required: string[] = [];
   for (const field of fields) {
     if (!field.name) continue;
