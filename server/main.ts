@@ -45,32 +45,40 @@ async function main() {
     pollMs: mcpPollMs(),
     oauth: oauthResourceOptions(),
   });
-  // The app (its API: tRPC and auth; its pages: Next.js) is loaded only when this process serves it, and only after
-  // the port is open: MCP calls are answered while it loads (a second or so), and a request for the app made before
-  // then waits for it. An app that cannot load stops the process, as it did when it was awaited first.
+  // The app (its API: tRPC and auth; its pages: Next.js) is loaded only when this process serves it, and after the
+  // MCP endpoint: loading it takes the event loop for a second or so, which MCP calls after a restart should not wait
+  // behind. It starts as soon as anyone asks for the app, once the first MCP call has been answered, or 2 s after the
+  // port opened, whichever comes first. An app that cannot load stops the process, as it did when it was awaited first.
   let app: { close(): Promise<void> } | null = null;
   let handler: RequestHandler = notTheApp;
+  let mcpHandler: RequestHandler = mcp.handle;
   let appReady: Promise<RequestHandler> | null = null;
+  const loadTheApp = (): Promise<RequestHandler> =>
+    (appReady ??= import("./http/app")
+      .then(({ loadApp }) => loadApp({ dev, dir: root, hostname: host, port }))
+      .then(
+        (loaded) => {
+          app = loaded;
+          console.log(`editor app loaded (${Math.round(performance.now() - startedAt)} ms)`);
+          return loaded.handle;
+        },
+        (error: unknown) => {
+          console.error("the editor app could not be loaded:", error instanceof Error ? error.message : error);
+          process.exit(1);
+        },
+      ));
   if (!runtimeOnly) {
-    appReady = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-      const { loadApp } = await import("./http/app");
-      const loaded = await loadApp({ dev, dir: root, hostname: host, port });
-      app = loaded;
-      return loaded.handle;
-    });
-    handler = async (req, res) => (await appReady!)(req, res);
+    handler = async (req, res) => (await loadTheApp())(req, res);
+    mcpHandler = (req, res) => {
+      if (!appReady) res.once("finish", () => setImmediate(() => void loadTheApp()));
+      return mcp.handle(req, res);
+    };
   }
-  const running = await startHttpServer({ host, port, app: handler, mcp: mcp.handle, trustedProxies: trustedProxies() });
+  const running = await startHttpServer({ host, port, app: handler, mcp: mcpHandler, trustedProxies: trustedProxies() });
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
-  appReady?.then(
-    () => console.log(`editor app loaded (${Math.round(performance.now() - startedAt)} ms)`),
-    (error: unknown) => {
-      console.error("the editor app could not be loaded:", error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
+  if (!runtimeOnly) setTimeout(() => void loadTheApp(), 2_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
