@@ -1,7 +1,12 @@
 // Part of `npm run bench`: the editor in Chromium on a 300-node workflow, against a 3-node one opened the same way in
 // the same run (the baseline). Measures time to a drawn canvas, and frame times and long tasks while panning.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { SourceMap } from "node:module";
+import { join, resolve } from "node:path";
 import chromium from "@sparticuz/chromium";
 import { chromium as playwright, type Page } from "playwright-core";
+
+const root = resolve(import.meta.dirname, "..");
 
 export interface PanMeasurement {
   frames: number;
@@ -14,6 +19,7 @@ export interface PanMeasurement {
 export interface EditorMeasurement {
   nodes: number;
   openMs: number;
+  phases: OpenPhases;
   /** The first pan after opening pays for rasterising what comes into view. */
   firstPan: PanMeasurement;
   /** The same pan again: what working on the canvas feels like. */
@@ -42,20 +48,150 @@ export function chainWorkflow(name: string, nodes: number) {
   };
 }
 
-async function measure(page: Page, url: string, nodes: number): Promise<EditorMeasurement> {
+/** Where an open's time went, in ms from the start of the navigation (the page's own clock). */
+export interface OpenPhases {
+  /** The page's HTML has arrived. */
+  html: number;
+  /** The page's scripts have run (DOMContentLoaded). */
+  scripts: number;
+  /** The last API answer before the canvas was drawn (the workflow, the workspace, its secrets). */
+  api: number;
+  /** The first card is in the page. */
+  firstCard: number;
+  /** Every card in the page is measured and shown. */
+  drawn: number;
+}
+
+async function measure(page: Page, url: string, nodes: number, profile?: string): Promise<EditorMeasurement> {
+  const profiler = profile ? await startProfiling(page) : null;
   const started = performance.now();
   await page.goto(url);
   await page.locator(".react-flow__node").first().waitFor();
+  const firstCard = (await page.evaluate("performance.now()")) as number;
   // React Flow keeps nodes hidden until it has measured them: the canvas is drawn when none is hidden any more.
   await page.waitForFunction(`(() => {
     const drawn = [...document.querySelectorAll(".react-flow__node")];
     return drawn.length > 0 && drawn.every((n) => n.style.visibility !== "hidden");
   })()`);
   const openMs = performance.now() - started;
+  const phases = (await page.evaluate(`(() => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const api = performance.getEntriesByType("resource").filter((r) => r.name.includes("/api/trpc/")).map((r) => r.responseEnd);
+    return { html: nav.responseEnd, scripts: nav.domContentLoadedEventEnd, api: Math.max(0, ...api), drawn: performance.now() };
+  })()`)) as Omit<OpenPhases, "firstCard">;
+  if (profiler) await profiler.stop(profile!, page.url());
   // Panning is measured on a settled page: after first paint the editor still validates, fits the view and saves.
   await page.waitForLoadState("networkidle");
   await page.waitForTimeout(1500);
-  return { nodes, openMs, firstPan: await pan(page), steadyPan: await pan(page) };
+  return { nodes, openMs, phases: { ...phases, firstCard }, firstPan: await pan(page), steadyPan: await pan(page) };
+}
+
+// ---- profiling an open (BENCH_EDITOR_PROFILE=<dir>) -----------------------------------------------------------------
+
+interface TraceEvent {
+  ph: string;
+  name: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * Starts a V8 CPU profile and a timeline trace of the page. `stop` writes both to `dir` (open them in Chrome DevTools)
+ * and prints where the main thread's time went: by kind of work (script, style, layout, paint, GC), and by function.
+ */
+async function startProfiling(page: Page): Promise<{ stop(dir: string, url: string): Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on("Tracing.dataCollected", ({ value }) => void events.push(...(value as unknown as TraceEvent[])));
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  await cdp.send("Tracing.start", { categories: "devtools.timeline,v8,blink.user_timing", transferMode: "ReportEvents" });
+  return {
+    async stop(dir, url) {
+      const { profile } = (await cdp.send("Profiler.stop")) as { profile: CpuProfile };
+      const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
+      await cdp.send("Tracing.end");
+      await done;
+      await cdp.detach();
+      mkdirSync(dir, { recursive: true });
+      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+      writeFileSync(join(dir, `editor-open-${stamp}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(join(dir, `editor-open-${stamp}.trace.json`), JSON.stringify({ traceEvents: events }));
+      console.log(`profile of opening ${url} written to ${dir}`);
+      printTimeline(events);
+      printProfile(profile);
+    },
+  };
+}
+
+/** Self time of the renderer main thread's events by name (a forced layout inside a script counts as layout). */
+function printTimeline(events: TraceEvent[]): void {
+  const mains = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+  const spans = events.filter((e) => e.ph === "X" && e.dur !== undefined && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  const self = new Map<string, number>();
+  const stack: Array<{ end: number; name: string; key: string }> = [];
+  let busy = 0;
+  for (const e of spans) {
+    const key = `${e.pid}:${e.tid}`;
+    while (stack.length && (stack.at(-1)!.end <= e.ts || stack.at(-1)!.key !== key)) stack.pop();
+    const parent = stack.at(-1);
+    if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!);
+    else busy += e.dur!;
+    self.set(e.name, (self.get(e.name) ?? 0) + e.dur!);
+    stack.push({ end: e.ts + e.dur!, name: e.name, key });
+  }
+  console.log(`main thread busy ${(busy / 1000).toFixed(0)} ms; self time by event:`);
+  for (const [name, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self and total time by function, named from the build's source maps when there are any (productionBrowserSourceMaps). */
+function printProfile(profile: CpuProfile): void {
+  const maps = new Map<string, SourceMap | null>();
+  const where = (frame: CpuProfile["nodes"][number]["callFrame"]): string => {
+    const path = frame.url.includes("/_next/") ? join(root, ".next", frame.url.slice(frame.url.indexOf("/_next/") + 7)) : null;
+    let map = path ? maps.get(path) : null;
+    if (path && map === undefined) {
+      map = existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, "utf8"))) : null;
+      maps.set(path, map);
+    }
+    const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number; name?: string } | undefined;
+    const file = entry?.originalSource ? entry.originalSource.replace(/^.*node_modules\//, "~").replace(/^webpack:\/\/_N_E\//, "").replace(/^\.\//, "") : frame.url.split("/").pop() || "(native)";
+    return `${entry?.name || frame.functionName || "(anonymous)"}  ${file}${entry?.originalLine !== undefined ? `:${entry.originalLine + 1}` : ""}`;
+  };
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = new Map(profile.nodes.map((n) => [n.id, where(n.callFrame)]));
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    self.set(label.get(id)!, (self.get(label.get(id)!) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const name = label.get(cur)!;
+      if (seen.has(name)) continue;
+      total.set(name, (total.get(name) ?? 0) + dt);
+      seen.add(name);
+    }
+  });
+  const show = (title: string, m: Map<string, number>, n: number) => {
+    console.log(title);
+    for (const [name, us] of [...m].filter(([k]) => !k.startsWith("(root)") && !k.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, n)) {
+      console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms  ${name}`);
+    }
+  };
+  show("CPU profile, self time:", self, 30);
+  show("CPU profile, total time:", total, 45);
 }
 
 /** Drags the empty canvas around three times, as a person looking over a large workflow would, timing every frame. */
@@ -65,7 +201,8 @@ async function pan(page: Page): Promise<PanMeasurement> {
     window.__frames = [];
     window.__long = [];
     window.__panning = true;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__panning && window.__long.push(e.duration))).observe({ type: "longtask" });
+    window.__observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__panning && window.__long.push(e.duration)));
+    window.__observer.observe({ type: "longtask" });
     let last = performance.now();
     const tick = (now) => { if (!window.__panning) return; window.__frames.push(now - last); last = now; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
@@ -81,7 +218,7 @@ async function pan(page: Page): Promise<PanMeasurement> {
     for (let step = 40; step > 0; step--) await page.mouse.move(cx - step * 12, cy - step * 6);
     await page.mouse.up();
   }
-  const { frames, long } = (await page.evaluate(`(() => { window.__panning = false; return { frames: window.__frames.slice(1), long: window.__long }; })()`)) as { frames: number[]; long: number[] };
+  const { frames, long } = (await page.evaluate(`(() => { window.__panning = false; window.__observer.disconnect(); return { frames: window.__frames.slice(1), long: window.__long }; })()`)) as { frames: number[]; long: number[] };
   frames.sort((a, b) => a - b);
   return {
     frames: frames.length,
@@ -129,7 +266,7 @@ export async function benchEditor(baseUrl: string): Promise<{ baseline: EditorMe
     await page.goto(`${baseUrl}/w/editor-bench/workflows/small_chain`);
     await page.locator(".react-flow__node").first().waitFor();
     const baseline = await measure(page, `${baseUrl}/w/editor-bench/workflows/small_chain`, 3);
-    const large = await measure(page, `${baseUrl}/w/editor-bench/workflows/large_chain`, 300);
+    const large = await measure(page, `${baseUrl}/w/editor-bench/workflows/large_chain`, 300, process.env.BENCH_EDITOR_PROFILE);
     return { baseline, large };
   } finally {
     await browser.close();
