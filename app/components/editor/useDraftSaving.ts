@@ -21,7 +21,9 @@ export function useDraftSaving(props: { workspace: string; name: string; readOnl
   // What is on screen (the editor reports each edit), and what the server has.
   const latest = useRef(props.initialDoc);
   const revision = useRef(props.initialRevision);
-  const savedJson = useRef(JSON.stringify(asDoc(props.initialDraft)));
+  // Serialised once, not on every render (a large workflow is re-rendered often while it opens).
+  const [initialJson] = useState(() => JSON.stringify(asDoc(props.initialDraft)));
+  const savedJson = useRef(initialJson);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const conflict = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
