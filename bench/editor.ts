@@ -79,11 +79,14 @@ async function measure(page: Page, url: string, nodes: number, profile?: string)
     const api = performance.getEntriesByType("resource").filter((r) => r.name.includes("/api/trpc/")).map((r) => r.responseEnd);
     return { html: nav.responseEnd, scripts: nav.domContentLoadedEventEnd, api: Math.max(0, ...api), drawn: performance.now() };
   })()`)) as Omit<OpenPhases, "firstCard">;
-  if (profiler) await profiler.stop(profile!, page.url());
+  if (profiler) await profiler.stop(profile!, `opening ${page.url()}`);
   // Panning is measured on a settled page: after first paint the editor still validates, fits the view and saves.
   await page.waitForLoadState("networkidle");
   await page.waitForTimeout(1500);
-  return { nodes, openMs, phases: { ...phases, firstCard }, firstPan: await pan(page), steadyPan: await pan(page) };
+  const panProfiler = profile ? await startProfiling(page) : null;
+  const firstPan = await pan(page);
+  if (panProfiler) await panProfiler.stop(profile!, "the first pan");
+  return { nodes, openMs, phases: { ...phases, firstCard }, firstPan, steadyPan: await pan(page) };
 }
 
 // ---- profiling an open (BENCH_EDITOR_PROFILE=<dir>) -----------------------------------------------------------------
@@ -102,7 +105,7 @@ interface TraceEvent {
  * Starts a V8 CPU profile and a timeline trace of the page. `stop` writes both to `dir` (open them in Chrome DevTools)
  * and prints where the main thread's time went: by kind of work (script, style, layout, paint, GC), and by function.
  */
-async function startProfiling(page: Page): Promise<{ stop(dir: string, url: string): Promise<void> }> {
+async function startProfiling(page: Page): Promise<{ stop(dir: string, what: string): Promise<void> }> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on("Tracing.dataCollected", ({ value }) => void events.push(...(value as unknown as TraceEvent[])));
@@ -111,17 +114,17 @@ async function startProfiling(page: Page): Promise<{ stop(dir: string, url: stri
   await cdp.send("Profiler.start");
   await cdp.send("Tracing.start", { categories: "devtools.timeline,v8,blink.user_timing", transferMode: "ReportEvents" });
   return {
-    async stop(dir, url) {
+    async stop(dir, what) {
       const { profile } = (await cdp.send("Profiler.stop")) as { profile: CpuProfile };
       const done = new Promise((r) => cdp.once("Tracing.tracingComplete", r));
       await cdp.send("Tracing.end");
       await done;
       await cdp.detach();
       mkdirSync(dir, { recursive: true });
-      const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-      writeFileSync(join(dir, `editor-open-${stamp}.cpuprofile`), JSON.stringify(profile));
-      writeFileSync(join(dir, `editor-open-${stamp}.trace.json`), JSON.stringify({ traceEvents: events }));
-      console.log(`profile of opening ${url} written to ${dir}`);
+      const stem = `editor-${what.startsWith("opening") ? "open" : "pan"}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      writeFileSync(join(dir, `${stem}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(join(dir, `${stem}.trace.json`), JSON.stringify({ traceEvents: events }));
+      console.log(`profile of ${what} written to ${dir}/${stem}.*`);
       printTimeline(events);
       printProfile(profile);
     },
@@ -129,8 +132,8 @@ async function startProfiling(page: Page): Promise<{ stop(dir: string, url: stri
 }
 
 /** Self time of the renderer main thread's events by name (a forced layout inside a script counts as layout). */
-function printTimeline(events: TraceEvent[]): void {
-  const mains = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain").map((e) => `${e.pid}:${e.tid}`));
+export function printTimeline(events: TraceEvent[]): void {
+  const mains = new Set(events.filter((e) => e.ph === "M" && e.name === "thread_name" && /^(CrRendererMain|Chrome_InProcRendererThread)$/.test(e.args?.name ?? "")).map((e) => `${e.pid}:${e.tid}`));
   const spans = events.filter((e) => e.ph === "X" && e.dur !== undefined && mains.has(`${e.pid}:${e.tid}`)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
   const self = new Map<string, number>();
   const stack: Array<{ end: number; name: string; key: string }> = [];
@@ -155,13 +158,15 @@ interface CpuProfile {
 }
 
 /** Self and total time by function, named from the build's source maps when there are any (productionBrowserSourceMaps). */
-function printProfile(profile: CpuProfile): void {
+export function printProfile(profile: CpuProfile): void {
   const maps = new Map<string, SourceMap | null>();
   const where = (frame: CpuProfile["nodes"][number]["callFrame"]): string => {
     const path = frame.url.includes("/_next/") ? join(root, ".next", frame.url.slice(frame.url.indexOf("/_next/") + 7)) : null;
     let map = path ? maps.get(path) : null;
     if (path && map === undefined) {
-      map = existsSync(`${path}.map`) ? new SourceMap(JSON.parse(readFileSync(`${path}.map`, "utf8"))) : null;
+      const named = existsSync(path) ? /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(path, "utf8"))?.[1] : undefined;
+      const file = named ? join(path, "..", named) : "";
+      map = file && existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, "utf8"))) : null;
       maps.set(path, map);
     }
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number; name?: string } | undefined;
@@ -191,7 +196,7 @@ function printProfile(profile: CpuProfile): void {
     }
   };
   show("CPU profile, self time:", self, 30);
-  show("CPU profile, total time:", total, 45);
+  show("CPU profile, total time:", total, Number(process.env.TOP ?? 45));
 }
 
 /** Drags the empty canvas around three times, as a person looking over a large workflow would, timing every frame. */
@@ -207,17 +212,37 @@ async function pan(page: Page): Promise<PanMeasurement> {
     const tick = (now) => { if (!window.__panning) return; window.__frames.push(now - last); last = now; requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   })()`);
-  const pane = await page.locator(".react-flow__pane").boundingBox();
-  if (!pane) throw new Error("no canvas pane");
-  const cx = pane.x + pane.width / 2;
-  const cy = pane.y + pane.height / 2;
+  // Each drag starts on empty canvas (with a margin) nearest the middle: started on a card it would move the card, not
+  // the view, and the last drag leaves the view a little off where it was.
+  const emptySpot = async () => {
+    const spot = (await page.evaluate(`(() => {
+      const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+      const empty = (x, y) => [[0, 0], [24, 0], [-24, 0], [0, 24], [0, -24]].every(([dx, dy]) => document.elementFromPoint(x + dx, y + dy)?.classList.contains("react-flow__pane"));
+      for (let d = 0; d < Math.max(pane.width, pane.height) / 2; d += 6) {
+        for (const [dx, dy] of [[0, d], [0, -d], [d, 0], [-d, 0], [d, d], [-d, -d], [d, -d], [-d, d]]) {
+          const x = pane.left + pane.width / 2 + dx;
+          const y = pane.top + pane.height / 2 + dy;
+          if (empty(x, y)) return { x, y };
+        }
+      }
+      return null;
+    })()`)) as { x: number; y: number } | null;
+    if (!spot) throw new Error("no empty spot on the canvas to start panning from");
+    return spot;
+  };
+  const viewport = () => page.evaluate(`document.querySelector(".react-flow__viewport").style.transform`);
   for (let round = 0; round < 3; round++) {
+    const { x: cx, y: cy } = await emptySpot();
+    const before = await viewport();
     await page.mouse.move(cx, cy);
     await page.mouse.down();
     for (let step = 0; step < 40; step++) await page.mouse.move(cx - step * 12, cy - step * 6);
+    if ((await viewport()) === before) throw new Error("dragging the canvas did not move the view");
     for (let step = 40; step > 0; step--) await page.mouse.move(cx - step * 12, cy - step * 6);
     await page.mouse.up();
   }
+  // A drag that caught a card would have selected it.
+  if (await page.locator(".react-flow__node.selected").count()) throw new Error("a drag moved a card instead of the view");
   const { frames, long } = (await page.evaluate(`(() => { window.__panning = false; window.__observer.disconnect(); return { frames: window.__frames.slice(1), long: window.__long }; })()`)) as { frames: number[]; long: number[] };
   frames.sort((a, b) => a - b);
   return {

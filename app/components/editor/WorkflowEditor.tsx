@@ -8,7 +8,7 @@ import { notifications } from "@mantine/notifications";
 import { useQuery } from "@tanstack/react-query";
 import { Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from "@xyflow/react";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import { autoLayout, canvasEdges, cardNodes, contentKey, edgeById, loopFrames, pickerScope } from "./document";
@@ -27,6 +27,7 @@ import { useEditorShortcuts } from "./useEditorShortcuts";
 import { useTestRun } from "./useTestRun";
 import { useWorkflowChecks } from "./useWorkflowChecks";
 import { useWorkflowDocument } from "./useWorkflowDocument";
+import classes from "./WorkflowEditor.module.css";
 import { WorkflowSettings } from "./WorkflowSettings";
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
@@ -105,6 +106,9 @@ function EditorInner(props: {
   // A refused publish, with the workflow it was about: shown until that changes (the change may be the fix).
   const [publishError, setPublishError] = useState<{ message: string; key: string } | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  // Marks the canvas while its view moves (see WorkflowEditor.module.css); an attribute, so no render is needed.
+  const onMoveStart = useCallback(() => canvasRef.current?.setAttribute("data-moving", ""), []);
+  const onMoveEnd = useCallback(() => canvasRef.current?.removeAttribute("data-moving"), []);
 
   async function reload() {
     wd.replace(await saving.reload());
@@ -210,6 +214,7 @@ function EditorInner(props: {
         )}
         <Box
           ref={canvasRef}
+          className={classes.canvas}
           role="region"
           aria-label="Canvas"
           style={{ ...panelBox, background: "white", position: "relative" }}
@@ -234,6 +239,8 @@ function EditorInner(props: {
             // Clicking a step shows it, whichever tab the side panel was on.
             onNodeClick={() => setTab("node")}
             onPaneClick={wd.clearSelection}
+            onMoveStart={onMoveStart}
+            onMoveEnd={onMoveEnd}
             isValidConnection={(c) => c.source !== c.target}
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
