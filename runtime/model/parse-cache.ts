@@ -3,17 +3,22 @@
 // text is the same, so each is worked out once and kept, by text; the results are shared, so they are read-only.
 import { parseTemplate, type ParsedTemplate } from "../expressions/template";
 
-/** Entries per cache; past that it starts again empty (a workflow has far fewer texts than this). */
-const LIMIT = 10_000;
+/** Characters of keys per cache; past that it starts again empty (far more than any one workflow's texts). */
+const LIMIT = 4_000_000;
 
 export function textCache<T>(): (key: string, make: () => T) => T {
   const cache = new Map<string, T>();
+  let chars = 0;
   return (key, make) => {
     let value = cache.get(key);
     if (value === undefined) {
-      if (cache.size >= LIMIT) cache.clear();
+      if (chars + key.length > LIMIT) {
+        cache.clear();
+        chars = 0;
+      }
       value = make();
       cache.set(key, value);
+      chars += key.length;
     }
     return value;
   };
