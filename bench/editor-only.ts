@@ -1,7 +1,7 @@
 // `npm run bench:editor`: only the editor part of `npm run bench` (bench/editor.ts), for iterating on the editor. Starts
 // the built app (`npm run build` first) on a fresh data folder, opens the 3-node and 300-node chains in Chromium and
-// prints the open times and pan frame times. BENCH_EDITOR_PROFILE=<dir> also writes a CPU profile of the page while the
-// 300-node workflow opens (bench/editor.ts).
+// prints the open times and pan frame times. BENCH_EDITOR_OPENS=<n> opens each n times (median); BENCH_EDITOR_PROFILE=<dir>
+// also profiles the page while the 300-node workflow opens and is first panned (bench/editor.ts).
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,6 +54,7 @@ async function main() {
       const p = m.phases;
       console.log(`${m.nodes} nodes, ms into the page: HTML ${p.html.toFixed(0)}, scripts run ${p.scripts.toFixed(0)}, API answered ${p.api.toFixed(0)}, first card ${p.firstCard.toFixed(0)}, all drawn ${p.drawn.toFixed(0)}`);
     }
+    if (large.opensMs.length > 1) for (const m of [baseline, large]) console.log(`${m.nodes} nodes, each open: ${m.opensMs.map((ms) => ms.toFixed(0)).join(", ")} ms (median ${m.openMs.toFixed(0)})`);
     console.log(`300 ÷ 3 nodes: open ${(large.openMs / baseline.openMs).toFixed(2)}×`);
   } finally {
     await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
