@@ -171,7 +171,7 @@ function EditorInner(props: {
 
   // Fit the graph once every card has its size (the first fit can run before the panel layout settles).
   const fitted = useRef(false);
-  const measuredAll = doc.nodes.length > 0 && doc.nodes.every((n) => wd.sizes.has(n.id));
+  const measuredAll = doc.nodes.length > 0 && canvasDrawn;
   useEffect(() => {
     if (!measuredAll || fitted.current) return;
     fitted.current = true;
