@@ -8,8 +8,8 @@ import { closestNames, shapeFromValue, UNKNOWN, type Shape } from "./shapes";
 import type { Workflow, WorkflowNode } from "./workflow";
 import { getNodeType } from "../nodes/registry";
 import type { AnyNodeDescriptor } from "../nodes/types";
-import { parseTemplate } from "../expressions/template";
 import { expressionTemplates } from "./validate";
+import { templateOf, textCache } from "./parse-cache";
 
 /** Outputs seen in the last test run, by node id: they stand in where a node type declares no shape. */
 export type ObservedShapes = Record<string, unknown>;
@@ -61,7 +61,7 @@ export function checkReferences(workflow: Workflow, observed: ObservedShapes = {
     return seen ? { shape: seen, declared: false } : { shape: UNKNOWN, declared: false };
   };
   const input = workflow.nodes.find((n) => n.type === "input");
-  const available = stepsAvailable(workflow);
+  const order = new RunOrder(workflow);
   const problems: Problem[] = [];
 
   for (const node of workflow.nodes) {
@@ -69,7 +69,7 @@ export function checkReferences(workflow: Workflow, observed: ObservedShapes = {
     if (!descriptor) continue;
     const sources: Array<{ path: string; references: Reference[] }> = [];
     for (const t of expressionTemplates(descriptor, node)) {
-      for (const part of parseTemplate(t.text).parts) if (part.kind === "expr") sources.push({ path: t.path, references: expressionReferences(part.source) });
+      for (const part of templateOf(t.text).parts) if (part.kind === "expr") sources.push({ path: t.path, references: expressionReferences(part.source) });
     }
     const params = descriptor.params.safeParse(node.params);
     if (params.success) for (const source of descriptor.scriptSources?.(params.data) ?? []) sources.push({ path: "params.source", references: scriptReferences(source) });
@@ -103,7 +103,7 @@ export function checkReferences(workflow: Workflow, observed: ObservedShapes = {
             continue;
           }
           const targetDescriptor = getNodeType(target.type);
-          if (target.id === node.id || !available.get(node.id)?.has(id)) {
+          if (target.id === node.id || !order.ranBefore(node.id, id)) {
             report(
               path,
               `The step ${label(target, targetDescriptor)} does not run before this one, so its output is empty here: connect it earlier in the flow, or use the output of a step that does.`,
@@ -178,7 +178,7 @@ function enclosingLoop(node: WorkflowNode, byId: Map<string, WorkflowNode>): Wor
 function loopItem(loop: WorkflowNode, knownOf: (id: string) => Known, inputId: string | undefined): Known {
   const text = (loop.params as { items?: unknown } | undefined)?.items;
   if (typeof text !== "string") return { shape: UNKNOWN, declared: false };
-  const parsed = parseTemplate(text);
+  const parsed = templateOf(text);
   const only = parsed.single ? parsed.parts.find((p) => p.kind === "expr") : undefined;
   if (!only || only.kind !== "expr") return { shape: UNKNOWN, declared: false };
   const references = expressionReferences(only.source);
@@ -218,35 +218,59 @@ function resolve(known: Known, keys: string[]): Known {
   return { shape, declared, seen };
 }
 
-/** Which steps have run, and so have an output, when each node starts: its ancestors, and the bodies of loops among them. */
-export function stepsAvailable(workflow: Workflow): Map<string, Set<string>> {
-  const incoming = new Map<string, string[]>();
-  for (const e of workflow.edges) incoming.set(e.to, [...(incoming.get(e.to) ?? []), e.from]);
-  const children = new Map<string, string[]>();
-  for (const n of workflow.nodes) if (n.parent) children.set(n.parent, [...(children.get(n.parent) ?? []), n.id]);
-  const inside = (loopId: string, out: Set<string>) => {
-    for (const child of children.get(loopId) ?? []) {
-      out.add(child);
-      inside(child, out);
+/**
+ * Which steps have run, and so have an output, when a node starts: its ancestors along the connections, everything
+ * inside loops among them, but not the loops the node itself is in (inside its own body a loop has not finished).
+ * Answered one pair at a time, walking back from the node only until the step is found: a set of every node's
+ * ancestors would be quadratic on a long chain, where each step reads the one before it.
+ */
+export class RunOrder {
+  private readonly incoming = new Map<string, string[]>();
+  private readonly parentOf = new Map<string, string>();
+  private readonly ancestry = new Map<string, Map<string, boolean>>();
+
+  constructor(workflow: Pick<Workflow, "nodes" | "edges">) {
+    for (const e of workflow.edges) {
+      const list = this.incoming.get(e.to);
+      if (list) list.push(e.from);
+      else this.incoming.set(e.to, [e.from]);
     }
-  };
-  const result = new Map<string, Set<string>>();
-  for (const node of workflow.nodes) {
-    const found = new Set<string>();
-    const queue = [...(incoming.get(node.id) ?? [])];
-    while (queue.length) {
-      const id = queue.pop()!;
-      if (found.has(id)) continue;
-      found.add(id);
-      queue.push(...(incoming.get(id) ?? []));
-    }
-    // A loop's body has run by the time anything after the loop starts.
-    for (const id of [...found]) inside(id, found);
-    // Inside its own body a loop has not finished: `steps.<loop>` is empty there.
-    for (let parent = node.parent; parent; parent = workflow.nodes.find((n) => n.id === parent)?.parent) found.delete(parent);
-    result.set(node.id, found);
+    for (const n of workflow.nodes) if (n.parent !== undefined) this.parentOf.set(n.id, n.parent);
   }
-  return result;
+
+  /** The loops around a node, innermost first (stopping where loops inside each other go round in a circle). */
+  private loopsAround(id: string): string[] {
+    const out: string[] = [];
+    for (let p = this.parentOf.get(id); p !== undefined && !out.includes(p) && p !== id; p = this.parentOf.get(p)) out.push(p);
+    return out;
+  }
+
+  /** Whether `step` has run by the time `nodeId` starts. */
+  ranBefore(nodeId: string, step: string): boolean {
+    if (this.loopsAround(nodeId).includes(step)) return false;
+    return [step, ...this.loopsAround(step)].some((s) => this.leadsTo(s, nodeId));
+  }
+
+  /** Whether a path of connections leads from `from` to `to` (a node on a cycle leads to itself). */
+  private leadsTo(from: string, to: string): boolean {
+    let known = this.ancestry.get(to);
+    if (!known) this.ancestry.set(to, (known = new Map()));
+    const cached = known.get(from);
+    if (cached !== undefined) return cached;
+    const seen = new Set<string>();
+    const stack = [...(this.incoming.get(to) ?? [])];
+    let found = false;
+    while (stack.length && !found) {
+      const id = stack.pop()!;
+      if (id === from) found = true;
+      else if (!seen.has(id)) {
+        seen.add(id);
+        for (const prev of this.incoming.get(id) ?? []) stack.push(prev);
+      }
+    }
+    known.set(from, found);
+    return found;
+  }
 }
 
 // ---- reading references out of JavaScript ------------------------------------------------------------------------
@@ -262,21 +286,29 @@ function isWholeReference(source: string): boolean {
   }
 }
 
+const expressionRefs = textCache<Reference[]>();
+const scriptRefs = textCache<Reference[]>();
+
+/** The references in an expression (kept by text: the result is shared, read-only). */
 export function expressionReferences(source: string): Reference[] {
-  try {
-    return referencesIn(parseExpressionAt(source, 0, { ecmaVersion: "latest" }) as unknown as AnyNode);
-  } catch {
-    return []; // the parse error is reported on its own
-  }
+  return expressionRefs(source, () => {
+    try {
+      return referencesIn(parseExpressionAt(source, 0, { ecmaVersion: "latest" }) as unknown as AnyNode);
+    } catch {
+      return []; // the parse error is reported on its own
+    }
+  });
 }
 
-/** A code step's body, read as the body of the async function it becomes. */
+/** A code step's body, read as the body of the async function it becomes (kept by text, like expressions). */
 export function scriptReferences(source: string): Reference[] {
-  try {
-    return referencesIn(parse(`(async function () {\n${source}\n})`, { ecmaVersion: "latest" }) as unknown as AnyNode);
-  } catch {
-    return [];
-  }
+  return scriptRefs(source, () => {
+    try {
+      return referencesIn(parse(`(async function () {\n${source}\n})`, { ecmaVersion: "latest" }) as unknown as AnyNode);
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** `a.b["c"][0]` as a root name and keys, or null when the chain does not start at a plain name. */
@@ -382,10 +414,10 @@ function declaredIn(body: AnyNode): string[] {
 
 /** What a step's expressions can name from earlier steps, for the editor's field picker: the steps and their declared fields. */
 export function pickableSteps(workflow: Pick<Workflow, "nodes" | "edges">, nodeId: string): Array<{ id: string; fields: Array<{ path: string; type: string }> }> {
-  const before = stepsAvailable(workflow as Workflow).get(nodeId) ?? new Set<string>();
+  const order = new RunOrder(workflow);
   const out: Array<{ id: string; fields: Array<{ path: string; type: string }> }> = [];
   for (const node of workflow.nodes) {
-    if (!before.has(node.id)) continue;
+    if (!order.ranBefore(nodeId, node.id)) continue;
     const descriptor = getNodeType(node.type);
     const params = descriptor?.params.safeParse(node.params);
     const shape = descriptor?.outputShape && params?.success ? descriptor.outputShape(params.data) : UNKNOWN;

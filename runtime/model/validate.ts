@@ -16,9 +16,10 @@ import { issuesToProblems, formatPath, paramLabel, parsePath, type Problem } fro
 import { inStep, labelPhrase, listOr, stepName } from "./messages";
 import { getNodeType, nodeTypeNames } from "../nodes/registry";
 import type { AnyNodeDescriptor } from "../nodes/types";
-import { collectTemplates, parseTemplate } from "../expressions/template";
+import { collectTemplates } from "../expressions/template";
 import { secretReferences } from "../expressions/secrets";
 import { checkReferences, type ObservedShapes } from "./references";
+import { templateOf, textCache } from "./parse-cache";
 
 /** `problems` block; `warnings` (severity "warning") are shown but never block. */
 export type ValidationResult = { ok: true; workflow: Workflow; warnings: Problem[] } | { ok: false; problems: Problem[]; warnings: Problem[] };
@@ -43,7 +44,7 @@ export function outputHandles(descriptor: AnyNodeDescriptor, node: WorkflowNode,
 export function nodeSecretRefs(descriptor: AnyNodeDescriptor, node: WorkflowNode, params: unknown): Array<{ name: string; path: string; host: boolean }> {
   const refs: Array<{ name: string; path: string; host: boolean }> = [];
   for (const t of expressionTemplates(descriptor, node)) {
-    for (const part of parseTemplate(t.text).parts) {
+    for (const part of templateOf(t.text).parts) {
       if (part.kind === "expr") for (const name of secretReferences(part.source)) refs.push({ name, path: t.path, host: false });
     }
   }
@@ -75,6 +76,17 @@ const EnvelopeSchema = z.looseObject({
   nodes: z.array(z.unknown(), { error: 'The file needs a "nodes" list holding the workflow\'s steps.' }),
   edges: z.array(z.unknown(), { error: 'The file\'s "edges" must be a list of connections, like [{ "from": "input", "to": "out" }].' }).optional(),
 });
+
+const checks = textCache<Array<{ path: string; message: string }>>();
+
+/**
+ * A node type's own check of its params, once per type and params: checks are pure, and some are slow (the input
+ * node compiles its JSON Schema, some 30 ms in a browser), which an editor validating on every change would pay each time.
+ */
+function nodeCheck(descriptor: AnyNodeDescriptor, params: unknown): Array<{ path: string; message: string }> {
+  if (!descriptor.check) return [];
+  return checks(`${descriptor.type}\n${JSON.stringify(params)}`, () => descriptor.check!(params));
+}
 
 const RESERVED_IDS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -143,12 +155,12 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
       nodes.set(node.id, { node, descriptor });
     } else {
       nodes.set(node.id, { node, descriptor, params: params.data });
-      for (const extra of descriptor.check?.(params.data) ?? []) {
+      for (const extra of nodeCheck(descriptor, params.data)) {
         problems.push({ nodeId: node.id, path: `params.${extra.path}`, message: inStep(step, extra.message) });
       }
     }
     for (const t of expressionTemplates(descriptor, node)) {
-      for (const err of parseTemplate(t.text).errors) {
+      for (const err of templateOf(t.text).errors) {
         const field = paramLabel(parsePath(t.path).slice(1), descriptor);
         const where = field ? ` in ${labelPhrase(field)}` : "";
         problems.push({ nodeId: node.id, path: t.path, message: `${inStep(step, `the expression${where} does not parse: ${err.message}`)}${err.caret ? `\n${err.caret}` : ""}` });

@@ -305,6 +305,26 @@ describe("document ↔ canvas", () => {
     expect(cardNodes(moved.nodes, view({ sizes }), card)[1]!.selected).toBe(false);
   });
 
+  it("keeps what a card shows when only its size or selection changes, so the card is not drawn again", () => {
+    const base = doc();
+    const first = cardNodes(base.nodes, view(), card);
+    const sizes = new Map([["search", { width: 240, height: 120 }]]);
+    const measured = cardNodes(base.nodes, view({ sizes }), card);
+    expect(measured[1]).not.toBe(first[1]);
+    expect(measured[1]!.measured).toEqual({ width: 240, height: 120 });
+    expect(measured[1]!.data).toBe(first[1]!.data);
+    // The same size measured again is no change at all.
+    expect(cardNodes(base.nodes, view({ sizes: new Map([["search", { width: 240, height: 120 }]]) }), card)[1]).toBe(measured[1]);
+    const selected = cardNodes(base.nodes, view({ sizes, selected: new Set(["search"]) }), card);
+    expect(selected[1]!.selected).toBe(true);
+    expect(selected[1]!.data).toBe(first[1]!.data);
+    // A problem is something new to show.
+    const problems = new Map([["search", [{ message: "has no URL", warning: false }]]]);
+    const withProblem = cardNodes(base.nodes, view({ sizes, problems }), card);
+    expect(withProblem[1]!.data).not.toBe(first[1]!.data);
+    expect(withProblem[1]!.data.problems).toEqual([{ message: "has no URL", warning: false }]);
+  });
+
   it("shows a step's problems on its card without repeating which step it is", () => {
     expect(cardProblems([{ message: 'node "search" has no URL' }, { message: "Check this", severity: "warning" }])).toEqual([
       { message: "has no URL", warning: false },

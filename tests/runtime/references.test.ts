@@ -246,3 +246,49 @@ describe("pickableSteps (the field picker)", () => {
     expect(pickableSteps(doc as never, "out").find((s) => s.id === "calc")!.fields).toEqual([{ path: "steps.calc.total", type: "any" }]);
   });
 });
+
+describe("a long workflow (the editor validates it on every change)", () => {
+  /** input → s0 → … → s297 → out, each step adding one to the one before (the editor bench's 300-node chain). */
+  function longChain(value: (i: number) => string = (i) => (i === 0 ? "{{ input.amount + 1 }}" : `{{ steps.s${i - 1}.v + 1 }}`)) {
+    const steps = Array.from({ length: 298 }, (_, i) => ({ id: `s${i}`, type: "set", params: { fields: [{ name: "v", value: value(i) }] } }));
+    const ids = ["input", ...steps.map((s) => s.id), "out"];
+    return workflow([amountInput as never, ...steps, { id: "out", type: "output", params: { mode: "json", value: "{{ steps.s297 }}" } }], ids.slice(1).map((id, i) => ({ from: ids[i]!, to: id })));
+  }
+
+  it("a 300-node chain in which each step reads the one before is valid, as often as it is checked", () => {
+    const doc = longChain();
+    expect(check(doc)).toEqual({ errors: [], warnings: [] });
+    expect(check(doc)).toEqual({ errors: [], warnings: [] });
+    expect(validateWorkflow(doc).ok).toBe(true);
+  });
+
+  it("in a 300-node chain, reading a later step or a field the step before lacks is an error on that step", () => {
+    const doc = longChain((i) => (i === 0 ? "{{ input.amount + 1 }}" : i === 150 ? "{{ steps.s200.v }}" : i === 100 ? "{{ steps.s99.w }}" : `{{ steps.s${i - 1}.v + 1 }}`));
+    expect(check(doc).errors.map((p) => [p.nodeId, p.message])).toEqual([
+      ["s100", 'The output of step "s99" (Set fields) has no field "w". Did you mean "v"?'],
+      ["s150", 'The step "s200" (Set fields) does not run before this one, so its output is empty here: connect it earlier in the flow, or use the output of a step that does.'],
+    ]);
+    // The steps at the far end of the chain still see the first ones.
+    expect(check(longChain((i) => (i === 0 ? "{{ input.amount }}" : i === 297 ? "{{ steps.s0.v + steps.input.amount }}" : `{{ steps.s${i - 1}.v }}`))).errors).toEqual([]);
+  });
+
+  it("loops inside each other in a circle are a problem to fix, and checking the references still ends", () => {
+    const doc = workflow(
+      [
+        amountInput as never,
+        { id: "a", type: "loop", parent: "b", params: { items: "{{ input.list }}" } },
+        { id: "b", type: "loop", parent: "a", params: { items: "{{ input.list }}" } },
+        { id: "c", type: "set", params: { fields: [{ name: "v", value: "{{ steps.a }}" }] } },
+        { id: "out", type: "output", params: { mode: "json", value: "{{ steps.c }}" } },
+      ],
+      [
+        { from: "input", to: "a" },
+        { from: "a", to: "c" },
+        { from: "c", to: "out" },
+      ],
+    );
+    const messages = check(doc).errors.map((p) => p.message);
+    expect(messages).toContainEqual(expect.stringContaining('"a" is in a circle of loops inside each other'));
+    expect(messages).toContainEqual(expect.stringContaining('"b" is in a circle of loops inside each other'));
+  });
+});

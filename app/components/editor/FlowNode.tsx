@@ -3,7 +3,7 @@
 // run's status, duration and output. Handles come from the node type's descriptor.
 import { Badge, Box, Group, Text, Tooltip } from "@mantine/core";
 import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
-import { memo, useEffect } from "react";
+import { memo, useEffect, useRef } from "react";
 import type { HandleSpec } from "../../../runtime/nodes/types";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { CATEGORY_COLORS, NODE_WIDTH, acceptsInput, handleId, keyParams, nodeHandles, preview, type DocNode, type RunEntry } from "./graph";
@@ -77,7 +77,14 @@ export function cardData(n: DocNode, extra: Pick<FlowNodeData, "problems" | "run
 function FlowNodeView({ data, selected }: NodeProps<FlowNodeType>) {
   const updateInternals = useUpdateNodeInternals();
   const handlesKey = data.handles.map((h) => h.handle ?? "").join("|");
+  // React Flow measures a card when it mounts (all of them in one batch); only a later change of handles needs a new
+  // look. Asking on mount too meant one store update and one editor render per card: seconds on a 300-node workflow.
+  const mounted = useRef(false);
   useEffect(() => {
+    if (!mounted.current) {
+      mounted.current = true;
+      return;
+    }
     updateInternals(data.nodeId);
   }, [handlesKey, data.acceptsInput, data.nodeId, updateInternals]);
 

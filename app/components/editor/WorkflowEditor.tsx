@@ -3,33 +3,31 @@
 // the side panel, validation, test runs and autosave are all views of it. The edits are the document module's
 // (./document), held by useWorkflowDocument; saving, checks and test runs have hooks of their own.
 import "@xyflow/react/dist/style.css";
-import { Alert, Anchor, Box, Group, Loader, Stack, Tabs, Text } from "@mantine/core";
+import { Alert, Anchor, Box, Group, Loader, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useQuery } from "@tanstack/react-query";
 import { Background, ControlButton, Controls, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from "@xyflow/react";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import { addConfiguredStep } from "./curl/addConfiguredStep";
 import { autoLayout, canvasEdges, cardNodes, contentKey, edgeById, loopFrames, pickerScope } from "./document";
 import { EditorBanners } from "./EditorBanners";
 import { EditorHeader, type HeaderStatus } from "./EditorHeader";
+import { EditorSidePanel } from "./EditorSidePanel";
 import { cardData, FlowNode, type FlowNodeType } from "./FlowNode";
 import { asDoc, downloadJson, inputFields, type WorkflowDoc } from "./graph";
 import { LoopGroup } from "./LoopGroup";
 import { withRunItemFields } from "./nocode/scope";
-import { NodePanel } from "./NodePanel";
 import { DRAG_MIME, Palette } from "./Palette";
-import { ProblemsList } from "./ProblemsList";
 import { PublishDialog } from "./PublishDialog";
-import { TestRunPanel } from "./TestRunPanel";
 import { useDraftSaving } from "./useDraftSaving";
 import { useEditorShortcuts } from "./useEditorShortcuts";
 import { useTestRun } from "./useTestRun";
 import { useWorkflowChecks } from "./useWorkflowChecks";
 import { useWorkflowDocument } from "./useWorkflowDocument";
-import { WorkflowSettings } from "./WorkflowSettings";
+import classes from "./WorkflowEditor.module.css";
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
 /** From this many nodes on, the canvas trades extras (mini map, off-screen nodes) for smooth panning. */
@@ -43,6 +41,8 @@ export function WorkflowEditor({ workspace, name }: { workspace: string; name: s
   const me = useQuery(trpc.workspace.get.queryOptions({ workspace }));
   const wf = useQuery({ ...trpc.workflows.get.queryOptions({ workspace, name }), refetchOnWindowFocus: false });
   const secrets = useQuery(trpc.secrets.list.queryOptions({ workspace }));
+  // The same list while the secrets are the same: the checks and the field picker recompute when it changes.
+  const secretNames = useMemo(() => secrets.data?.map((s) => s.name), [secrets.data]);
   if (wf.error) {
     return (
       <Alert color="red" title="Cannot open this workflow">
@@ -50,7 +50,7 @@ export function WorkflowEditor({ workspace, name }: { workspace: string; name: s
       </Alert>
     );
   }
-  if (!wf.data || !me.data || !secrets.data) {
+  if (!wf.data || !me.data || !secretNames) {
     return (
       <Group>
         <Loader size="sm" /> <Text>Opening {name}…</Text>
@@ -68,7 +68,7 @@ export function WorkflowEditor({ workspace, name }: { workspace: string; name: s
         status={wf.data.status}
         archived={wf.data.archived}
         role={me.data.role}
-        secretNames={secrets.data.map((s) => s.name)}
+        secretNames={secretNames}
       />
     </ReactFlowProvider>
   );
@@ -99,7 +99,20 @@ function EditorInner(props: {
   const wd = useWorkflowDocument(initial, { readOnly, onEdit: saving.schedule });
   const { doc, logical, selection } = wd;
   const test = useTestRun({ workspace, name, current: wd.current, shown: logical });
-  const checks = useWorkflowChecks(logical, secretNames, test.runByNode);
+  // The first check waits until the canvas is drawn (every card measured), or a second at most: on a large workflow it
+  // would otherwise hold up the first picture. From then on, checks follow every change.
+  const [checking, setChecking] = useState(false);
+  const canvasDrawn = doc.nodes.every((n) => wd.sizes.has(n.id));
+  useEffect(() => {
+    if (checking) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setChecking(true), canvasDrawn ? 0 : 1000)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [checking, canvasDrawn]);
+  const checks = useWorkflowChecks(logical, secretNames, test.runByNode, checking);
   const [tab, setTab] = useState<string | null>("node");
   // The mini map repaints every node on each viewport change; on large workflows it is shown on request only.
   const [miniMapWanted, setMiniMapWanted] = useState<boolean | null>(null);
@@ -107,6 +120,9 @@ function EditorInner(props: {
   // A refused publish, with the workflow it was about: shown until that changes (the change may be the fix).
   const [publishError, setPublishError] = useState<{ message: string; key: string } | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  // Marks the canvas while its view moves (see WorkflowEditor.module.css); an attribute, so no render is needed.
+  const onMoveStart = useCallback(() => canvasRef.current?.setAttribute("data-moving", ""), []);
+  const onMoveEnd = useCallback(() => canvasRef.current?.removeAttribute("data-moving"), []);
 
   async function reload() {
     wd.replace(await saving.reload());
@@ -169,7 +185,7 @@ function EditorInner(props: {
 
   // Fit the graph once every card has its size (the first fit can run before the panel layout settles).
   const fitted = useRef(false);
-  const measuredAll = doc.nodes.length > 0 && doc.nodes.every((n) => wd.sizes.has(n.id));
+  const measuredAll = doc.nodes.length > 0 && canvasDrawn;
   useEffect(() => {
     if (!measuredAll || fitted.current) return;
     fitted.current = true;
@@ -185,9 +201,21 @@ function EditorInner(props: {
     [logical, selectedNode?.id, secretNames, runByNode],
   );
   const { problems, blocking } = checks;
+  const { run: runTest } = test;
+  const onRun = useCallback((args: Record<string, unknown>) => void runTest(args), [runTest]);
+  const { select, current } = wd;
+  const onPickProblem = useCallback(
+    (id: string) => {
+      select([id]);
+      setTab("node");
+      const n = current().nodes.find((x) => x.id === id);
+      if (n) void flow.setCenter((n.position?.x ?? 0) + 120, (n.position?.y ?? 0) + 40, { zoom: 1, duration: 200 });
+    },
+    [select, current, flow],
+  );
   const shownPublishError = publishError && contentKey(logical) === publishError.key ? publishError.message : null;
   const publishBlocked =
-    readOnly ? "Viewers cannot publish." : blocking ? `Fix ${blocking} problem${blocking === 1 ? "" : "s"} to publish.` : saving.saveState === "conflict" ? "Resolve the conflict to publish." : null;
+    readOnly ? "Viewers cannot publish." : !checks.checked ? "Checking the workflow…" : blocking ? `Fix ${blocking} problem${blocking === 1 ? "" : "s"} to publish.` : saving.saveState === "conflict" ? "Resolve the conflict to publish." : null;
 
   return (
     <Stack gap="xs" style={{ height: "calc(100dvh - 56px - 2 * var(--mantine-spacing-lg))", minHeight: 480 }}>
@@ -227,6 +255,7 @@ function EditorInner(props: {
         )}
         <Box
           ref={canvasRef}
+          className={classes.canvas}
           role="region"
           aria-label="Canvas"
           style={{ ...panelBox, background: "white", position: "relative" }}
@@ -251,6 +280,8 @@ function EditorInner(props: {
             // Clicking a step shows it, whichever tab the side panel was on.
             onNodeClick={() => setTab("node")}
             onPaneClick={wd.clearSelection}
+            onMoveStart={onMoveStart}
+            onMoveEnd={onMoveEnd}
             isValidConnection={(c) => c.source !== c.target}
             nodesDraggable={!readOnly}
             nodesConnectable={!readOnly}
@@ -285,61 +316,34 @@ function EditorInner(props: {
           </ReactFlow>
         </Box>
         <Box bg="white" style={{ ...panelBox, display: "flex", flexDirection: "column" }}>
-          <Tabs value={tab} onChange={setTab} style={{ display: "flex", flexDirection: "column", minHeight: 0, flex: 1 }}>
-            <Tabs.List>
-              <Tabs.Tab value="node">{selectedNode ? "Node" : "Workflow"}</Tabs.Tab>
-              <Tabs.Tab value="test">Test run</Tabs.Tab>
-              <Tabs.Tab value="problems" color={blocking ? "red" : problems.length ? "yellow" : undefined}>
-                Problems ({problems.length})
-              </Tabs.Tab>
-            </Tabs.List>
-            <Box p="sm" style={{ overflowY: "auto", flex: 1, minHeight: 0 }}>
-              <Tabs.Panel value="node">
-                {selectedNode ? (
-                  <NodePanel
-                    key={selectedNode.id}
-                    doc={doc}
-                    node={selectedNode}
-                    readOnly={readOnly}
-                    secrets={secretNames}
-                    pick={pick}
-                    problems={checks.byNode.get(selectedNode.id) ?? []}
-                    run={runByNode.get(selectedNode.id)}
-                    onChange={wd.changeNode}
-                    onRename={wd.rename}
-                    onConnect={wd.connect}
-                    onDisconnect={wd.disconnect}
-                    onDelete={() => wd.removeNodes(new Set([selectedNode.id]))}
-                  />
-                ) : (
-                  <WorkflowSettings doc={doc} readOnly={readOnly} selectionCount={selection.length} onChange={(next, key) => wd.apply(next, { coalesce: key })} />
-                )}
-              </Tabs.Panel>
-              <Tabs.Panel value="test">
-                <TestRunPanel
-                  fields={argFields}
-                  running={test.running}
-                  disabledReason={readOnly ? "Viewers cannot run tests." : null}
-                  onRun={(args) => void test.run(args)}
-                  outcome={outcome}
-                  runError={test.runError}
-                  resultStale={test.resultStale}
-                  errorStale={test.errorStale}
-                />
-              </Tabs.Panel>
-              <Tabs.Panel value="problems">
-                <ProblemsList
-                  problems={problems}
-                  onPick={(id) => {
-                    wd.select([id]);
-                    setTab("node");
-                    const n = wd.current().nodes.find((x) => x.id === id);
-                    if (n) void flow.setCenter((n.position?.x ?? 0) + 120, (n.position?.y ?? 0) + 40, { zoom: 1, duration: 200 });
-                  }}
-                />
-              </Tabs.Panel>
-            </Box>
-          </Tabs>
+          <EditorSidePanel
+            tab={tab}
+            onTab={setTab}
+            doc={doc}
+            selectedNode={selectedNode}
+            selectionCount={selection.length}
+            readOnly={readOnly}
+            secretNames={secretNames}
+            pick={pick}
+            problems={problems}
+            problemsByNode={checks.byNode}
+            blocking={blocking}
+            runByNode={runByNode}
+            argFields={argFields}
+            running={test.running}
+            outcome={outcome}
+            runError={test.runError}
+            resultStale={test.resultStale}
+            errorStale={test.errorStale}
+            onRun={onRun}
+            onChangeNode={wd.changeNode}
+            onRename={wd.rename}
+            onConnect={wd.connect}
+            onDisconnect={wd.disconnect}
+            onRemoveNodes={wd.removeNodes}
+            onApply={wd.apply}
+            onPickProblem={onPickProblem}
+          />
         </Box>
       </Box>
       <PublishDialog

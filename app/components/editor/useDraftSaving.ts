@@ -2,7 +2,7 @@
 // naming the revision it replaces; a save refused because another tab saved first is a conflict the person resolves.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import type { HeaderSaveState } from "./EditorHeader";
@@ -21,12 +21,15 @@ export function useDraftSaving(props: { workspace: string; name: string; readOnl
   // What is on screen (the editor reports each edit), and what the server has.
   const latest = useRef(props.initialDoc);
   const revision = useRef(props.initialRevision);
-  const savedJson = useRef(JSON.stringify(asDoc(props.initialDraft)));
+  // Serialised once, not on every render (a large workflow is re-rendered often while it opens).
+  const [initialJson] = useState(() => JSON.stringify(asDoc(props.initialDraft)));
+  const savedJson = useRef(initialJson);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const conflict = useRef(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const saveDraft = useMutation(trpc.workflows.saveDraft.mutationOptions());
-  const getKey = trpc.workflows.get.queryKey({ workspace, name });
+  // Both stable (the mutation's result object is not), so `schedule` and the editor's edits built on it stay stable too.
+  const { mutateAsync: saveDraft } = useMutation(trpc.workflows.saveDraft.mutationOptions());
+  const getKey = useMemo(() => trpc.workflows.get.queryKey({ workspace, name }), [trpc, workspace, name]);
 
   const saveLoop = useCallback(async (): Promise<boolean> => {
     // Keep saving until what is saved is what is on screen (edits made during a save go in the next one).
@@ -40,7 +43,7 @@ export function useDraftSaving(props: { workspace: string; name: string; readOnl
       }
       setSaveState("saving");
       try {
-        const saved = await saveDraft.mutateAsync({ workspace, name, revision: revision.current, draft });
+        const saved = await saveDraft({ workspace, name, revision: revision.current, draft });
         revision.current = saved.revision;
         savedJson.current = json;
         setSaveError(null);

@@ -2,7 +2,7 @@
 // kept after an edit but marked as from before it (`resultStale`, `errorStale`), until the next run or an undo back.
 import { useMutation } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
-import { useDeferredValue, useMemo, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import type { Problem } from "../../../runtime/model";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
@@ -24,19 +24,25 @@ export function useTestRun(props: { workspace: string; name: string; current: ()
   const [resultKey, setResultKey] = useState<string | null>(null);
   const [errorKey, setErrorKey] = useState<string | null>(null);
 
-  async function run(args: Record<string, unknown>) {
-    const draft = props.current();
-    setRunError(null);
-    try {
-      const result = await testRun.mutateAsync({ workspace: props.workspace, name: props.name, draft, args });
-      setOutcome(result as TestOutcome);
-      setResultKey(runKey(draft));
-    } catch (error) {
-      const list = problemsOf(error);
-      setRunError(list ? `Fix these first:\n${list.map((p) => `• ${p.message}`).join("\n")}` : describeError(error).message);
-      setErrorKey(runKey(draft));
-    }
-  }
+  // Stable while the workflow is the same one, so the side panel (memoised) is not drawn again for it.
+  const { current, workspace, name } = props;
+  const { mutateAsync } = testRun;
+  const run = useCallback(
+    async (args: Record<string, unknown>) => {
+      const draft = current();
+      setRunError(null);
+      try {
+        const result = await mutateAsync({ workspace, name, draft, args });
+        setOutcome(result as TestOutcome);
+        setResultKey(runKey(draft));
+      } catch (error) {
+        const list = problemsOf(error);
+        setRunError(list ? `Fix these first:\n${list.map((p) => `• ${p.message}`).join("\n")}` : describeError(error).message);
+        setErrorKey(runKey(draft));
+      }
+    },
+    [current, workspace, name, mutateAsync],
+  );
 
   // Deferred like the checks: typing stays fluid on a large graph, and the mark follows a moment later.
   const shown = useDeferredValue(props.shown);

@@ -150,6 +150,21 @@ export function useWorkflowDocument(initial: WorkflowDoc, options: { readOnly: b
     [apply, select],
   );
 
+  // Stable, so the side panel (memoised) is not drawn again for an unrelated change.
+  const current = useCallback(() => docRef.current, []);
+  const changeNode = useCallback((node: DocNode, coalesce?: string) => apply(updateNode(docRef.current, node), { coalesce }), [apply]);
+  const disconnect = useCallback((edge: DocEdge) => apply(disconnectEdge(docRef.current, edge)), [apply]);
+  const rename = useCallback(
+    (from: string, to: string): string | null => {
+      const result = renameStep(docRef.current, from, to);
+      if ("error" in result) return result.error;
+      apply(result.doc);
+      select([to]);
+      return null;
+    },
+    [apply, select],
+  );
+
   const onConnect = useCallback(
     (c: { source: string | null; target: string | null; sourceHandle?: string | null }) => {
       const edge = connectionToEdge(c);
@@ -167,7 +182,7 @@ export function useWorkflowDocument(initial: WorkflowDoc, options: { readOnly: b
     canUndo: steps.undo > 0,
     canRedo: steps.redo > 0,
     /** The document right now, for event handlers (state may lag a render behind). */
-    current: () => docRef.current,
+    current,
     apply,
     undo,
     redo,
@@ -181,16 +196,10 @@ export function useWorkflowDocument(initial: WorkflowDoc, options: { readOnly: b
     sealHistory: () => history.seal(),
     add,
     connect,
-    disconnect: (edge: DocEdge) => apply(disconnectEdge(docRef.current, edge)),
+    disconnect,
     removeNodes,
-    changeNode: (node: DocNode, coalesce?: string) => apply(updateNode(docRef.current, node), { coalesce }),
-    rename(from: string, to: string): string | null {
-      const result = renameStep(docRef.current, from, to);
-      if ("error" in result) return result.error;
-      apply(result.doc);
-      select([to]);
-      return null;
-    },
+    changeNode,
+    rename,
     layout: () => apply(autoLayout(docRef.current, sizes)),
     copy() {
       clipboard.current = copyNodes(docRef.current, selectionRef.current) ?? clipboard.current;

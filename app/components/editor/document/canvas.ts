@@ -70,39 +70,42 @@ export function cardProblems(problems: ReadonlyArray<{ message: string; severity
 
 interface CacheEntry {
   card: unknown;
-  selected: boolean;
   problemsKey: string;
   run: unknown;
-  measured: Size | undefined;
   readOnly: boolean;
+  /** What the card shows, built from the four above. */
+  data: unknown;
+  selected: boolean;
+  measured: Size | undefined;
+  node: CardNode<unknown>;
 }
-// Keyed by the (immutable) document node: unchanged nodes keep their card object, so a drag re-renders one card.
-const cache = new WeakMap<DocNode, { entry: CacheEntry; node: CardNode<unknown> }>();
+// Keyed by the (immutable) document node: unchanged nodes keep their card object, so a drag re-renders one card. A
+// measurement or a selection makes a new card object but keeps its data, so the card component (memo) need not redraw.
+const cache = new WeakMap<DocNode, CacheEntry>();
+
+const sameSize = (a: Size | undefined, b: Size | undefined) => a?.width === b?.width && a?.height === b?.height;
 
 export function cardNodes<D, R>(nodes: readonly DocNode[], view: CardView<R>, card: CardData<D, R>): Array<CardNode<D>> {
   return nodes.map((n) => {
     const problems = view.problems.get(n.id) ?? [];
-    const entry: CacheEntry = {
-      card,
-      selected: view.selected.has(n.id),
-      problemsKey: problems.map((p) => `${p.warning}:${p.message}`).join("\n"),
-      run: view.runs.get(n.id),
-      measured: view.sizes.get(n.id),
-      readOnly: view.readOnly,
-    };
+    const problemsKey = problems.map((p) => `${p.warning}:${p.message}`).join("\n");
+    const run = view.runs.get(n.id);
+    const selected = view.selected.has(n.id);
+    const measured = view.sizes.get(n.id);
     const hit = cache.get(n);
-    if (hit && (Object.keys(entry) as Array<keyof CacheEntry>).every((k) => hit.entry[k] === entry[k])) return hit.node as CardNode<D>;
-    const data = card(n, { problems, run: view.runs.get(n.id), readOnly: view.readOnly });
+    const sameData = hit !== undefined && hit.card === card && hit.problemsKey === problemsKey && hit.run === run && hit.readOnly === view.readOnly;
+    if (sameData && hit.selected === selected && sameSize(hit.measured, measured)) return hit.node as CardNode<D>;
+    const data = sameData ? (hit.data as D) : card(n, { problems, run, readOnly: view.readOnly });
     const node: CardNode<D> = {
       id: n.id,
       type: "tf",
       position: n.position ?? { x: 0, y: 0 },
       data,
-      selected: entry.selected,
+      selected,
       ariaLabel: `${n.label || getNodeType(n.type)?.label || n.type} (${n.id})`,
-      ...(entry.measured ? { measured: entry.measured } : {}),
+      ...(measured ? { measured } : {}),
     };
-    cache.set(n, { entry, node });
+    cache.set(n, { card, problemsKey, run, readOnly: view.readOnly, data, selected, measured, node });
     return node;
   });
 }
