@@ -48,11 +48,6 @@ export default defineConfig([
   {
     files: ["app/**/*.{ts,tsx}"],
     ignores: [
-      // TODO(issue 14): these still decide by type name in code other helpers are refactoring; drop them once they use
-      // the descriptors.
-      "app/components/editor/WorkflowEditor.tsx",
-      "app/components/editor/graph.ts",
-      "app/components/editor/document/*.ts",
     ],
     rules: {
       "no-restricted-syntax": [

@@ -46,6 +46,7 @@ export const inputNode = defineNode({
   onErrorApplies: false,
   allowedInLoop: false,
   containsSteps: false,
+  role: "toolInput",
   description: "The tool's parameters: what the AI client must send. Exactly one per workflow.",
   params,
   rawParams: ["fields", "schema"],

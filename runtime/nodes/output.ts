@@ -98,6 +98,7 @@ export const outputNode = defineNode({
   onErrorApplies: false,
   allowedInLoop: false,
   containsSteps: false,
+  role: "toolResult",
   description: "The tool's result. json → structuredContent plus a text copy; text; image/audio (base64); an embedded resource; or a raw MCP content list.",
   params,
   rawParams: ["schema"],

@@ -82,6 +82,11 @@ export interface NodeDescriptor<S extends z.ZodType = z.ZodType> {
   allowedInLoop: boolean;
   /** Whether other steps may be placed inside this one (their `parent` is its id); the editor frames them together. */
   containsSteps: boolean;
+  /**
+   * The part a workflow has exactly one of, if this is it: the tool's input (its arguments, `input.*`) or its result
+   * (what the tool returns). The editor wires new steps between them.
+   */
+  role?: "toolInput" | "toolResult";
   form: FormField[];
   handles: NodeHandles<z.output<S>>;
   /** Human description of the node's output (`steps.<id>`), shown in the field picker. */

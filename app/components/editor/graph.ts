@@ -64,6 +64,21 @@ export function defaultParams(descriptor: AnyNodeDescriptor): Record<string, unk
   return structuredClone(descriptor.initialParams) as Record<string, unknown>;
 }
 
+/** The workflow's tool input node (its arguments are `input.*`), as its descriptor says. */
+export function isToolInput(node: { type: string }): boolean {
+  return getNodeType(node.type)?.role === "toolInput";
+}
+
+/** The node whose value the tool returns. */
+export function isToolResult(node: { type: string }): boolean {
+  return getNodeType(node.type)?.role === "toolResult";
+}
+
+/** A node other steps sit inside (a loop). */
+export function holdsSteps(node: { type: string } | undefined): boolean {
+  return !!node && !!getNodeType(node.type)?.containsSteps;
+}
+
 /** An id like `set1`, `http2` that is not taken, usable as `steps.<id>`. */
 export function newNodeId(type: string, taken: Iterable<string>): string {
   const used = new Set(taken);
@@ -177,7 +192,7 @@ export interface ArgField {
 }
 
 export function inputFields(doc: WorkflowDoc): ArgField[] {
-  const input = doc.nodes.find((n) => n.type === "input");
+  const input = doc.nodes.find(isToolInput);
   const params = input?.params ?? {};
   if (Array.isArray(params.fields)) {
     return (params.fields as ArgField[]).filter((f) => f && typeof f.name === "string" && f.name);

@@ -2,7 +2,7 @@
 // document edges become lines, and what the canvas reports (moves, removals, selections, new connections) becomes
 // document terms again. The shapes are React Flow's, written out here so this file needs no React.
 import { getNodeType } from "../../../../runtime/nodes/registry";
-import { edgeKey, flowEdge, type DocEdge, type DocNode } from "../graph";
+import { edgeKey, flowEdge, holdsSteps, type DocEdge, type DocNode } from "../graph";
 import type { Point, Sizes } from "./layout";
 
 /** Frame node ids start with this, so canvas handlers can tell them from document nodes (as LoopGroup.tsx does). */
@@ -114,7 +114,7 @@ export function cardNodes<D, R>(nodes: readonly DocNode[], view: CardView<R>, ca
 export function loopFrames(nodes: readonly DocNode[], sizes: Sizes): FrameNode[] {
   const out: FrameNode[] = [];
   for (const loop of nodes) {
-    if (loop.type !== "loop") continue;
+    if (!holdsSteps(loop)) continue;
     const children = nodes.filter((n) => n.parent === loop.id);
     if (!children.length) continue;
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;

@@ -2,7 +2,7 @@
 // nothing changes, so callers can skip a no-op), never touching the one it was given. The editor's hook records them
 // in the history and saves them; nothing here knows about React or the canvas.
 import { getNodeType } from "../../../../runtime/nodes/registry";
-import { defaultParams, edgeKey, newNodeId, type DocEdge, type DocNode, type WorkflowDoc } from "../graph";
+import { defaultParams, edgeKey, holdsSteps, newNodeId, type DocEdge, type DocNode, type WorkflowDoc } from "../graph";
 import { freeSpot, type Point } from "./layout";
 import { insertIntoFlow } from "./wiring";
 
@@ -55,7 +55,7 @@ export function patchNode(doc: WorkflowDoc, id: string, patch: Partial<Pick<DocN
 /** Adds an edge; a loop's "each item" edge puts its target inside the loop. Self-edges and duplicates are ignored. */
 export function connect(doc: WorkflowDoc, edge: DocEdge): WorkflowDoc {
   if (edge.from === edge.to || doc.edges.some((e) => edgeKey(e) === edgeKey(edge))) return doc;
-  const intoLoop = edge.handle === "body" && doc.nodes.find((n) => n.id === edge.from)?.type === "loop";
+  const intoLoop = edge.handle === "body" && holdsSteps(doc.nodes.find((n) => n.id === edge.from));
   const nodes = intoLoop ? doc.nodes.map((n) => (n.id === edge.to ? { ...n, parent: edge.from } : n)) : doc.nodes;
   return { ...doc, nodes, edges: [...doc.edges, edge] };
 }
@@ -80,7 +80,7 @@ export function moveNodes(doc: WorkflowDoc, moved: ReadonlyMap<string, Point>): 
   const to = new Map(moved);
   for (const loop of doc.nodes) {
     const at = moved.get(loop.id);
-    if (loop.type !== "loop" || !at) continue;
+    if (!holdsSteps(loop) || !at) continue;
     const dx = at.x - (loop.position?.x ?? 0);
     const dy = at.y - (loop.position?.y ?? 0);
     for (const child of doc.nodes) {

@@ -5,7 +5,7 @@ import { pickableSteps } from "../../../../runtime/model";
 import { shapeFromValue, UNKNOWN, type Shape } from "../../../../runtime/model/shapes";
 import { wrapCode } from "../../../../runtime/nodes/code";
 import { getNodeType } from "../../../../runtime/nodes/registry";
-import type { DocNode, WorkflowDoc } from "../graph";
+import { holdsSteps, isToolInput, type DocNode, type WorkflowDoc } from "../graph";
 
 /** One entry of the picker (CodeField's PickOption). */
 export interface ScopeOption {
@@ -38,7 +38,7 @@ const DEPTH = 3;
 /** What the picker offers for each scope name; a name the runtime adds and this does not know offers nothing. */
 export const SCOPE_PROVIDERS: Record<string, (ctx: ScopeContext) => ScopeOption[]> = {
   input: (ctx) => {
-    const input = ctx.doc.nodes.find((n) => n.type === "input");
+    const input = ctx.doc.nodes.find(isToolInput);
     return input ? fieldsOf(outputShape(input, true), "input").map((f) => ({ value: f.path, group: "Tool input", hint: f.type })) : [];
   },
   steps: stepOptions,
@@ -92,7 +92,7 @@ function ranOk(ctx: ScopeContext, id: string): unknown {
 function enclosingLoop(ctx: ScopeContext): DocNode | undefined {
   const node = ctx.doc.nodes.find((n) => n.id === ctx.nodeId);
   const parent = node?.parent ? ctx.doc.nodes.find((n) => n.id === node.parent) : undefined;
-  return parent?.type === "loop" ? parent : undefined;
+  return holdsSteps(parent) ? parent : undefined;
 }
 
 /**
@@ -119,7 +119,7 @@ function loopItemShape(ctx: ScopeContext, loop: DocNode): Shape {
   const keys = ref[2]!.split(".").filter(Boolean);
   let list: Shape = UNKNOWN;
   if (ref[1] === "input") {
-    const input = ctx.doc.nodes.find((n) => n.type === "input");
+    const input = ctx.doc.nodes.find(isToolInput);
     list = input ? follow(outputShape(input, true), keys) : UNKNOWN;
   } else {
     const [id, ...rest] = keys;

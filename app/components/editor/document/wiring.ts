@@ -1,6 +1,6 @@
 // Guided wiring: where a new step goes so it is part of the flow instead of floating beside it (issue 14, item 4).
 import { getNodeType } from "../../../../runtime/nodes/registry";
-import { edgeKey, nodeHandles, type DocEdge, type DocNode, type WorkflowDoc } from "../graph";
+import { edgeKey, isToolInput, isToolResult, nodeHandles, type DocEdge, type DocNode, type WorkflowDoc } from "../graph";
 
 /** The only expression a result step should follow when the flow before it changes: exactly `{{ steps.X }}` or `{{ input }}`. */
 function followsStep(value: unknown): string | null {
@@ -23,7 +23,7 @@ export function insertIntoFlow(doc: WorkflowDoc, node: DocNode, where: { edge?: 
   const descriptor = getNodeType(node.type);
   if (!descriptor?.handles.acceptsInput) return withNode;
   const passesOn = nodeHandles(node).some((h) => h.handle === null);
-  const isResult = node.type === "output";
+  const isResult = isToolResult(node);
 
   let from: string | undefined;
   let handle: string | undefined;
@@ -40,7 +40,7 @@ export function insertIntoFlow(doc: WorkflowDoc, node: DocNode, where: { edge?: 
     from = anchor.id;
     targets = doc.edges.filter((e) => e.from === anchor.id && !e.handle);
   } else {
-    const results = doc.nodes.filter((n) => n.type === "output" && !n.parent);
+    const results = doc.nodes.filter((n) => isToolResult(n) && !n.parent);
     const into = results.length === 1 ? doc.edges.filter((e) => e.to === results[0]!.id) : [];
     if (isResult || into.length !== 1) return withNode;
     from = into[0]!.from;
@@ -60,9 +60,9 @@ export function insertIntoFlow(doc: WorkflowDoc, node: DocNode, where: { edge?: 
     if (n.id === node.id && isResult) return { ...placed, params: { ...placed.params, value: `{{ steps.${from} }}` } };
     if (n.id === node.id) return placed;
     // A result step that returned what came before now returns the new step.
-    if (n.type === "output" && moved.some((e) => e.to === n.id)) {
+    if (isToolResult(n) && moved.some((e) => e.to === n.id)) {
       const followed = followsStep(n.params?.value);
-      if (followed === from || (followed === "input" && from === doc.nodes.find((x) => x.type === "input")?.id)) return { ...n, params: { ...n.params, value: `{{ steps.${node.id} }}` } };
+      if (followed === from || (followed === "input" && from === doc.nodes.find(isToolInput)?.id)) return { ...n, params: { ...n.params, value: `{{ steps.${node.id} }}` } };
     }
     return n;
   };
