@@ -6,7 +6,8 @@ import { Box } from "@mantine/core";
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useNodesInitialized, useReactFlow, type Edge } from "@xyflow/react";
 import { useEffect, useMemo, useRef } from "react";
 import { cardData, FlowNode, type DiffMark, type FlowNodeType } from "../editor/FlowNode";
-import { GROUP_PREFIX, LoopGroup, loopGroups } from "../editor/LoopGroup";
+import { loopFrames } from "../editor/document";
+import { GROUP_PREFIX, LoopGroup } from "../editor/LoopGroup";
 import { flowEdge, type DocEdge, type DocNode, type RunEntry } from "../editor/graph";
 
 const nodeTypes = { tf: FlowNode, loopGroup: LoopGroup };
@@ -56,7 +57,7 @@ function GraphViewInner({ nodes, edges, nodeMarks, edgeMarks, runs, selected, on
       const data = cardData(n, { problems: [], run: runs?.get(n.id), readOnly: true, diff: nodeMarks?.get(n.id) });
       return { id: n.id, type: "tf", position: n.position ?? { x: 0, y: 0 }, data, selected: selected === n.id, ariaLabel: `${n.label || data.typeLabel} (${n.id})` };
     });
-    return [...loopGroups(nodes, new Map()), ...cards] as FlowNodeType[];
+    return [...loopFrames(nodes, new Map()), ...cards] as FlowNodeType[];
   }, [nodes, nodeMarks, runs, selected]);
 
   const rfEdges = useMemo<Edge[]>(
