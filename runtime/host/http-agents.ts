@@ -52,7 +52,11 @@ export class PinnedAgents {
     await Promise.all(all.map((a) => a.destroy().catch(() => {})));
   }
 
-  /** An agent whose only way to resolve a name is to return the address the guard checked. */
+  /**
+   * An agent whose only way to resolve a name is to return the address the guard checked: its sockets never reach an
+   * address from a second DNS answer (DNS rebinding). TLS still verifies the certificate against the host name, since
+   * undici passes the URL's host name as servername.
+   */
   private create(checked: CheckedAddress, keepAlive: boolean): Agent {
     const lookup = (
       _hostname: string,
