@@ -18,8 +18,10 @@ function validatorFor(schema: object): ValidateFunction {
     const unsafe = unsafeSchemaPatterns(schema);
     if (unsafe.length) throw new Error(unsafe[0]!.message);
     // One Ajv per schema: a shared instance remembers `$id`s, so one workspace's schema could collide with (or be
-    // `$ref`erenced from) another's, and evicted schemas would never be freed.
-    const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true });
+    // `$ref`erenced from) another's, and evicted schemas would never be freed. `validateSchema: false`: the schema was
+    // checked when the version was published (nodes/input.ts); checking it again here compiled the 2020-12 meta-schema
+    // for every new instance, most of the CPU of a workspace's first call after a start.
+    const ajv = new Ajv2020({ strict: false, allErrors: true, useDefaults: true, validateSchema: false });
     addFormats(ajv);
     fn = ajv.compile(schema);
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
