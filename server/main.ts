@@ -10,6 +10,7 @@ import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listen
 import { getDb } from "./db/client";
 import { migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
+import { appLoadTrigger, type AppLoadTrigger } from "./http/app-loading";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
 import { projectRoot } from "./root";
@@ -46,9 +47,8 @@ async function main() {
     oauth: oauthResourceOptions(),
   });
   // The app (its API: tRPC and auth; its pages: Next.js) is loaded only when this process serves it, and after the
-  // MCP endpoint: loading it takes the event loop for a second or so, which MCP calls after a restart should not wait
-  // behind. It starts as soon as anyone asks for the app, once the first MCP call has been answered, or 2 s after the
-  // port opened, whichever comes first. An app that cannot load stops the process, as it did when it was awaited first.
+  // MCP endpoint, when MCP traffic pauses (http/app-loading.ts). An app that cannot load stops the process, as it did
+  // when it was awaited first.
   let app: { close(): Promise<void> } | null = null;
   let handler: RequestHandler = notTheApp;
   let mcpHandler: RequestHandler = mcp.handle;
@@ -67,10 +67,17 @@ async function main() {
           process.exit(1);
         },
       ));
+  let trigger: AppLoadTrigger | undefined;
   if (!runtimeOnly) {
-    handler = async (req, res) => (await loadTheApp())(req, res);
+    handler = async (req, res) => {
+      trigger?.now();
+      return (await loadTheApp())(req, res);
+    };
     mcpHandler = (req, res) => {
-      if (!appReady) res.once("finish", () => setImmediate(() => void loadTheApp()));
+      if (!appReady && trigger) {
+        trigger.mcpStarted();
+        res.once("close", () => trigger?.mcpFinished());
+      }
       return mcp.handle(req, res);
     };
   }
@@ -78,7 +85,8 @@ async function main() {
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
-  if (!runtimeOnly) setTimeout(() => void loadTheApp(), 2_000);
+  void mcp.prewarm();
+  if (!runtimeOnly) trigger = appLoadTrigger(() => void loadTheApp());
 
   let stopping = false;
   const stop = async (signal: string) => {
