@@ -87,6 +87,11 @@ export interface McpBackend {
   onAccessChanged?(listener: (workspaceId: string) => void): () => void;
   /** Writes what is still buffered (run records) before the process exits. */
   flush?(): Promise<void>;
+  /**
+   * Prepares what the first calls after a start will need (the storage layer's query plans, connections), with
+   * lookups that match nothing. Run in the gaps while the first clients connect; never fails.
+   */
+  prewarm?(): Promise<void>;
   /** For `call` nodes: defaults to the catalog's own live tools. */
   versions?: VersionSource;
   /** Carries answers and cancellations between replicas (stateless mode); without it they stay in this process. */

@@ -114,6 +114,11 @@ export class McpEndpoint {
     this.timers.push(poll, sweep);
   }
 
+  /** Prepares the storage layer for the first calls (see McpBackend.prewarm); call once the port is open. */
+  prewarm(): Promise<void> {
+    return this.options.backend.prewarm?.().catch(() => undefined) ?? Promise.resolve();
+  }
+
   /** Node request handler for `/mcp/*`. */
   handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {

@@ -74,7 +74,32 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
       };
     },
     onAccessChanged: (listener) => onAccessChanged(listener),
+    prewarm: () => prewarmQueries(db),
   };
+}
+
+/**
+ * The query shapes of an MCP call, each run once with a key that matches nothing. Prisma compiles a plan per shape the
+ * first time it sees it (tens of ms each, in WebAssembly on the event loop): compiled while the first client is still
+ * connecting, they are not in its calls' way. Each step yields to requests that arrive in between.
+ */
+async function prewarmQueries(db: Db): Promise<void> {
+  const none = "\u0000prewarm";
+  const steps: Array<() => Promise<unknown>> = [
+    () => db.workspace.findUnique({ where: { slug: none }, select: { id: true, slug: true, limits: true } }),
+    () => db.apiKey.findUnique({ where: { hash: none } }),
+    // Fails on the foreign key (no such workspace) after its plan is compiled: nothing is written.
+    () => sessionStore(db).save({ id: none, workspaceId: none, principalId: none, protocolVersion: none, clientInfo: { name: none, version: none }, clientCapabilities: {} }),
+    () => sessionStore(db).find(none),
+    () => sessionStore(db).touch(none),
+    () => db.workspace.findUnique({ where: { id: none }, select: { toolsRevision: true } }),
+    () => loadLiveTools(db, none),
+    () => resolveSecrets(db, none, [none]),
+  ];
+  for (const step of steps) {
+    await new Promise((resolve) => setImmediate(resolve));
+    await step().catch(() => undefined);
+  }
 }
 
 /** The authorization server's public keys (the jwt plugin stores each as JWK JSON; the row id is the `kid`). */
