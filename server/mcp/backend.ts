@@ -88,8 +88,13 @@ async function prewarmQueries(db: Db): Promise<void> {
   const steps: Array<() => Promise<unknown>> = [
     () => db.workspace.findUnique({ where: { slug: none }, select: { id: true, slug: true, limits: true } }),
     () => db.apiKey.findUnique({ where: { hash: none } }),
-    // Fails on the foreign key (no such workspace) after its plan is compiled: nothing is written.
-    () => sessionStore(db).save({ id: none, workspaceId: none, principalId: none, protocolVersion: none, clientInfo: { name: none, version: none }, clientCapabilities: {} }),
+    // Fails on the foreign key (no such workspace) after its plan is compiled, inside a transaction that is rolled
+    // back regardless: nothing is written.
+    () =>
+      db.$transaction(async (tx) => {
+        await sessionStore(tx as unknown as Db).save({ id: none, workspaceId: none, principalId: none, protocolVersion: none, clientInfo: { name: none, version: none }, clientCapabilities: {} });
+        throw new Error("rolled back");
+      }),
     () => sessionStore(db).find(none),
     () => sessionStore(db).touch(none),
     () => db.workspace.findUnique({ where: { id: none }, select: { toolsRevision: true } }),
