@@ -7,6 +7,7 @@ import { HostError, type HttpRequestSpec, type LogLevel } from "../host/types";
 import { limitMessage } from "../sandbox/limits";
 import { hostAllowed, hostRefusal, toGrants } from "../secrets/grants";
 import { LOG_LEVELS } from "../nodes/log";
+import { urlModeProblem } from "../nodes/ask_user";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { checkArguments } from "./arguments";
 import { LimitHit, secretMaskers, setFatal, type CallState } from "./state";
@@ -39,7 +40,10 @@ const SqlPayload = z.object({
 const CallPayload = z.object({ workflow: z.string().min(1).max(64), args: z.record(z.string(), z.unknown()).default({}) });
 const LogPayload = z.object({ level: z.enum(LOG_LEVELS).default("info"), message: z.string().max(100_000) });
 const ProgressPayload = z.object({ progress: z.number().finite(), total: z.number().finite().optional(), message: z.string().max(10_000).optional() });
-const ElicitPayload = z.object({ message: z.string().max(100_000), schema: z.record(z.string(), z.unknown()) });
+const ElicitPayload = z.union([
+  z.object({ mode: z.literal("form").optional(), message: z.string().max(100_000), schema: z.record(z.string(), z.unknown()) }),
+  z.object({ mode: z.literal("url"), message: z.string().max(100_000), url: z.string().max(8192) }),
+]);
 const SamplePayload = z.object({ prompt: z.string().max(1_000_000), system: z.string().max(100_000).optional(), maxTokens: z.number().int().min(1).max(100_000) });
 const WaitPayload = z.object({ ms: z.number().finite().min(0) });
 const ElicitReply = z.object({ action: z.enum(["accept", "decline", "cancel"]), content: z.record(z.string(), z.unknown()).optional() });
@@ -178,6 +182,15 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
     },
     async elicit(node, payload) {
       const p = parse(ElicitPayload, payload, "ask_user");
+      if (p.mode === "url") {
+        // The address is computed at run time, so it is checked here too: the client opens it in the person's browser.
+        const problem = urlModeProblem(p.url);
+        if (problem) throw new HostError("invalid_request", `node "${node}" cannot send the user to that page: ${state.masker.maskText(problem)}`);
+        if (!options.caller?.elicitUrl) throw missingCapability(node, "to send the user to a web page (MCP URL-mode elicitation)", "elicitation.url");
+        // No secret value may travel to the client; a masked one breaks the address rather than leaking it.
+        const reply = parse(ElicitReply, await options.caller.elicitUrl(state.masker.maskText(p.message), state.masker.maskText(p.url)), "elicitation reply");
+        return { action: reply.action };
+      }
       if (!options.caller?.elicit) throw missingCapability(node, "to ask the user (MCP elicitation)", "elicitation");
       const reply = parse(ElicitReply, await options.caller.elicit(state.masker.maskText(p.message), state.masker.mask(p.schema)), "elicitation reply");
       return reply;

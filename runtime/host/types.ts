@@ -62,8 +62,10 @@ export interface CallerChannel {
   log?(level: LogLevel, message: string, data?: unknown): void | Promise<void>;
   /** Absent when the caller sent no progressToken. */
   progress?(progress: number, total?: number, message?: string): void | Promise<void>;
-  /** MCP elicitation; absent when the client did not declare the capability. */
+  /** MCP elicitation (form mode); absent when the client did not declare the capability. */
   elicit?(message: string, requestedSchema: Record<string, unknown>): Promise<{ action: "accept" | "decline" | "cancel"; content?: Record<string, unknown> }>;
+  /** MCP URL-mode elicitation (SEP-1036): the client offers to open `url`; absent unless it declared `elicitation.url`. */
+  elicitUrl?(message: string, url: string): Promise<{ action: "accept" | "decline" | "cancel" }>;
   /** MCP sampling; absent when the client did not declare the capability. */
   sample?(request: { prompt: string; system?: string; maxTokens: number }): Promise<{ text: string; model: string }>;
   /** Client name/version for run records and `run.client` in expressions. */

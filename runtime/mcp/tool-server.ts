@@ -198,7 +198,8 @@ export function createToolServer(options: ToolServerOptions): Server {
     client: CallerChannel["client"],
     signal: AbortSignal,
   ): CallerChannel {
-    const clientCaps = options.assumeCapabilities ? { elicitation: {}, sampling: {} } : server.getClientCapabilities();
+    const clientCaps = options.assumeCapabilities ? { elicitation: { form: {}, url: {} }, sampling: {} } : server.getClientCapabilities();
+    const modes = elicitationModes(clientCaps?.elicitation);
     const progressToken = request.params._meta?.progressToken;
     return {
       client,
@@ -218,7 +219,7 @@ export function createToolServer(options: ToolServerOptions): Server {
                 params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
               }),
       elicit:
-        options.interactive && clientCaps?.elicitation
+        options.interactive && modes.form
           ? async (message, requestedSchema) => {
               const result = await extra.sendRequest(
                 { method: "elicitation/create", params: { message, requestedSchema: requestedSchema as never } },
@@ -226,6 +227,19 @@ export function createToolServer(options: ToolServerOptions): Server {
                 { signal },
               );
               return { action: result.action, content: result.content as Record<string, unknown> | undefined };
+            }
+          : undefined,
+      elicitUrl:
+        options.interactive && modes.url
+          ? async (message, url) => {
+              // The id is opaque to the client; Toolflow does not learn when the page's flow ends, so it sends no
+              // notifications/elicitation/complete and the step continues on the client's answer (its consent).
+              const result = await extra.sendRequest(
+                { method: "elicitation/create", params: { mode: "url", message, url, elicitationId: randomUUID() } },
+                ElicitResultSchema,
+                { signal },
+              );
+              return { action: result.action };
             }
           : undefined,
       sample:
@@ -247,6 +261,16 @@ export function createToolServer(options: ToolServerOptions): Server {
   }
 
   return server;
+}
+
+/**
+ * The elicitation modes a client declared (MCP 2025-11-25): `form` and `url` each when named; an empty `elicitation`
+ * object, as clients before 2025-11-25 send it, means form only.
+ */
+export function elicitationModes(capability: { form?: unknown; url?: unknown } | undefined): { form: boolean; url: boolean } {
+  if (!capability) return { form: false, url: false };
+  const url = capability.url !== undefined;
+  return { form: capability.form !== undefined || !url, url };
 }
 
 /** The person and app behind an OAuth call (the endpoint puts them on the request); API-key calls have none. */

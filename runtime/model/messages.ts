@@ -510,3 +510,33 @@ export function describeIssue(issue: Issue, options: DescribeOptions = {}): { me
   const ctx: IssueContext = { ...(field ? { field } : {}), ...(options.hasInput || options.input !== undefined ? { received: valueAt(options.input, chosen.path) } : {}) };
   return { message: issueMessage(chosen, ctx), issue: chosen };
 }
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Keys the file format does not define (strict files)
+
+export interface UnknownKeyWords {
+  /** Who has the key, as a sentence starts: `The If step "check"`, `The file`, `The connection from "a" to "b"`. */
+  owner: string;
+  /** What kind of thing the owner is, plural, when the key is its own: "If steps", "workflow files", "connections". */
+  kind: string;
+  /** The object inside the owner that holds the key, when it is not the owner itself: "the auth", "parameter 1". */
+  inside?: FieldLabel;
+  /** "setting" for a step's params, "key" elsewhere. */
+  noun: "setting" | "key";
+  key: string;
+  suggestion?: string;
+  /** The keys it could have been, offered when no one is close and they are few. */
+  unused: string[];
+}
+
+/**
+ * `The If step "check" has a setting "conditon" that If steps do not have. Did you mean "condition"?`; without a close
+ * key, what to do instead: remove it, or use one of the few that are left.
+ */
+export function unknownKeyMessage(w: UnknownKeyWords): string {
+  const where = w.inside ? ` in ${labelPhrase(w.inside)} that does not belong there` : ` that ${w.kind} do not have`;
+  const head = `${upperFirst(w.owner)} has ${article(w.noun)} ${w.noun} ${JSON.stringify(w.key)}${where}`;
+  if (w.suggestion) return `${head}. Did you mean ${JSON.stringify(w.suggestion)}?`;
+  const offer = w.unused.length > 0 && w.unused.length <= 8 ? `, or use ${w.unused.length === 1 ? "" : "one of "}${listOr(w.unused.map((k) => JSON.stringify(k)))}` : "";
+  return `${head}; remove it${offer}.`;
+}

@@ -12,8 +12,9 @@ import {
   type WorkflowNode,
   type WorkflowEdge,
 } from "./workflow";
-import { issuesToProblems, formatPath, paramLabel, parsePath, type Problem } from "./problems";
-import { inStep, labelPhrase, listOr, stepName } from "./messages";
+import { issuesToProblems, fileLabel, formatPath, paramLabel, parsePath, type Problem } from "./problems";
+import { inStep, labelPhrase, listOr, pathLabel, stepName, unknownKeyMessage } from "./messages";
+import { findUnknownKeys, type UnknownKey } from "./unknown-keys";
 import { getNodeType, nodeTypeNames } from "../nodes/registry";
 import type { AnyNodeDescriptor } from "../nodes/types";
 import { collectTemplates } from "../expressions/template";
@@ -103,6 +104,36 @@ function edgeRef(e: WorkflowEdge): Problem["edge"] {
   return { from: e.from, to: e.to, ...(e.handle ? { handle: e.handle } : {}) };
 }
 
+// The file's own keys, without descending into nodes and edges (each is walked with its own words below).
+const FileKeysSchema = WorkflowSchema.extend({ nodes: z.unknown(), edges: z.unknown() });
+
+/** Problems for keys the format does not define, worded for where they are (strict files, SPEC §14). */
+function unknownKeyProblems(
+  found: UnknownKey[],
+  words: { owner: string; kind: string; noun: "setting" | "key"; label: (at: Array<string | number>) => ReturnType<typeof pathLabel> },
+  place: { nodeId?: string; prefix: Array<string | number>; edge?: Problem["edge"] },
+): Problem[] {
+  return found.map((u) => ({
+    ...(place.nodeId ? { nodeId: place.nodeId } : {}),
+    ...(place.edge ? { edge: place.edge } : {}),
+    path: formatPath([...place.prefix, ...u.at, u.key]),
+    message: unknownKeyMessage({
+      owner: words.owner,
+      kind: words.kind,
+      noun: words.noun,
+      key: u.key,
+      unused: u.unused,
+      ...(u.suggestion ? { suggestion: u.suggestion } : {}),
+      ...(u.at.length ? { inside: words.label(u.at) ?? { noun: formatPath(u.at) } } : {}),
+    }),
+  }));
+}
+
+/** Issues for keys a strict schema refused: the walk above reports those, with a suggestion, so they are not said twice. */
+function withoutUnrecognized(issues: ReadonlyArray<z.core.$ZodIssue>): z.core.$ZodIssue[] {
+  return issues.filter((i) => i.code !== "unrecognized_keys");
+}
+
 export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): ValidationResult {
   const problems: Problem[] = [];
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
@@ -120,6 +151,7 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
   }
   const envelope = EnvelopeSchema.safeParse(doc);
   if (!envelope.success) problems.push(...issuesToProblems(envelope.error.issues, { input: doc }));
+  problems.push(...unknownKeyProblems(findUnknownKeys(FileKeysSchema, doc), { owner: "the file", kind: "workflow files", noun: "key", label: (at) => fileLabel(at) }, { prefix: [] }));
   const rawNodes = Array.isArray(record.nodes) ? record.nodes : [];
   const rawEdges = Array.isArray(record.edges) ? record.edges : [];
 
@@ -128,9 +160,22 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
   rawNodes.forEach((raw, i) => {
     const parsed = WorkflowNodeSchema.safeParse(raw);
     const rawId = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : undefined;
+    const rawDescriptor = getNodeType(String((raw as { type?: unknown } | null)?.type));
+    const rawStep = rawId ? stepName({ id: rawId, label: (raw as { label?: unknown }).label }, rawDescriptor?.label) : `step ${i + 1}`;
+    const place = { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i] };
+    problems.push(...unknownKeyProblems(findUnknownKeys(WorkflowNodeSchema, raw), { owner: rawStep, kind: "steps", noun: "key", label: (at) => pathLabel(at) }, place));
+    const rawParams = (raw as { params?: unknown } | null)?.params;
+    if (rawDescriptor && rawParams && typeof rawParams === "object") {
+      problems.push(
+        ...unknownKeyProblems(
+          findUnknownKeys(rawDescriptor.params, rawParams),
+          { owner: rawStep, kind: `${rawDescriptor.label} steps`, noun: "setting", label: (at) => paramLabel(at, rawDescriptor) },
+          { ...place, prefix: [...place.prefix, "params"] },
+        ),
+      );
+    }
     if (!parsed.success) {
-      const rawStep = rawId ? stepName({ id: rawId, label: (raw as { label?: unknown }).label }, getNodeType(String((raw as { type?: unknown }).type))?.label) : undefined;
-      problems.push(...issuesToProblems(parsed.error.issues, { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i], ...(rawStep ? { step: rawStep } : {}), input: raw }));
+      problems.push(...issuesToProblems(withoutUnrecognized(parsed.error.issues), { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i], ...(rawId ? { step: rawStep } : {}), input: raw }));
       return;
     }
     const node = parsed.data;
@@ -151,7 +196,7 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     const step = stepName(node, descriptor.label);
     const params = descriptor.params.safeParse(node.params);
     if (!params.success) {
-      problems.push(...issuesToProblems(params.error.issues, { nodeId: node.id, prefix: ["params"], descriptor, step, input: node.params }));
+      problems.push(...issuesToProblems(withoutUnrecognized(params.error.issues), { nodeId: node.id, prefix: ["params"], descriptor, step, input: node.params }));
       nodes.set(node.id, { node, descriptor });
     } else {
       nodes.set(node.id, { node, descriptor, params: params.data });
@@ -219,8 +264,17 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
   const edges: WorkflowEdge[] = [];
   rawEdges.forEach((raw, i) => {
     const parsed = WorkflowEdgeSchema.safeParse(raw);
+    const ends = raw && typeof raw === "object" ? (raw as { from?: unknown; to?: unknown; handle?: unknown }) : {};
+    const written = typeof ends.from === "string" && typeof ends.to === "string" ? { from: ends.from, to: ends.to, ...(typeof ends.handle === "string" ? { handle: ends.handle } : {}) } : undefined;
+    problems.push(
+      ...unknownKeyProblems(
+        findUnknownKeys(WorkflowEdgeSchema, raw),
+        { owner: written ? edgeLabel(written, short) : `connection ${i + 1}`, kind: "connections", noun: "key", label: (at) => pathLabel(at) },
+        { prefix: ["edges", i], ...(written ? { edge: written } : {}) },
+      ),
+    );
     if (!parsed.success) {
-      problems.push(...issuesToProblems(parsed.error.issues, { prefix: ["edges", i], input: raw }));
+      problems.push(...issuesToProblems(withoutUnrecognized(parsed.error.issues), { prefix: ["edges", i], input: raw }));
       return;
     }
     const e = parsed.data;

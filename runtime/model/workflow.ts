@@ -17,7 +17,9 @@ export const OnErrorSchema = z.enum(["fail", "continue", "route"]);
 
 export const PositionSchema = z.object({ x: z.number(), y: z.number() });
 
-export const WorkflowNodeSchema = z.looseObject({
+// Objects here strip rather than keep unknown keys: validation reports each one as a problem with a did-you-mean
+// (unknown-keys.ts), so nothing the format does not define is kept or silently lost.
+export const WorkflowNodeSchema = z.object({
   id: z.string().regex(NODE_ID_PATTERN, "node ids are 1–64 characters of A-Za-z0-9_- and do not start with '-'"),
   type: z.string().min(1, "every node needs a type"),
   // Hand-written files often omit positions; the canvas lays such nodes out itself, so a missing one is not an error.
@@ -28,14 +30,14 @@ export const WorkflowNodeSchema = z.looseObject({
   onError: OnErrorSchema.optional(),
 });
 
-export const WorkflowEdgeSchema = z.looseObject({
+export const WorkflowEdgeSchema = z.object({
   from: z.string().min(1, "edges need a `from` node id"),
   to: z.string().min(1, "edges need a `to` node id"),
   handle: z.string().min(1).optional(),
 });
 
 /** MCP tool annotations as `tools/list` carries them. */
-export const ToolAnnotationsSchema = z.looseObject({
+export const ToolAnnotationsSchema = z.object({
   title: z.string().optional(),
   readOnlyHint: z.boolean().optional(),
   destructiveHint: z.boolean().optional(),
@@ -43,8 +45,8 @@ export const ToolAnnotationsSchema = z.looseObject({
   openWorldHint: z.boolean().optional(),
 });
 
-// Loose objects: the editor may keep its own metadata (viewport, colours) in the file; unknown keys survive a round trip.
-export const WorkflowSchema = z.looseObject({
+// Strict (SPEC §14): a key the format does not define is a problem naming it. A new key is a versioned addition here.
+export const WorkflowSchema = z.object({
   format: z.literal(WORKFLOW_FORMAT),
   name: z.string().regex(TOOL_NAME_PATTERN, "the tool name must be 1–64 characters of A-Za-z0-9_-."),
   title: z.string().optional(),

@@ -36,6 +36,11 @@ export interface FormField {
   language?: "javascript" | "sql" | "json";
   /** `fieldList`: the columns of each item. */
   fields?: FormField[];
+  /**
+   * `paramBuilder`: the fields are an elicitation form (MCP clients render only flat fields), so the builder offers
+   * text, numbers, true/false and choices, and lists only as multiple choice; no nested objects.
+   */
+  flat?: boolean;
   /** Show this field only when another param has one of these values (e.g. body only for POST/PUT/PATCH). */
   showWhen?: { key: string; equals: unknown[] };
 }

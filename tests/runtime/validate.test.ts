@@ -196,7 +196,7 @@ describe("validateWorkflow", () => {
     const doc = ok();
     doc.nodes[0]!.params = { fields: [{ name: "kind", type: "enum" }, { type: "string" }] };
     const p = problems(doc);
-    expect(p).toContainEqual(expect.objectContaining({ path: "params.fields[0].values", message: 'In the Tool input step "input", an enum field needs `values`.' }));
+    expect(p).toContainEqual(expect.objectContaining({ path: "params.fields[0].values", message: 'In the Tool input step "input", an enum field needs `values` (or titled `options`).' }));
     expect(p).toContainEqual(expect.objectContaining({ path: "params.fields[1].name", message: 'In the Tool input step "input", every field needs a name.' }));
   });
 

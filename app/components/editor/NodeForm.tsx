@@ -8,7 +8,7 @@ import type { FormField } from "../../../runtime/nodes/types";
 import type { ParamField } from "../../../runtime/nodes/fields";
 import { getNodeType } from "../../../runtime/nodes/registry";
 import { CodeField, type PickOption } from "./CodeField";
-import { fieldVisible, getPath, preview, setPath } from "./graph";
+import { fieldVisible, getPath, preview, setPath, withoutHidden } from "./graph";
 import { ParamBuilder } from "./ParamBuilder";
 import { CaseValueInput, ConditionBuilder } from "./nocode/ConditionBuilder";
 import { draggedField, dropText, isFieldDrag } from "./nocode/drag";
@@ -63,7 +63,7 @@ export function NodeForm(props: { form: FormField[]; params: Record<string, unkn
             field={field}
             label={field.label}
             value={getPath(props.params, field.key)}
-            onChange={(value) => props.onChange(setPath(props.params, field.key, value))}
+            onChange={(value) => props.onChange(withoutHidden(props.form, props.params, setPath(props.params, field.key, value)))}
             ctx={props.ctx}
             error={problemFor(props.ctx, `params.${field.key}`)}
             runValue={getPath(props.ctx.runParams as Record<string, unknown> | undefined, field.key)}
@@ -229,7 +229,7 @@ function FieldInput(props: {
     case "jsonSchema":
       return <JsonInput label={label} help={help} value={value} onChange={props.onChange} readOnly={ro} error={error} />;
     case "paramBuilder":
-      return <ParamBuilder label={label} help={help} value={(Array.isArray(value) ? value : []) as ParamField[]} onChange={(fields) => props.onChange(fields)} readOnly={ro} />;
+      return <ParamBuilder label={label} help={help} value={(Array.isArray(value) ? value : []) as ParamField[]} onChange={(fields) => props.onChange(fields)} readOnly={ro} flat={field.flat} />;
     case "keyValue":
       return <KeyValueInput {...props} />;
     case "list":

@@ -134,6 +134,19 @@ export function fieldVisible(field: FormField, params: Record<string, unknown>, 
   return field.showWhen.equals.includes(value);
 }
 
+/**
+ * The params after an edit, without the values of fields that edit hid (`showWhen` no longer holds): a hidden value
+ * cannot be seen or cleared in the form, yet would still be in the file and checked (a body left on a GET request,
+ * a web address on an ask_user step switched back to a form).
+ */
+export function withoutHidden(form: FormField[], before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
+  let out = after;
+  for (const field of form) {
+    if (field.showWhen && fieldVisible(field, before, form) && !fieldVisible(field, after, form) && getPath(out, field.key) !== undefined) out = setPath(out, field.key, undefined);
+  }
+  return out;
+}
+
 /** A short one-line text of a param value for the node card. */
 export function preview(value: unknown, max = 60): string {
   let text: string;
