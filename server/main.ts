@@ -8,10 +8,12 @@ import { closeHttpConnections } from "../runtime/host/http";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
 import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
-import { migrate } from "./db/migrate";
+import { loadMigrations, migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
+import { Readiness } from "./ops/health";
+import { opsRoutes } from "./ops/routes";
 import { projectRoot } from "./root";
 
 const root = projectRoot;
@@ -34,7 +36,8 @@ async function main() {
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
 
   const target = databaseTarget();
-  const applied = await migrate(target, join(root, "prisma", "migrations"));
+  const migrationsDir = join(root, "prisma", "migrations");
+  const applied = await migrate(target, migrationsDir);
   if (applied.length) console.log(`database migrated: ${applied.join(", ")}`);
 
   const mcp = new McpEndpoint({
@@ -74,7 +77,9 @@ async function main() {
       return mcp.handle(req, res);
     };
   }
-  const running = await startHttpServer({ host, port, app: handler, mcp: mcpHandler, trustedProxies: trustedProxies() });
+  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name) });
+  const ops = opsRoutes({ readiness });
+  const running = await startHttpServer({ host, port, app: handler, mcp: mcpHandler, trustedProxies: trustedProxies(), ops });
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
@@ -89,6 +94,7 @@ async function main() {
     await running.close();
     await closeHttpConnections();
     await app?.close().catch(() => undefined);
+    await readiness.close();
     await getDb().$disconnect();
     process.exit(0);
   };

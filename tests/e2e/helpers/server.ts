@@ -12,6 +12,10 @@ export interface AppServer {
   url: string;
   database: TestDatabase;
   output(): string;
+  /** Sends a signal to the server process (SIGTERM to drain and stop it). */
+  kill(signal: NodeJS.Signals): void;
+  /** The server process's exit code once it has exited (null when a signal ended it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +75,8 @@ export async function startAppServer(
     url: `http://127.0.0.1:${port}`,
     database,
     output: () => log,
+    kill: (signal) => void child.kill(signal),
+    exited,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000))]);
