@@ -13,7 +13,11 @@ import { databaseTarget } from "./db/url";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
 import { Readiness } from "./ops/health";
+import { OpsMetrics, setProcessMetrics } from "./ops/metrics";
+import { metricsAccess, metricsHandler, startMetricsServer } from "./ops/metrics-http";
 import { opsRoutes } from "./ops/routes";
+import { getDefaultSandbox } from "../runtime/engine/run";
+import { setRuntimeObserver } from "../runtime/observe";
 import { projectRoot } from "./root";
 
 const root = projectRoot;
@@ -34,14 +38,16 @@ async function main() {
   ensureAuthSecret();
   checkTenantCeilings(); // a malformed TOOLFLOW_MAX_LIMITS or TOOLFLOW_PRIVATE_HOSTS stops the start with its message
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
+  const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
 
   const target = databaseTarget();
   const migrationsDir = join(root, "prisma", "migrations");
   const applied = await migrate(target, migrationsDir);
   if (applied.length) console.log(`database migrated: ${applied.join(", ")}`);
 
+  const backend = createMcpBackend(getDb());
   const mcp = new McpEndpoint({
-    backend: createMcpBackend(getDb()),
+    backend,
     allowedHosts: allowedHosts(),
     allowedOrigins: publicOrigins(),
     mode: mcpMode(),
@@ -78,8 +84,28 @@ async function main() {
     };
   }
   const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name) });
-  const ops = opsRoutes({ readiness });
-  const running = await startHttpServer({ host, port, app: handler, mcp: mcpHandler, trustedProxies: trustedProxies(), ops });
+  const metrics = new OpsMetrics({
+    maxToolSeries: metricsAt.maxToolSeries,
+    processMetrics: true,
+    sources: { sandbox: () => getDefaultSandbox().stats, runRecords: backend.runRecords, sessions: () => mcp.openSessions, readiness: () => readiness.last },
+  });
+  setProcessMetrics(metrics);
+  setRuntimeObserver(metrics);
+  const serveMetrics = metricsHandler(metrics, metricsAt.token);
+  // On the main port only with a token and no port of its own; on its own port whenever one is set.
+  const ops = opsRoutes({ readiness, metrics: metricsAt.port === undefined && metricsAt.token ? serveMetrics : undefined });
+  const metricsServer = metricsAt.port === undefined ? undefined : await startMetricsServer({ ...metricsAt, port: metricsAt.port }, serveMetrics);
+  const running = await startHttpServer({
+    host,
+    port,
+    app: handler,
+    mcp: mcpHandler,
+    trustedProxies: trustedProxies(),
+    ops,
+    // A runtime process answers only MCP: whatever else reaches it is "other", not the app.
+    onResponse: (kind, status) => metrics.httpResponse(runtimeOnly && kind !== "mcp" ? "other" : kind, status),
+  });
+  if (metricsServer) console.log(`metrics on ${metricsServer.url}/metrics`);
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
@@ -92,6 +118,7 @@ async function main() {
     console.log(`${signal}: shutting down`);
     await mcp.close();
     await running.close();
+    await metricsServer?.close();
     await closeHttpConnections();
     await app?.close().catch(() => undefined);
     await readiness.close();

@@ -10,6 +10,7 @@ import type pg from "pg";
 import { pgDriver } from "../../runtime/host/drivers";
 import { probeSandbox } from "../../runtime/sandbox/probe";
 import type { DatabaseTarget } from "../db/url";
+import { watchPool } from "./db-pools";
 
 export interface ReadinessChecks {
   database: boolean;
@@ -130,6 +131,7 @@ export class Readiness {
         idleTimeoutMillis: 30_000,
         application_name: "toolflow-readiness",
       });
+      watchPool("readiness", this.pool);
       // An idle connection the server ended (restart, terminated backend): the next check connects anew.
       this.pool.on("error", () => undefined);
     }

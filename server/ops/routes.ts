@@ -34,3 +34,11 @@ export function opsRoutes(options: OpsRoutesOptions): (req: IncomingMessage) => 
     return options.metrics!;
   };
 }
+
+/** The kind of an app path, for the metrics: the authorization server, the API, or pages (a fixed list). */
+export function appRouteKind(url: string | undefined): "oauth" | "api" | "app" {
+  const path = (url ?? "/").split("?")[0]!;
+  if (path.startsWith("/api/auth/oauth2/") || path.startsWith("/.well-known/oauth-authorization-server") || path.startsWith("/.well-known/openid-configuration")) return "oauth";
+  if (path === "/api" || path.startsWith("/api/")) return "api";
+  return "app";
+}
