@@ -8,11 +8,17 @@ import { closeHttpConnections } from "../runtime/host/http";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
 import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
-import { migrate } from "./db/migrate";
+import { loadMigrations, migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
 import { appLoadTrigger, type AppLoadTrigger } from "./http/app-loading";
 import { startHttpServer, type RequestHandler } from "./http/server";
 import { createMcpBackend } from "./mcp/backend";
+import { Readiness } from "./ops/health";
+import { OpsMetrics, setProcessMetrics } from "./ops/metrics";
+import { metricsAccess, metricsHandler, startMetricsServer } from "./ops/metrics-http";
+import { opsRoutes } from "./ops/routes";
+import { getDefaultSandbox } from "../runtime/engine/run";
+import { setRuntimeObserver } from "../runtime/observe";
 import { projectRoot } from "./root";
 
 const root = projectRoot;
@@ -33,13 +39,16 @@ async function main() {
   ensureAuthSecret();
   checkTenantCeilings(); // a malformed TOOLFLOW_MAX_LIMITS or TOOLFLOW_PRIVATE_HOSTS stops the start with its message
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
+  const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
 
   const target = databaseTarget();
-  const applied = await migrate(target, join(root, "prisma", "migrations"));
+  const migrationsDir = join(root, "prisma", "migrations");
+  const applied = await migrate(target, migrationsDir);
   if (applied.length) console.log(`database migrated: ${applied.join(", ")}`);
 
+  const backend = createMcpBackend(getDb());
   const mcp = new McpEndpoint({
-    backend: createMcpBackend(getDb()),
+    backend,
     allowedHosts: allowedHosts(),
     allowedOrigins: publicOrigins(),
     mode: mcpMode(),
@@ -81,7 +90,29 @@ async function main() {
       return mcp.handle(req, res);
     };
   }
-  const running = await startHttpServer({ host, port, app: handler, mcp: mcpHandler, trustedProxies: trustedProxies() });
+  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name) });
+  const metrics = new OpsMetrics({
+    maxToolSeries: metricsAt.maxToolSeries,
+    processMetrics: true,
+    sources: { sandbox: () => getDefaultSandbox().stats, runRecords: backend.runRecords, sessions: () => mcp.openSessions, readiness: () => readiness.last },
+  });
+  setProcessMetrics(metrics);
+  setRuntimeObserver(metrics);
+  const serveMetrics = metricsHandler(metrics, metricsAt.token);
+  // On the main port only with a token and no port of its own; on its own port whenever one is set.
+  const ops = opsRoutes({ readiness, metrics: metricsAt.port === undefined && metricsAt.token ? serveMetrics : undefined });
+  const metricsServer = metricsAt.port === undefined ? undefined : await startMetricsServer({ ...metricsAt, port: metricsAt.port }, serveMetrics);
+  const running = await startHttpServer({
+    host,
+    port,
+    app: handler,
+    mcp: mcpHandler,
+    trustedProxies: trustedProxies(),
+    ops,
+    // A runtime process answers only MCP: whatever else reaches it is "other", not the app.
+    onResponse: (kind, status) => metrics.httpResponse(runtimeOnly && kind !== "mcp" ? "other" : kind, status),
+  });
+  if (metricsServer) console.log(`metrics on ${metricsServer.url}/metrics`);
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
@@ -95,8 +126,10 @@ async function main() {
     console.log(`${signal}: shutting down`);
     await mcp.close();
     await running.close();
+    await metricsServer?.close();
     await closeHttpConnections();
     await app?.close().catch(() => undefined);
+    await readiness.close();
     await getDb().$disconnect();
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import { jsonTextDepth, MAX_NESTING_DEPTH, parseBounded } from "../model/json-de
 import { SandboxManager, SandboxCancelled, sandboxOptionsFromEnv } from "../sandbox/pool";
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
+import { runtimeObserver } from "../observe";
 import { checkArguments } from "./arguments";
 import { createAnnounceSink, createDispatcher, type ProgramFrame } from "./bridges";
 import { secretMaskers, setFatal, type CallState } from "./state";
@@ -221,8 +222,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   // Masks with the state's masker once the call runs: `call` nodes may add their workflows' secrets to it.
   const maskers = secretMaskers(secrets);
   let masker = maskers.masker;
-  const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome =>
-    masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}), input: options.input });
+  const finish = (status: RunOutcome["status"], result: CallToolResult, trace: TraceEntry[], logs: RunOutcome["logs"], error?: RunOutcome["error"]): RunOutcome => {
+    if (error?.code === "limit") runtimeObserver().limitHit(error.limit ?? "unknown");
+    return masker.mask({ status, result, trace, logs, durationMs: Date.now() - started, ...(error ? { error } : {}), input: options.input });
+  };
 
   // The MCP endpoint has validated the arguments already (it answers -32602 before a run starts).
   const args = options.argumentsChecked ? { ok: true as const, value: options.input } : checkArguments(options.compiled.inputSchema, options.input);
@@ -233,8 +236,10 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   const sandbox = options.sandbox ?? getDefaultSandbox();
   const pool = sandbox.pool(options.workspaceId);
   let lease;
+  const waitFrom = performance.now();
   try {
     lease = await pool.acquire(limits.values.memoryMb, options.signal, limits.values.concurrentCalls);
+    runtimeObserver().sandboxWait(performance.now() - waitFrom);
   } catch (error) {
     if (error instanceof SandboxCancelled) return finish("cancelled", errorResult(cancelledMessage), [], [], { code: "cancelled", message: cancelledMessage });
     throw error;

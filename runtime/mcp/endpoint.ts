@@ -21,6 +21,7 @@ import { CallRelay, type CallOwner } from "./relay";
 import { adoptSession } from "./session-adoption";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { runtimeObserver } from "../observe";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -124,7 +125,10 @@ export class McpEndpoint {
     try {
       await this.route(req, res);
     } catch (error) {
-      if (error instanceof HttpFailure) return sendFailure(res, error);
+      if (error instanceof HttpFailure) {
+        if (error.status === 413) runtimeObserver().limitHit("maxBodyBytes");
+        return sendFailure(res, error);
+      }
       console.error("MCP endpoint error:", error);
       sendFailure(res, new HttpFailure(500, "Internal error.", {}, -32603));
     }
@@ -161,6 +165,7 @@ export class McpEndpoint {
     const workspace = await this.access.workspace(slug);
     const resource = this.options.oauth ? resourceUrl(this.options.oauth, req.headers.host, slug) : undefined;
     const refuse = (message: string, tokenSent: boolean): never => {
+      runtimeObserver().authRefused(!tokenSent ? "none" : this.verifier && looksLikeJwt(presented ?? "") ? "oauth" : "api_key");
       const challenge = resource
         ? bearerChallenge(resource, tokenSent ? { code: "invalid_token", description: message } : undefined)
         : tokenSent
@@ -216,6 +221,7 @@ export class McpEndpoint {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      runtimeObserver().limitHit("rateLimitPerMinute");
       throw new HttpFailure(429, `Rate limit of ${perMinute} requests per minute for this ${principalId.startsWith("grant:") ? "connected app" : "API key"} reached; retry in ${seconds} s.`, {
         "retry-after": String(seconds),
       });

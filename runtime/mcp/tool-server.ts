@@ -23,6 +23,7 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
 import type { CallOwner, CallRelay } from "./relay";
+import { runtimeObserver } from "../observe";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
@@ -130,10 +131,13 @@ export function createToolServer(options: ToolServerOptions): Server {
     const clientInfo = server.getClientVersion();
     const client = clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined;
     const actor = actorOf(extra.authInfo);
+    const labels = { workspace: workspace.slug, tool: tool.name };
+    runtimeObserver().callStarted(labels);
     let recorded = false;
     const record = (input: unknown, outcome: RunOutcome) => {
       recorded = true;
       recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
+      runtimeObserver().callFinished(labels, { status: outcome.status, errorCode: outcome.error?.code, durationMs: Date.now() - startedAt.getTime() });
     };
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).

@@ -563,6 +563,19 @@ export class SandboxManager {
     return pool;
   }
 
+  /** Totals over every workspace's pool, for the operator's metrics (read-only). */
+  get stats(): { workspaces: number; idle: number; busy: number; computing: number; waiting: number; usedMb: number; budgetMb: number } {
+    const totals = { workspaces: this.pools.size, idle: 0, busy: 0, computing: 0, waiting: 0, usedMb: this.usedMb, budgetMb: this.options.memoryBudgetMb };
+    for (const pool of this.pools.values()) {
+      const size = pool.size;
+      totals.idle += size.idle;
+      totals.busy += size.busy;
+      totals.computing += size.computing;
+      totals.waiting += size.waiting;
+    }
+    return totals;
+  }
+
   /** Heap limit reserved by live isolates, and the budget. */
   get memory(): { usedMb: number; budgetMb: number } {
     return { usedMb: this.usedMb, budgetMb: this.options.memoryBudgetMb };

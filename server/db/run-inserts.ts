@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { stringifyBounded } from "../../runtime/model/json-depth";
 import type { DatabaseTarget } from "./url";
 import { pgDriver } from "../../runtime/host/drivers";
+import { watchPool } from "../ops/db-pools";
 
 export interface RunRow {
   id: string;
@@ -68,6 +69,7 @@ export function createRunInserter(target: DatabaseTarget): RunInserter {
     };
   }
   const pool = new (pgDriver().Pool)({ connectionString: target.url, max: 2 });
+  watchPool("run_records", pool);
   return {
     async insert(rows) {
       if (!rows.length) return;

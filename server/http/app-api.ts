@@ -4,6 +4,7 @@
 import { oauthProviderAuthServerMetadata, oauthProviderOpenIdConfigMetadata } from "@better-auth/oauth-provider";
 import { getAuth } from "../auth/auth";
 import { createTrpcHandler } from "../trpc/http";
+import { observeTokenRequests } from "../ops/oauth-metrics";
 import type { FetchHandler } from "./fetch-bridge";
 
 const AUTH_BASE = "/api/auth";
@@ -33,7 +34,7 @@ export function createAppApi(): FetchHandler {
         return trpc(request);
       case "auth":
         if (!readOnly && request.method !== "POST") return methodNotAllowed("GET, HEAD, POST");
-        return getAuth().handler(request);
+        return observeTokenRequests(request, (r) => getAuth().handler(r));
       case "as-metadata":
         return readOnly ? oauthProviderAuthServerMetadata(getAuth())(request) : methodNotAllowed("GET, HEAD");
       case "oidc-metadata":

@@ -3,6 +3,8 @@
 // through Next.js).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { RouteKind } from "../ops/metrics";
+import { appRouteKind, type OpsHandler } from "../ops/routes";
 import { parseRanges, setClientAddress } from "./clientAddress";
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -16,6 +18,10 @@ export interface HttpServerOptions {
   mcp?: RequestHandler;
   /** Proxies whose X-Forwarded-For counts for the client address (TOOLFLOW_TRUSTED_PROXIES); default none. */
   trustedProxies?: string[];
+  /** The operator's endpoints (/healthz, /readyz, /metrics): answered first, whatever else is loaded yet. */
+  ops?: (req: http.IncomingMessage) => OpsHandler | null;
+  /** Told of every response sent: the kind of route it was for and its status (the metrics). */
+  onResponse?: (kind: RouteKind, status: number) => void;
 }
 
 /** `/mcp/*` and the endpoints' OAuth resource metadata: what a runtime-only replica answers as well. */
@@ -34,7 +40,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const trusted = parseRanges(options.trustedProxies ?? []);
   const server = http.createServer((req, res) => {
     setClientAddress(req, trusted);
-    const handler = options.mcp && isMcpPath(req.url) ? options.mcp : options.app;
+    const ops = options.ops?.(req);
+    const mcp = !ops && !!options.mcp && isMcpPath(req.url);
+    const handler = ops ?? (mcp ? options.mcp! : options.app);
+    const { onResponse } = options;
+    if (onResponse) {
+      const kind: RouteKind = ops ? "other" : mcp ? "mcp" : appRouteKind(req.url);
+      res.once("finish", () => onResponse(kind, res.statusCode));
+    }
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       // Never leak a stack trace to the client; the operator gets it in the log.
       console.error("unhandled error while serving", req.method, req.url, error);

@@ -15,8 +15,12 @@ import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 import { sessionStore } from "./sessions";
 import { pgDriver } from "../../runtime/host/drivers";
+import { watchPool } from "../ops/db-pools";
 
-export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): McpBackend {
+/** The backend, plus what the operator's metrics read of it. */
+export type ServerMcpBackend = McpBackend & { runRecords(): Readonly<RunWriter["counts"]> };
+
+export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): ServerMcpBackend {
   const inserter = createRunInserter(target);
   const runs = new RunWriter(db, 50, 200, inserter);
   // Workspaces whose tools this process has read: after LISTEN (re)connects they are re-checked, since a NOTIFY sent
@@ -26,6 +30,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
   const shared = target.provider === "postgresql" ? new (pgDriver().Pool)({ connectionString: target.url, max: 4 }) : undefined;
   shared?.on("error", (error) => console.error("MCP replicas: database connection error:", error.message));
+  if (shared) watchPool("replicas", shared);
   const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
   return {
     ...(relay ? { relay } : {}),
@@ -58,6 +63,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     loadLiveTools: (workspaceId) => loadLiveTools(db, workspaceId),
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
     recordRun: async (record) => runs.enqueue(record),
+    runRecords: () => runs.counts,
     flush: async () => {
       await runs.flush();
       await inserter.close();

@@ -77,6 +77,8 @@ export const recordRun = (db: Db, record: RunRecord) => recordRuns(db, [record])
  */
 export class RunWriter {
   private queue: RunRecord[] = [];
+  /** Records accepted and not yet written (queued, or in a batch being written), written, and lost to failed writes. */
+  readonly counts = { pending: 0, written: 0, failed: 0 };
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -90,6 +92,7 @@ export class RunWriter {
 
   enqueue(record: RunRecord): void {
     this.queue.push(record);
+    this.counts.pending++;
     if (this.queue.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
   }
@@ -101,7 +104,14 @@ export class RunWriter {
     if (batch.length) {
       this.writing = this.writing
         .then(() => recordRuns(this.db, batch, this.inserter))
-        .catch((error: unknown) => console.error(`could not record ${batch.length} run(s):`, error));
+        .then(
+          () => void (this.counts.written += batch.length),
+          (error: unknown) => {
+            this.counts.failed += batch.length;
+            console.error(`could not record ${batch.length} run(s):`, error);
+          },
+        )
+        .finally(() => void (this.counts.pending -= batch.length));
     }
     return this.writing;
   }

@@ -12,6 +12,12 @@ export interface AppServer {
   url: string;
   database: TestDatabase;
   output(): string;
+  /** What the server wrote to stdout alone (its JSON log lines). */
+  stdout(): string;
+  /** Sends a signal to the server process (SIGTERM to drain and stop it). */
+  kill(signal: NodeJS.Signals): void;
+  /** The server process's exit code once it has exited (null when a signal ended it). */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +49,7 @@ export async function startAppServer(
   const database = options.database ?? (await createTestDatabase(provider));
   const port = await freePort();
   let log = "";
+  let stdout = "";
   // The server as `npm start` runs it (built ahead of time) when that build is up to date, else the source through tsx.
   const built = builtEntry("server/main");
   const entry = built ? [built] : ["--import", "tsx", resolve(root, "server/main.ts")];
@@ -53,7 +60,10 @@ export async function startAppServer(
     env: { ...serverEnv(), TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1", TOOLFLOW_SIGNUP: "open", ...database.env, ...extraEnv, ...(options.loopbackPublicUrl ? { TOOLFLOW_PUBLIC_URL: `http://127.0.0.1:${port}` } : {}), NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdout!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stdout!.on("data", (chunk: Buffer) => {
+    log += chunk.toString();
+    stdout += chunk.toString();
+  });
   child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
 
@@ -71,6 +81,9 @@ export async function startAppServer(
     url: `http://127.0.0.1:${port}`,
     database,
     output: () => log,
+    stdout: () => stdout,
+    kill: (signal) => void child.kill(signal),
+    exited,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000))]);
