@@ -4,17 +4,25 @@ import { z } from "zod";
 
 export const SEARCH_LIMIT_MAX = 50;
 export const SEARCH_LIMIT_DEFAULT = 5;
+/** What a workflow's query is cut to (a person typing more gets a message instead). */
+export const MAX_QUERY_CHARS_FOR_NODE = 1000;
 
 export const DocumentSearchRequestSchema = z.object({
   /** Words, "quoted phrases" and -excluded words, as a person types them; never a syntax error. */
-  query: z.string().max(1000, "The search can be at most 1000 characters."),
+  query: z.string().max(MAX_QUERY_CHARS_FOR_NODE, `The search can be at most ${MAX_QUERY_CHARS_FOR_NODE} characters.`),
   /** Only documents in this folder or below it ("Policies" takes in "Policies/HR"). */
   folder: z.string().max(200).optional(),
   /** Only documents that have every one of these tags. */
   tags: z.array(z.string().max(40)).max(20).optional(),
-  limit: z.number().int().min(1).max(SEARCH_LIMIT_MAX).default(SEARCH_LIMIT_DEFAULT),
+  limit: z
+    .number()
+    .int("The number of results must be a whole number.")
+    .min(1, "Ask for at least 1 result.")
+    .max(SEARCH_LIMIT_MAX, `At most ${SEARCH_LIMIT_MAX} results can be asked for.`)
+    .default(SEARCH_LIMIT_DEFAULT),
 });
 export type DocumentSearchRequest = z.input<typeof DocumentSearchRequestSchema>;
+export type ParsedDocumentSearchRequest = z.output<typeof DocumentSearchRequestSchema>;
 
 /** Where in the document a passage is: its page (PDF), its heading path (Word, Markdown, HTML) or its lines (text). */
 export interface DocumentLocation {
@@ -48,3 +56,6 @@ export const DocumentSearchResultSchema: z.ZodType<DocumentSearchResult> = z.obj
   score: z.number(),
   snippet: z.string(),
 });
+
+/** The host's search, as the engine and the MCP backend reach it: always within one workspace. */
+export type DocumentSearcher = (workspaceId: string, request: ParsedDocumentSearchRequest) => Promise<DocumentSearchResult[]>;

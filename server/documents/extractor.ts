@@ -96,8 +96,9 @@ export function extractInWorker(name: string, kind: DocumentKind, bytes: Uint8Ar
           ),
         );
         worker.once("exit", (code) => finish(() => reject(new Error(`the document extraction worker exited (code ${code}) before it answered`))));
-        // A copy the worker owns: the caller keeps its bytes (they are stored as the uploaded file).
-        const copy = bytes.slice().buffer;
+        // A copy of exactly these bytes that the worker owns: the caller keeps its own (they are stored as the uploaded
+        // file), and a Node Buffer's `.buffer` may be a shared pool holding other data.
+        const copy = new Uint8Array(bytes).buffer;
         worker.postMessage({ name, kind, bytes: copy }, [copy]);
       }),
   );

@@ -137,6 +137,16 @@ describe("document extraction", () => {
     expect(await refusal(extractInWorker("many.docx", "docx", await many.generateAsync({ type: "uint8array" })))).toMatchObject({ reason: "zip_bomb", message: expect.stringContaining("entries") });
   });
 
+  it("hands the worker exactly the file's bytes, also when they are a view into a larger buffer", async () => {
+    const file = text("# Only this\n\nThe right bytes.");
+    const pool = Buffer.concat([Buffer.from("# Not this\n\nOther bytes.\n\n"), Buffer.from(file), Buffer.from("\n\n# Nor this")]);
+    const view = pool.subarray(26, 26 + file.byteLength);
+    expect(view.toString()).toBe("# Only this\n\nThe right bytes.");
+    const { passages } = await extractInWorker("view.md", "markdown", view);
+    expect(passages.map((p) => [p.heading, p.text])).toEqual([["Only this", "The right bytes."]]);
+    expect(pool.byteLength).toBeGreaterThan(view.byteLength); // the caller's buffer is still whole (not transferred away)
+  });
+
   it("stops an extraction that takes longer than its time limit", async () => {
     const pdf = await makePdf([["slow"]]);
     expect(await refusal(extractInWorker("slow.pdf", "pdf", pdf, { timeoutMs: 1 }))).toMatchObject({ reason: "too_complex", message: expect.stringContaining("took longer than") });
