@@ -42,7 +42,8 @@ export async function buildServer() {
   rmSync(join(root, "dist"), { recursive: true, force: true });
   await build({
     absWorkingDir: root,
-    entryPoints: { "server/main": "server/main.ts", "server/cli/main": "server/cli/main.ts" },
+    // The document extraction worker is an entry of its own: server/documents/extractor.ts starts it as a thread.
+    entryPoints: { "server/main": "server/main.ts", "server/cli/main": "server/cli/main.ts", "server/documents/worker": "server/documents/worker.ts" },
     outdir: "dist",
     outExtension: { ".js": ".mjs" },
     bundle: true,

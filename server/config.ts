@@ -7,6 +7,7 @@ import ipaddr from "ipaddr.js";
 import { dataDir } from "./db/url";
 import { parsePrivateHosts } from "../runtime/host/private-hosts";
 import { limitCeilings, type Ceilings } from "../runtime/sandbox/limits";
+import { documentCeilings, type DocumentLimits } from "./documents/limits";
 
 export function listenPort(env: NodeJS.ProcessEnv = process.env): number {
   const port = Number(env.PORT ?? 3000);
@@ -101,6 +102,11 @@ export function maxLimits(env: NodeJS.ProcessEnv = process.env): Ceilings {
   return limitCeilings(env);
 }
 
+/** The most any workspace may set for the size of one document and for all of its documents (`TOOLFLOW_MAX_DOCUMENT_LIMITS`). */
+export function maxDocumentLimits(env: NodeJS.ProcessEnv = process.env): DocumentLimits {
+  return documentCeilings(env);
+}
+
 let cachedPrivateHosts: { raw: string | undefined; hosts: string[] } | undefined;
 
 /** The private hosts, IPs and ranges workspaces may allow at all (`TOOLFLOW_PRIVATE_HOSTS`; default none). */
@@ -113,6 +119,7 @@ export function privateHosts(env: NodeJS.ProcessEnv = process.env): string[] {
 /** Reads the tenant ceilings once at start, so a malformed variable stops the server with its message. */
 export function checkTenantCeilings(env: NodeJS.ProcessEnv = process.env): void {
   maxLimits(env);
+  maxDocumentLimits(env);
   privateHosts(env);
 }
 

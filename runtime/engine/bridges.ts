@@ -10,6 +10,7 @@ import { LOG_LEVELS } from "../nodes/log";
 import { urlModeProblem } from "../nodes/ask_user";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { checkArguments } from "./arguments";
+import { DocumentSearchRequestSchema, DocumentSearchResultSchema } from "../documents/contract";
 import { LimitHit, secretMaskers, setFatal, type CallState } from "./state";
 import type { RunnableWorkflow } from "./types";
 
@@ -78,7 +79,7 @@ function missingCapability(node: string, what: string, capability: string): Host
 }
 
 /** Host operations that wait on something outside (`call` runs its callee in the same isolate, so it keeps computing). */
-const WAITING_OPS = new Set(["http", "sql", "wait", "elicit", "sample"]);
+const WAITING_OPS = new Set(["http", "sql", "wait", "elicit", "sample", "searchDocuments"]);
 
 /** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
 /** Characters of log messages one call may keep in its record (and send to the caller). */
@@ -201,6 +202,13 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       // The prompt leaves the server for the client's model: no secret value may travel with it.
       const request = { ...p, prompt: state.masker.maskText(p.prompt), ...(p.system !== undefined ? { system: state.masker.maskText(p.system) } : {}) };
       return parse(SampleReply, await options.caller.sample(request), "sampling reply");
+    },
+    async searchDocuments(node, payload) {
+      const p = parse(DocumentSearchRequestSchema, payload, "search_documents");
+      if (!options.searchDocuments) throw new HostError("documents_unavailable", `node "${node}" searches the workspace's documents, which only a Toolflow server has; run the workflow there`);
+      // Plain data only, in the contract's shape, whatever the host handed back; then as any host answer entering the sandbox.
+      const results = z.array(DocumentSearchResultSchema).parse(await options.searchDocuments(options.workspaceId, p));
+      return hideUnreadable({ results });
     },
     async wait(node, payload) {
       const p = parse(WaitPayload, payload, "wait");

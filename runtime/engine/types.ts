@@ -5,6 +5,7 @@ import type { CompiledWorkflow } from "../compiler/compile";
 import type { CallerChannel, NetworkPolicy } from "../host/types";
 import type { PartialLimits } from "../sandbox/limits";
 import type { SandboxManager } from "../sandbox/pool";
+import type { DocumentSearcher } from "../documents/contract";
 
 const TextContent = z.looseObject({ type: z.literal("text"), text: z.string() });
 const ImageContent = z.looseObject({ type: z.literal("image"), data: z.string(), mimeType: z.string() });
@@ -105,6 +106,8 @@ export interface RunOptions {
   caller?: CallerChannel;
   signal?: AbortSignal;
   versions?: VersionSource;
+  /** For `search_documents` nodes: the workspace's document search (server side); without it the node fails plainly. */
+  searchDocuments?: DocumentSearcher;
   run: RunIdentity;
   /** Nesting depth when called from another run's `call` node (0 for a direct call). */
   depth?: number;

@@ -5,6 +5,7 @@ import type { SecretGrant } from "../secrets/grants";
 import type { RunnableWorkflow, RunOutcome, VersionSource } from "../engine/types";
 import type { PartialLimits } from "../sandbox/limits";
 import type { RelayBus } from "./relay";
+import type { ParsedDocumentSearchRequest, DocumentSearchResult } from "../documents/contract";
 import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
 
 export interface McpWorkspace {
@@ -94,6 +95,8 @@ export interface McpBackend {
   prewarm?(): Promise<void>;
   /** For `call` nodes: defaults to the catalog's own live tools. */
   versions?: VersionSource;
+  /** For `search_documents` nodes: ranked passages of this workspace's documents. Without it the node fails plainly. */
+  searchDocuments?(workspaceId: string, request: ParsedDocumentSearchRequest): Promise<DocumentSearchResult[]>;
   /** Carries answers and cancellations between replicas (stateless mode); without it they stay in this process. */
   relay?: RelayBus;
   /** A rate limiter shared by every replica, one per rate; without it each process counts on its own. */

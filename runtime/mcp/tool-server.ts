@@ -173,6 +173,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         caller,
         signal,
         versions: backend.versions ?? catalog,
+        ...(backend.searchDocuments ? { searchDocuments: (workspaceId, request) => backend.searchDocuments!(workspaceId, request) } : {}),
         run: { id: runId, workspace: workspace.slug, client },
       });
       // The answer does not wait for the run record.

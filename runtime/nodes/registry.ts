@@ -17,6 +17,7 @@ import { askModelNode } from "./ask_model";
 import { waitNode } from "./wait";
 import { outputNode } from "./output";
 import { errorNode } from "./error";
+import { searchDocumentsNode } from "./search_documents";
 
 export const NODE_TYPES: readonly AnyNodeDescriptor[] = [
   inputNode,
@@ -28,6 +29,7 @@ export const NODE_TYPES: readonly AnyNodeDescriptor[] = [
   loopNode,
   mergeNode,
   sqlNode,
+  searchDocumentsNode,
   callNode,
   logNode,
   progressNode,

@@ -1,6 +1,7 @@
 // The app half of a Toolflow process: its API (tRPC, auth) in this process's one copy of the server code, then pages
 // through Next.js. main.ts loads this module after the port is open, so the MCP endpoints never wait for it.
 import { appApiRoute, createAppApi } from "./app-api";
+import { isDocumentFilePath, serveDocumentFiles } from "./document-files";
 import { serveFetch } from "./fetch-bridge";
 import { pageRedirect } from "./page-gate";
 import type { RequestHandler } from "./server";
@@ -19,7 +20,10 @@ export async function loadApp(options: { dev: boolean; dir: string; hostname: st
   const api = createAppApi();
   return {
     async handle(req, res) {
-      if (appApiRoute((req.url ?? "/").split("?")[0]!)) return serveFetch(api, req, res);
+      const pathname = (req.url ?? "/").split("?")[0]!;
+      // Document files stream their bodies themselves (progress, the per-workspace size limit), outside the Fetch API.
+      if (isDocumentFilePath(pathname)) return serveDocumentFiles(req, res);
+      if (appApiRoute(pathname)) return serveFetch(api, req, res);
       const location = await pageRedirect(req);
       if (location) {
         res.writeHead(307, { location, "cache-control": "no-store" });

@@ -8,6 +8,7 @@ import { databaseTarget, type DatabaseTarget } from "../db/url";
 import { onAccessChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { grantAccess } from "../services/oauthGrants";
+import { searchDocuments } from "../services/documents";
 import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
@@ -62,6 +63,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     },
     loadLiveTools: (workspaceId) => loadLiveTools(db, workspaceId),
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
+    searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
     recordRun: async (record) => runs.enqueue(record),
     runRecords: () => runs.counts,
     flush: async () => {

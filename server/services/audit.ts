@@ -28,7 +28,10 @@ export type AuditAction =
   | "oauth.revoke"
   | "oauth.refresh_reuse"
   | "oauth.client.create"
-  | "oauth.client.delete";
+  | "oauth.client.delete"
+  | "document.upload"
+  | "document.update"
+  | "document.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

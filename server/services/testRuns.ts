@@ -7,6 +7,7 @@ import { failureOutcome, secretValuesOf } from "../../runtime/engine/outcome";
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { liveRunnable } from "../mcp/backend";
+import { searchDocuments } from "./documents";
 import { recordRun } from "./runs";
 import { resolveSecrets } from "./secrets";
 import { findWorkflow, validateForWorkspace } from "./workflows";
@@ -55,6 +56,7 @@ export async function testRunWorkflow(
       secrets,
       loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
       versions,
+      searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
       run: { id: runId, workspace: workspace.slug, client },
     });
   } catch (error) {

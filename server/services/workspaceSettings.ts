@@ -5,7 +5,9 @@ import type { NetworkPolicy } from "../../runtime/host/types";
 import { allowHostProblem } from "../../runtime/host/ssrf";
 import { intersectAllowHosts, PRIVATE_HOSTS_VARIABLE, withinCeiling } from "../../runtime/host/private-hosts";
 import { ceilingMessage, PartialLimitsSchema, resolveLimits, type Ceilings, type Limits, type LimitName } from "../../runtime/sandbox/limits";
-import { maxLimits, privateHosts } from "../config";
+import { maxDocumentLimits, maxLimits, privateHosts } from "../config";
+import { documentLanguageSchema } from "../documents/languages";
+import { DEFAULT_DOCUMENT_LIMITS, documentCeilingMessage, DocumentLimitsSchema } from "../documents/limits";
 import { roleSchema } from "../auth/roles";
 import type { Db } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
@@ -38,6 +40,11 @@ export const WorkspaceSettingsSchema = z.object({
   viewersSeeRunData: z.boolean().default(false),
   /** The least role that may connect an OAuth app (ChatGPT, Claude.ai…) to the workspace; checked again on every call. */
   oauthConnectRole: roleSchema.default("editor"),
+  /** The largest document one upload may be, and what the workspace's documents may add up to (bytes). */
+  documentMaxBytes: DocumentLimitsSchema.shape.documentMaxBytes.default(DEFAULT_DOCUMENT_LIMITS.documentMaxBytes),
+  documentQuotaBytes: DocumentLimitsSchema.shape.documentQuotaBytes.default(DEFAULT_DOCUMENT_LIMITS.documentQuotaBytes),
+  /** The stemming language new documents get (each document keeps its own). */
+  documentLanguage: documentLanguageSchema.default("english"),
 });
 export type WorkspaceSettings = z.infer<typeof WorkspaceSettingsSchema>;
 
@@ -56,6 +63,9 @@ export const OwnerSettingsPatchSchema = z.strictObject(
     runRetentionCount: fields.runRetentionCount.unwrap().optional(),
     viewersSeeRunData: fields.viewersSeeRunData.unwrap().optional(),
     oauthConnectRole: fields.oauthConnectRole.unwrap().optional(),
+    documentMaxBytes: fields.documentMaxBytes.unwrap().optional(),
+    documentQuotaBytes: fields.documentQuotaBytes.unwrap().optional(),
+    documentLanguage: fields.documentLanguage.unwrap().optional(),
   },
   {
     error: (issue) =>
@@ -96,6 +106,10 @@ function enforceCeilings(given: Record<string, unknown>, merged: WorkspaceSettin
   }
   if (given.rateLimitPerMinute !== undefined && merged.rateLimitPerMinute > ceilings.rateLimitPerMinute) {
     throw new AppError("BAD_REQUEST", ceilingMessage("rateLimitPerMinute", ceilings), "rateLimitPerMinute");
+  }
+  const documentCeilings = maxDocumentLimits();
+  for (const name of ["documentMaxBytes", "documentQuotaBytes"] as const) {
+    if (given[name] !== undefined && merged[name] > documentCeilings[name]) throw new AppError("BAD_REQUEST", documentCeilingMessage(name, documentCeilings), name);
   }
   if (given.allowHosts !== undefined) {
     const ceiling = privateHosts();

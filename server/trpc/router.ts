@@ -1,5 +1,6 @@
 import { router } from "./init";
 import { accountRouter } from "./routers/account";
+import { documentsRouter } from "./routers/documents";
 import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
@@ -21,6 +22,7 @@ export const appRouter = router({
   runs: runsRouter,
   settings: settingsRouter,
   oauth: oauthRouter,
+  documents: documentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

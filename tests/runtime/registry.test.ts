@@ -4,10 +4,11 @@ import { validateWorkflow } from "../../runtime/model";
 import { NODE_TYPES, getNodeType } from "../../runtime/nodes/registry";
 import { workflow } from "./helpers";
 
-const SPEC_TYPES = ["input", "http", "set", "code", "if", "switch", "loop", "merge", "sql", "call", "log", "progress", "ask_user", "ask_model", "wait", "output", "error"];
+// SPEC §4's catalog, and §14's search_documents.
+const SPEC_TYPES = ["input", "http", "set", "code", "if", "switch", "loop", "merge", "sql", "call", "log", "progress", "ask_user", "ask_model", "wait", "output", "error", "search_documents"];
 
 describe("node registry", () => {
-  it("lists exactly the node types of SPEC §4", () => {
+  it("lists exactly the node types of SPEC §4 and §14", () => {
     expect(NODE_TYPES.map((d) => d.type).sort()).toEqual([...SPEC_TYPES].sort());
   });
 

@@ -28,6 +28,9 @@ const ACTION_LABELS: Record<string, string> = {
   "workflow.unpublish": "unpublished",
   "workflow.restore": "restored a version to the draft",
   "settings.update": "changed settings",
+  "document.upload": "uploaded a document",
+  "document.update": "changed a document's folder, tags or language",
+  "document.delete": "deleted a document",
 };
 
 function details(data: unknown): string {
