@@ -20,6 +20,7 @@ import type { AnyNodeDescriptor } from "../nodes/types";
 import { collectTemplates } from "../expressions/template";
 import { secretReferences } from "../expressions/secrets";
 import { checkReferences, type ObservedShapes } from "./references";
+import { IconsSchema } from "./icons";
 import { templateOf, textCache } from "./parse-cache";
 
 /** `problems` block; `warnings` (severity "warning") are shown but never block. */
@@ -74,6 +75,7 @@ const EnvelopeSchema = z.looseObject({
   title: z.string().optional(),
   description: z.string().optional(),
   annotations: ToolAnnotationsSchema.optional(),
+  icons: IconsSchema.optional(),
   nodes: z.array(z.unknown(), { error: 'The file needs a "nodes" list holding the workflow\'s steps.' }),
   edges: z.array(z.unknown(), { error: 'The file\'s "edges" must be a list of connections, like [{ "from": "input", "to": "out" }].' }).optional(),
 });

@@ -93,7 +93,7 @@ describe("strict files: a key nobody defined is a problem naming it", () => {
     expect(unknownKeys(doc)).toEqual([
       { path: "titel", message: 'The file has a key "titel" that workflow files do not have. Did you mean "title"?' },
       { path: "annotations.destructivehint", message: 'The file has a key "destructivehint" in the annotations that does not belong there. Did you mean "destructiveHint"?' },
-      { path: "viewport", message: 'The file has a key "viewport" that workflow files do not have; remove it, or use "title".' },
+      { path: "viewport", message: 'The file has a key "viewport" that workflow files do not have; remove it, or use one of "title" or "icons".' },
     ]);
   });
 
