@@ -5,6 +5,7 @@ import { validateWorkflow } from "../model/validate";
 import { nodeSecretRefs } from "../model/validate";
 import type { Problem } from "../model/problems";
 import type { Workflow, ToolAnnotations } from "../model/workflow";
+import type { Icon } from "../model/icons";
 import { getNodeType } from "../nodes/registry";
 import { inputSchemaOf, type InputParams } from "../nodes/input";
 import { deriveOutputSchema, type OutputParams } from "../nodes/output";
@@ -34,6 +35,7 @@ export interface CompiledWorkflow {
     title?: string;
     description: string;
     annotations?: ToolAnnotations;
+    icons?: Icon[];
     /** Secrets whose values the sandbox receives (referenced as `secrets.NAME` in expressions or code). */
     sandboxSecretNames: string[];
     /** sha256 of `program`: the script cache key. */
@@ -123,6 +125,7 @@ export function compileWorkflow(input: Workflow | unknown): CompiledWorkflow {
       ...(workflow.title !== undefined ? { title: workflow.title } : {}),
       description: workflow.description,
       ...(workflow.annotations ? { annotations: workflow.annotations } : {}),
+      ...(workflow.icons?.length ? { icons: workflow.icons } : {}),
       sandboxSecretNames: [...sandboxSecrets].sort(),
       programHash: createHash("sha256").update(program).digest("hex"),
       compilerVersion: COMPILER_VERSION,

@@ -28,6 +28,8 @@ export interface LiveTool {
   inputSchema: Record<string, unknown>;
   outputSchema?: Record<string, unknown>;
   annotations?: Record<string, unknown>;
+  /** MCP tool icons (2025-11-25), as the workflow file gives them. */
+  icons?: Array<{ src: string; mimeType?: string; sizes?: string[]; theme?: "light" | "dark" }>;
   runnable: RunnableWorkflow;
 }
 

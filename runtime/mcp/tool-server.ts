@@ -71,6 +71,7 @@ export function toMcpTool(tool: LiveTool): Tool {
     inputSchema: tool.inputSchema as Tool["inputSchema"],
     ...(tool.outputSchema ? { outputSchema: tool.outputSchema as Tool["outputSchema"] } : {}),
     ...(tool.annotations ? { annotations: tool.annotations } : {}),
+    ...(tool.icons?.length ? { icons: tool.icons } : {}),
   };
 }
 

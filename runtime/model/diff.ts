@@ -21,6 +21,7 @@ export interface DiffDoc {
   title?: string;
   description?: string;
   annotations?: unknown;
+  icons?: unknown;
   nodes: DiffNode[];
   edges?: DiffEdge[];
   [key: string]: unknown;
@@ -46,7 +47,7 @@ export interface WorkflowDiff {
   /** Nodes whose only difference is their place on the canvas. */
   moved: string[];
   edges: Array<DiffEdge & { status: "added" | "removed" }>;
-  /** Tool title, description, annotations: what clients see in tools/list. */
+  /** Tool title, description, annotations, icons: what clients see in tools/list. */
   workflow: ValueChange[];
   /** True when nothing but positions differs. */
   same: boolean;
@@ -166,7 +167,7 @@ export function diffWorkflows(before: DiffDoc, after: DiffDoc): WorkflowDiff {
     ...afterEdges.filter((e) => !oldEdges.has(edgeId(e))).map((e) => ({ ...e, status: "added" as const })),
     ...beforeEdges.filter((e) => !newEdges.has(edgeId(e))).map((e) => ({ ...e, status: "removed" as const })),
   ];
-  const pick = (d: DiffDoc) => ({ title: d.title, description: d.description, annotations: d.annotations });
+  const pick = (d: DiffDoc) => ({ title: d.title, description: d.description, annotations: d.annotations, icons: d.icons });
   const workflow = diffValues(pick(before), pick(after));
   return { nodes, moved, edges, workflow, same: !nodes.length && !edges.length && !workflow.length };
 }

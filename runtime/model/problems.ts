@@ -14,6 +14,11 @@ export const ProblemSchema = z.object({
    * mistake, but judged from what is only inferred (a test run's output, an open schema), so it never blocks.
    */
   severity: z.enum(["error", "warning"]).optional(),
+  /**
+   * A change that fixes it, for the editor to offer: remove the key at `path` (from the top of the file), or rename it
+   * to `renameTo` (a key the format has, when one was close). Keys the format does not know have no field in any form.
+   */
+  fix: z.object({ path: z.array(z.union([z.string(), z.number()])), renameTo: z.string().optional() }).optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 

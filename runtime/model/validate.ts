@@ -20,6 +20,7 @@ import type { AnyNodeDescriptor } from "../nodes/types";
 import { collectTemplates } from "../expressions/template";
 import { secretReferences } from "../expressions/secrets";
 import { checkReferences, type ObservedShapes } from "./references";
+import { IconsSchema } from "./icons";
 import { templateOf, textCache } from "./parse-cache";
 
 /** `problems` block; `warnings` (severity "warning") are shown but never block. */
@@ -74,6 +75,7 @@ const EnvelopeSchema = z.looseObject({
   title: z.string().optional(),
   description: z.string().optional(),
   annotations: ToolAnnotationsSchema.optional(),
+  icons: IconsSchema.optional(),
   nodes: z.array(z.unknown(), { error: 'The file needs a "nodes" list holding the workflow\'s steps.' }),
   edges: z.array(z.unknown(), { error: 'The file\'s "edges" must be a list of connections, like [{ "from": "input", "to": "out" }].' }).optional(),
 });
@@ -111,12 +113,13 @@ const FileKeysSchema = WorkflowSchema.extend({ nodes: z.unknown(), edges: z.unkn
 function unknownKeyProblems(
   found: UnknownKey[],
   words: { owner: string; kind: string; noun: "setting" | "key"; label: (at: Array<string | number>) => ReturnType<typeof pathLabel> },
-  place: { nodeId?: string; prefix: Array<string | number>; edge?: Problem["edge"] },
+  place: { nodeId?: string; prefix: Array<string | number>; edge?: Problem["edge"]; /** Where `prefix` starts, from the top of the file. */ base?: Array<string | number> },
 ): Problem[] {
   return found.map((u) => ({
     ...(place.nodeId ? { nodeId: place.nodeId } : {}),
     ...(place.edge ? { edge: place.edge } : {}),
     path: formatPath([...place.prefix, ...u.at, u.key]),
+    fix: { path: [...(place.base ?? []), ...place.prefix, ...u.at, u.key], ...(u.suggestion && u.unused.includes(u.suggestion) ? { renameTo: u.suggestion } : {}) },
     message: unknownKeyMessage({
       owner: words.owner,
       kind: words.kind,
@@ -162,7 +165,7 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
     const rawId = raw && typeof raw === "object" && typeof (raw as { id?: unknown }).id === "string" ? (raw as { id: string }).id : undefined;
     const rawDescriptor = getNodeType(String((raw as { type?: unknown } | null)?.type));
     const rawStep = rawId ? stepName({ id: rawId, label: (raw as { label?: unknown }).label }, rawDescriptor?.label) : `step ${i + 1}`;
-    const place = { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i] };
+    const place = { ...(rawId ? { nodeId: rawId } : {}), prefix: rawId ? [] : ["nodes", i], base: rawId ? ["nodes", i] : [] };
     problems.push(...unknownKeyProblems(findUnknownKeys(WorkflowNodeSchema, raw), { owner: rawStep, kind: "steps", noun: "key", label: (at) => pathLabel(at) }, place));
     const rawParams = (raw as { params?: unknown } | null)?.params;
     if (rawDescriptor && rawParams && typeof rawParams === "object") {

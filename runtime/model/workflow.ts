@@ -1,6 +1,7 @@
 // The `toolflow.workflow/v1` file format (SPEC §3). This one JSON shape is the editor draft, the import/export file and
 // what a version freezes, so the schemas here are a public contract: field names must not drift.
 import { z } from "zod";
+import { IconsSchema } from "./icons";
 
 export const WORKFLOW_FORMAT = "toolflow.workflow/v1";
 
@@ -52,6 +53,8 @@ export const WorkflowSchema = z.object({
   title: z.string().optional(),
   description: z.string().default(""),
   annotations: ToolAnnotationsSchema.optional(),
+  /** Added in issue 16 (MCP 2025-11-25 tool icons); absent in older files, which load unchanged. */
+  icons: IconsSchema.optional(),
   nodes: z.array(WorkflowNodeSchema),
   edges: z.array(WorkflowEdgeSchema).default([]),
 });

@@ -160,6 +160,7 @@ function toLiveTool(row: LiveRow): LiveTool | null {
     inputSchema: version.inputSchema as Record<string, unknown>,
     outputSchema: (version.outputSchema as Record<string, unknown> | null) ?? undefined,
     annotations: meta.annotations as Record<string, unknown> | undefined,
+    ...(meta.icons?.length ? { icons: meta.icons } : {}),
     runnable,
   };
 }

@@ -84,3 +84,9 @@ describe("parameter builder edits", () => {
     expect(withoutHidden(http, post, setPath(post, "method", "GET"))).toEqual({ method: "GET", url: "https://a.test" });
   });
 });
+
+describe("titles on an enum with no choices yet", () => {
+  it("starts with one choice to fill in", () => {
+    expect(withTitles({ name: "plan", type: "enum" }, true)).toEqual({ name: "plan", type: "enum", options: [{ value: "option1", title: "Option 1" }] });
+  });
+});

@@ -56,6 +56,8 @@ describe("strict files: a key nobody defined is a problem naming it", () => {
       nodeId: "check",
       path: "params.conditon",
       message: 'The If step "check" has a setting "conditon" that If steps do not have. Did you mean "condition"?',
+      // What the editor offers, since no form shows a key the format does not have.
+      fix: { path: ["nodes", 1, "params", "conditon"], renameTo: "condition" },
     });
     // The missing condition is still reported on its own.
     expect(found.some((p) => p.path === "params.condition")).toBe(true);
@@ -93,7 +95,7 @@ describe("strict files: a key nobody defined is a problem naming it", () => {
     expect(unknownKeys(doc)).toEqual([
       { path: "titel", message: 'The file has a key "titel" that workflow files do not have. Did you mean "title"?' },
       { path: "annotations.destructivehint", message: 'The file has a key "destructivehint" in the annotations that does not belong there. Did you mean "destructiveHint"?' },
-      { path: "viewport", message: 'The file has a key "viewport" that workflow files do not have; remove it, or use "title".' },
+      { path: "viewport", message: 'The file has a key "viewport" that workflow files do not have; remove it, or use one of "title" or "icons".' },
     ]);
   });
 

@@ -24,6 +24,7 @@ export function liveTool(doc: Record<string, unknown>): LiveTool {
     description: compiled.meta.description,
     inputSchema: compiled.inputSchema as Record<string, unknown>,
     ...(compiled.outputSchema ? { outputSchema: compiled.outputSchema as Record<string, unknown> } : {}),
+    ...(compiled.meta.icons ? { icons: compiled.meta.icons } : {}),
     runnable: compiled,
   };
 }

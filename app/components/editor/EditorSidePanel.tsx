@@ -5,7 +5,7 @@
 import { Box, Tabs } from "@mantine/core";
 import { memo } from "react";
 import type { Problem } from "../../../runtime/model";
-import type { ScopeOption } from "./document";
+import { applyKeyFix, type ScopeOption } from "./document";
 import type { ArgField, DocEdge, DocNode, RunEntry, WorkflowDoc } from "./graph";
 import { NodePanel } from "./NodePanel";
 import { ProblemsList } from "./ProblemsList";
@@ -88,7 +88,7 @@ export const EditorSidePanel = memo(function EditorSidePanel(props: EditorSidePa
           />
         </Tabs.Panel>
         <Tabs.Panel value="problems">
-          <ProblemsList problems={problems} onPick={props.onPickProblem} />
+          <ProblemsList problems={problems} onPick={props.onPickProblem} onFix={readOnly ? undefined : (fix) => props.onApply(applyKeyFix(props.doc, fix))} />
         </Tabs.Panel>
       </Box>
     </Tabs>

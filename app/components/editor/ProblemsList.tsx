@@ -4,7 +4,7 @@ import { Box, Button, Stack, Text } from "@mantine/core";
 import type { Problem } from "../../../runtime/model";
 import { ProblemText } from "./ProblemText";
 
-export function ProblemsList({ problems, onPick }: { problems: Problem[]; onPick: (nodeId: string) => void }) {
+export function ProblemsList({ problems, onPick, onFix }: { problems: Problem[]; onPick: (nodeId: string) => void; onFix?: (fix: NonNullable<Problem["fix"]>) => void }) {
   if (!problems.length) {
     return (
       <Text size="sm" c="green.8">
@@ -26,6 +26,12 @@ export function ProblemsList({ problems, onPick }: { problems: Problem[]; onPick
             {p.nodeId && (
               <Button size="compact-xs" variant="subtle" onClick={() => onPick(p.nodeId!)} aria-label={`Show node ${p.nodeId}`}>
                 Show {p.nodeId}
+              </Button>
+            )}
+            {/* A key no form shows (an unknown one) can only be fixed here. */}
+            {p.fix && onFix && (
+              <Button size="compact-xs" variant="subtle" onClick={() => onFix(p.fix!)} aria-label={`${p.fix.renameTo ? `Rename to ${p.fix.renameTo}` : "Remove"}: ${p.path ?? ""}`}>
+                {p.fix.renameTo ? `Rename to "${p.fix.renameTo}"` : `Remove "${String(p.fix.path[p.fix.path.length - 1])}"`}
               </Button>
             )}
           </Box>

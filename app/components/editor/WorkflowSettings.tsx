@@ -1,7 +1,9 @@
 "use client";
 // The side panel when no single step is selected: the tool's name, title, description and hints for AI clients.
 import { Checkbox, Stack, Text, TextInput, Textarea } from "@mantine/core";
+import type { Icon } from "../../../runtime/model";
 import type { WorkflowDoc } from "./graph";
+import { ToolIconsInput } from "./ToolIconsInput";
 
 export function WorkflowSettings(props: { doc: WorkflowDoc; readOnly: boolean; selectionCount: number; onChange: (doc: WorkflowDoc, key: string) => void }) {
   const { doc } = props;
@@ -38,6 +40,15 @@ export function WorkflowSettings(props: { doc: WorkflowDoc; readOnly: boolean; s
         value={doc.description ?? ""}
         readOnly={props.readOnly}
         onChange={(e) => props.onChange({ ...doc, description: e.currentTarget.value }, "description")}
+      />
+      <ToolIconsInput
+        icons={Array.isArray(doc.icons) ? (doc.icons as Icon[]) : []}
+        readOnly={props.readOnly}
+        onChange={(icons) => {
+          const next: WorkflowDoc = { ...doc, icons };
+          if (!icons.length) delete next.icons;
+          props.onChange(next, "icons");
+        }}
       />
       <Text size="xs" fw={500}>
         Hints for AI clients

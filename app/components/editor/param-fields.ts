@@ -64,7 +64,9 @@ export function withTitles(field: ParamField, titled: boolean): ParamField {
   if (titled === !!field.options) return field;
   const next: ParamField = { ...field };
   if (titled) {
-    next.options = choicesOf(field);
+    const choices = choicesOf(field);
+    // A first choice to fill in, so that turning titles on shows where they go.
+    next.options = choices.length ? choices : [{ value: "option1", title: "Option 1" }];
     delete next.values;
   } else {
     next.values = (field.options ?? []).map((o) => o.value);

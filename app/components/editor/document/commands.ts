@@ -188,3 +188,26 @@ function withoutKey<T extends object>(obj: T, key: keyof T): T {
   return copy;
 }
 
+
+/**
+ * Applies a problem's fix (`Problem.fix`): the key at `path` (from the top of the file) removed, or renamed in place
+ * (keeping the order of its object's keys). The same document when the path no longer leads to that key.
+ */
+export function applyKeyFix(doc: WorkflowDoc, fix: { path: ReadonlyArray<string | number>; renameTo?: string }): WorkflowDoc {
+  const edit = (value: unknown, depth: number): unknown => {
+    if (!value || typeof value !== "object") return value;
+    const key = fix.path[depth]!;
+    if (depth === fix.path.length - 1) {
+      if (Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, key)) return value;
+      const renamed = fix.renameTo;
+      if (renamed !== undefined && Object.prototype.hasOwnProperty.call(value, renamed)) return value;
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => (k !== String(key) ? [[k, v]] : renamed === undefined ? [] : [[renamed, v]])));
+    }
+    const child = (value as Record<string | number, unknown>)[key];
+    const next = edit(child, depth + 1);
+    if (next === child) return value;
+    if (Array.isArray(value)) return value.map((v, i) => (i === key ? next : v));
+    return { ...(value as Record<string, unknown>), [key]: next };
+  };
+  return fix.path.length ? (edit(doc, 0) as WorkflowDoc) : doc;
+}
