@@ -282,7 +282,7 @@ export async function listPassages(db: Db, workspaceId: string, id: string, page
     select: { ordinal: true, page: true, heading: true, lineStart: true, lineEnd: true, text: true },
   });
   const shown = rows.slice(0, limit);
-  return { passages: shown, nextAfter: rows.length > limit ? shown[shown.length - 1]!.ordinal : null };
+  return { passages: shown, nextCursor: rows.length > limit ? shown[shown.length - 1]!.ordinal : null };
 }
 
 /** The latest version's file as uploaded, for downloading it. */

@@ -203,7 +203,7 @@ describe.each(TEST_PROVIDERS)("documents on %s", (provider) => {
     expect(stored.map((v) => [v.number, v.content === null])).toEqual([[1, true], [2, false]]);
     const preview = await owner.documents.passages({ ...ws, id: v1.id, limit: 2 });
     expect(preview.passages.map((p) => [p.ordinal, p.page])).toEqual([[0, 1], [1, 2]]);
-    expect((await owner.documents.passages({ ...ws, id: v1.id, after: preview.nextAfter! })).passages.map((p) => p.text)).toEqual(["Lanyards at reception"]);
+    expect((await owner.documents.passages({ ...ws, id: v1.id, cursor: preview.nextCursor! })).passages.map((p) => p.text)).toEqual(["Lanyards at reception"]);
   });
 
   it("deleting a document removes it from the list and from search", async () => {
