@@ -118,6 +118,14 @@ describe("the Documents page", () => {
       return { status: response.status, body: (await response.json()) as { error: string; reason?: string } };
     });
     expect(direct).toEqual({ status: 413, body: { error: expect.stringContaining("documents can be at most"), reason: "too_large" } });
+    // Another site cannot upload with the person's cookie, and nobody can without one.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const upload = `${server.url}/api/documents/upload?workspace=library&name=planted.txt`;
+    const forged = await fetch(upload, { method: "POST", headers: { cookie, origin: "http://evil.example" }, body: "planted" });
+    expect(forged.status).toBe(403);
+    const anonymous = await fetch(upload, { method: "POST", headers: { origin: new URL(server.url).origin }, body: "planted" });
+    expect(anonymous.status).toBe(401);
+    expect((await fetch(`${server.url}/api/documents/file?workspace=library&id=x`)).status).toBe(401);
     await page.screenshot({ path: screenshotPath("documents-refused") });
   });
 

@@ -1,30 +1,33 @@
 "use client";
 // One document: its versions, its folder and tags (editors change them), the extracted text passage by passage with
 // where each passage sits, a download of the file, and deleting it after a confirmation.
-import { Alert, Anchor, Badge, Button, Drawer, Group, Paper, Stack, Table, TagsInput, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Badge, Button, Drawer, Group, Paper, Select, Stack, Table, TagsInput, Text, TextInput, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { describeError } from "../../lib/errors";
-import type { RouterOutputs } from "../../lib/router-types";
+import type { RouterInputs, RouterOutputs } from "../../lib/router-types";
 import { useTRPC } from "../../lib/trpc";
 import { ConfirmDialog } from "../ConfirmDialog";
 import { formatBytes, KIND_LABELS, passageLocation } from "./format";
 
 type Doc = RouterOutputs["documents"]["get"];
+type Language = NonNullable<RouterInputs["documents"]["update"]["language"]>;
 
-export function DocumentDrawer(props: { workspace: string; id: string | null; canEdit: boolean; onClose: () => void; onChanged: () => void }) {
+export function DocumentDrawer(props: { workspace: string; id: string | null; canEdit: boolean; languages: readonly string[]; onClose: () => void; onChanged: () => void }) {
   const trpc = useTRPC();
   const doc = useQuery({ ...trpc.documents.get.queryOptions({ workspace: props.workspace, id: props.id ?? "" }), enabled: props.id !== null });
   return (
     <Drawer opened={props.id !== null} onClose={props.onClose} position="right" size="xl" title={doc.data?.name ?? "Document"}>
       {doc.error && <Alert color="red">{describeError(doc.error).message}</Alert>}
-      {doc.data && <DocumentDetails key={`${doc.data.id}-${doc.data.currentVersion}`} workspace={props.workspace} doc={doc.data} canEdit={props.canEdit} onChanged={props.onChanged} onDeleted={props.onClose} />}
+      {doc.data && <DocumentDetails key={`${doc.data.id}-${doc.data.currentVersion}`} workspace={props.workspace} doc={doc.data} canEdit={props.canEdit} languages={props.languages} onChanged={props.onChanged} onDeleted={props.onClose} />}
     </Drawer>
   );
 }
 
-function DocumentDetails(props: { workspace: string; doc: Doc; canEdit: boolean; onChanged: () => void; onDeleted: () => void }) {
+type DetailsProps = { workspace: string; doc: Doc; canEdit: boolean; languages: readonly string[]; onChanged: () => void; onDeleted: () => void };
+
+function DocumentDetails(props: DetailsProps) {
   const { doc } = props;
   const download = `/api/documents/file?${new URLSearchParams({ workspace: props.workspace, id: doc.id })}`;
   return (
@@ -33,9 +36,6 @@ function DocumentDetails(props: { workspace: string; doc: Doc; canEdit: boolean;
         <Badge variant="light">{KIND_LABELS[doc.kind] ?? doc.kind}</Badge>
         <Text size="sm">{formatBytes(doc.sizeBytes)}</Text>
         <Text size="sm">version {doc.currentVersion}</Text>
-        <Text size="sm" c="dimmed">
-          stemming: {doc.language}
-        </Text>
         <Anchor href={download} size="sm">
           Download
         </Anchor>
@@ -47,15 +47,17 @@ function DocumentDetails(props: { workspace: string; doc: Doc; canEdit: boolean;
   );
 }
 
-function DetailsForm(props: { workspace: string; doc: Doc; canEdit: boolean; onChanged: () => void; onDeleted: () => void }) {
+function DetailsForm(props: DetailsProps) {
   const trpc = useTRPC();
   const [folder, setFolder] = useState(props.doc.folder);
   const [tags, setTags] = useState<string[]>(props.doc.tags);
+  // Stored as text; the server only ever stores one of the languages it lists.
+  const [language, setLanguage] = useState(props.doc.language as Language);
   const [confirming, setConfirming] = useState(false);
   const save = useMutation(
     trpc.documents.update.mutationOptions({
       onSuccess: () => {
-        notifications.show({ color: "green", message: "Folder and tags saved." });
+        notifications.show({ color: "green", message: "Saved." });
         props.onChanged();
       },
       onError: (e) => notifications.show({ color: "red", title: "Not saved", message: describeError(e).message }),
@@ -77,11 +79,20 @@ function DetailsForm(props: { workspace: string; doc: Doc; canEdit: boolean; onC
       <Group align="flex-end" grow>
         <TextInput label="Folder" placeholder="Top level" value={folder} onChange={(e) => setFolder(e.currentTarget.value)} readOnly={!props.canEdit} />
         <TagsInput label="Tags" value={tags} onChange={setTags} readOnly={!props.canEdit} maxTags={20} />
+        <Select
+          label="Language"
+          title="Finds other forms of words in this language (on PostgreSQL); simple matches words as written"
+          data={[...props.languages]}
+          value={language}
+          onChange={(v) => v && setLanguage(v as Language)}
+          readOnly={!props.canEdit}
+          allowDeselect={false}
+        />
       </Group>
       {props.canEdit && (
         <Group mt="sm" justify="space-between">
-          <Button size="xs" loading={save.isPending} onClick={() => save.mutate({ workspace: props.workspace, id: props.doc.id, folder, tags })}>
-            Save folder and tags
+          <Button size="xs" loading={save.isPending} onClick={() => save.mutate({ workspace: props.workspace, id: props.doc.id, folder, tags, language })}>
+            Save
           </Button>
           <Button size="xs" color="red" variant="subtle" onClick={() => setConfirming(true)}>
             Delete document

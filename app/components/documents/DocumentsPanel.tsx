@@ -37,7 +37,7 @@ export function DocumentsPanel({ workspace }: { workspace: string }) {
       {canEdit && usage.data && <UploadZone workspace={workspace} maxBytes={usage.data.documentMaxBytes} onUploaded={() => void refresh()} />}
       <DocumentSearch workspace={workspace} onOpen={setOpen} />
       <DocumentsTable workspace={workspace} canEdit={canEdit} onOpen={setOpen} />
-      <DocumentDrawer workspace={workspace} id={open} canEdit={canEdit} onClose={() => setOpen(null)} onChanged={() => void refresh()} />
+      <DocumentDrawer workspace={workspace} id={open} canEdit={canEdit} languages={usage.data?.languages ?? []} onClose={() => setOpen(null)} onChanged={() => void refresh()} />
     </Stack>
   );
 }

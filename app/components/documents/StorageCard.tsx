@@ -1,7 +1,7 @@
 "use client";
 // How much of the workspace's document quota is used, the largest file allowed, and (for owners) changing both
 // within the server's ceilings.
-import { Button, Group, Modal, NumberInput, Paper, Progress, Stack, Text } from "@mantine/core";
+import { Button, Group, Modal, NumberInput, Paper, Progress, Select, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
@@ -43,6 +43,7 @@ function LimitsForm(props: { workspace: string; usage: Usage; onClose: () => voi
   const { settings, ceilings } = props.usage;
   const [maxMb, setMaxMb] = useState<number>(settings.documentMaxBytes / MB);
   const [quotaMb, setQuotaMb] = useState<number>(settings.documentQuotaBytes / MB);
+  const [language, setLanguage] = useState<Usage["language"]>(props.usage.language);
   const [error, setError] = useState<string | null>(null);
   const save = useMutation(
     trpc.settings.update.mutationOptions({
@@ -59,6 +60,14 @@ function LimitsForm(props: { workspace: string; usage: Usage; onClose: () => voi
       <Stack>
         <NumberInput label="Largest file (MB)" min={0.001} max={ceilings.documentMaxBytes / MB} decimalScale={3} value={maxMb} onChange={(v) => setMaxMb(Number(v))} description={`At most ${formatBytes(ceilings.documentMaxBytes)} on this server.`} />
         <NumberInput label="All documents together (MB)" min={1} max={ceilings.documentQuotaBytes / MB} value={quotaMb} onChange={(v) => setQuotaMb(Number(v))} description={`At most ${formatBytes(ceilings.documentQuotaBytes)} on this server.`} />
+        <Select
+          label="Language of new documents"
+          description="Each document keeps its own; change it in the document."
+          data={[...props.usage.languages]}
+          value={language}
+          onChange={(v) => v && setLanguage(v as Usage["language"])}
+          allowDeselect={false}
+        />
         {error && (
           <Text c="red" size="sm" role="alert">
             {error}
@@ -70,7 +79,7 @@ function LimitsForm(props: { workspace: string; usage: Usage; onClose: () => voi
           </Button>
           <Button
             loading={save.isPending}
-            onClick={() => save.mutate({ workspace: props.workspace, settings: { documentMaxBytes: Math.round(maxMb * MB), documentQuotaBytes: Math.round(quotaMb * MB) } })}
+            onClick={() => save.mutate({ workspace: props.workspace, settings: { documentMaxBytes: Math.round(maxMb * MB), documentQuotaBytes: Math.round(quotaMb * MB), documentLanguage: language } })}
           >
             Save
           </Button>
