@@ -16,6 +16,7 @@ export function WorkspaceShell(props: { user: Shell["user"]; workspace: Shell["w
   const nav = [
     { href: `${base}/workflows`, label: "Workflows" },
     { href: `${base}/runs`, label: "Runs" },
+    { href: `${base}/documents`, label: "Documents" },
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/settings`, label: "Settings" },
     { href: `${base}/connect`, label: "Connect" },

@@ -9,7 +9,7 @@ import { providerOf, type Db, type Tx } from "../db/client";
 import { extractInWorker, type ExtractionOptions } from "../documents/extractor";
 import { documentNameSchema, folderSchema, tagsSchema } from "../documents/fields";
 import { KIND_INFO, kindFromName, type DocumentKind } from "../documents/kinds";
-import { documentLanguageSchema, type DocumentLanguage } from "../documents/languages";
+import { DOCUMENT_LANGUAGES, documentLanguageSchema, type DocumentLanguage } from "../documents/languages";
 import { DEFAULT_DOCUMENT_LIMITS, describeBytes, documentCeilings, effectiveDocumentLimits, type DocumentLimits } from "../documents/limits";
 import { parseQuery } from "../documents/query";
 import { DocumentRefused } from "../documents/refusal";
@@ -52,6 +52,7 @@ export async function documentUsage(db: Db, workspaceId: string) {
     documents: used._count,
     ...limits,
     language: settings.documentLanguage,
+    languages: DOCUMENT_LANGUAGES,
     /** The settings as stored, the defaults and the operator's ceilings: what the storage form shows. */
     settings: { documentMaxBytes: settings.documentMaxBytes, documentQuotaBytes: settings.documentQuotaBytes },
     defaults: DEFAULT_DOCUMENT_LIMITS,
@@ -186,7 +187,8 @@ export async function listDocuments(db: Db, workspaceId: string, filter: z.input
       workspaceId,
       ...(f.folder ? { OR: [{ folder: f.folder }, { folder: { startsWith: `${f.folder}/` } }] } : {}),
       ...(f.tag ? { tags: { some: { tag: f.tag } } } : {}),
-      ...(f.name ? { name: { contains: f.name } } : {}),
+      // Any case on both databases: SQLite's LIKE ignores ASCII case already, PostgreSQL is told to.
+      ...(f.name ? { name: { contains: f.name, ...(providerOf(db) === "postgresql" ? { mode: "insensitive" as never } : {}) } } : {}),
       ...afterCursor(f.cursor, "updatedAt"),
     },
     orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
@@ -282,7 +284,7 @@ export async function listPassages(db: Db, workspaceId: string, id: string, page
     select: { ordinal: true, page: true, heading: true, lineStart: true, lineEnd: true, text: true },
   });
   const shown = rows.slice(0, limit);
-  return { passages: shown, nextAfter: rows.length > limit ? shown[shown.length - 1]!.ordinal : null };
+  return { passages: shown, nextCursor: rows.length > limit ? shown[shown.length - 1]!.ordinal : null };
 }
 
 /** The latest version's file as uploaded, for downloading it. */

@@ -7,7 +7,7 @@ import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } fro
 import { callerFor } from "../helpers/trpc";
 
 /** Every procedure that takes a workspace, with the minimum role it needs and a valid input besides the workspace. */
-type Fixture = { minimum: Role; input: (ctx: { victimId: string; keyId: string }) => Record<string, unknown> };
+type Fixture = { minimum: Role; input: (ctx: { victimId: string; keyId: string; documentId: string }) => Record<string, unknown> };
 const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "workspace.get": { minimum: "viewer", input: () => ({}) },
   "account.shell": { minimum: "viewer", input: () => ({}) },
@@ -52,6 +52,15 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "oauth.clients.list": { minimum: "owner", input: () => ({}) },
   "oauth.clients.create": { minimum: "owner", input: () => ({ name: "Planted", redirectUris: ["https://attacker.example/cb"] }) },
   "oauth.clients.delete": { minimum: "owner", input: () => ({ clientId: "client_of_b" }) },
+  "documents.list": { minimum: "viewer", input: () => ({}) },
+  "documents.facets": { minimum: "viewer", input: () => ({}) },
+  "documents.usage": { minimum: "viewer", input: () => ({}) },
+  "documents.get": { minimum: "viewer", input: ({ documentId }) => ({ id: documentId }) },
+  "documents.passages": { minimum: "viewer", input: ({ documentId }) => ({ id: documentId }) },
+  "documents.search": { minimum: "viewer", input: () => ({ query: "handbook" }) },
+  "documents.upload": { minimum: "editor", input: () => ({ name: "planted.txt", base64: Buffer.from("planted handbook").toString("base64") }) },
+  "documents.update": { minimum: "editor", input: ({ documentId }) => ({ id: documentId, tags: ["hijacked"] }) },
+  "documents.delete": { minimum: "editor", input: ({ documentId }) => ({ id: documentId }) },
 };
 
 function procedurePaths(): string[] {
@@ -70,6 +79,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
   let roles: Record<Role, Awaited<ReturnType<typeof createUser>>>;
   let outsider: Awaited<ReturnType<typeof createUser>>;
   let keyId: string;
+  let documentId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
@@ -87,6 +97,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     await api.workflows.publish({ workspace: "workspace-b", name: "add_tax", note: "first" });
     const wf = await database.db.workflow.findFirstOrThrow({ where: { name: "add_tax" } });
     await database.db.run.create({ data: { id: "run_of_b", workspaceId: wf.workspaceId, workflowId: wf.id, trigger: "mcp", status: "ok" } });
+    documentId = (await api.documents.upload({ workspace: "workspace-b", name: "handbook.md", base64: Buffer.from("# Handbook\n\nB's handbook.").toString("base64") })).id;
     // The outsider owns another workspace (A), which gives them no rights on B.
     await callerFor(database.db, outsider).workspace.create({ name: "Workspace A", slug: "workspace-a" });
   });
@@ -100,6 +111,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const keys = await database.db.apiKey.findMany({ where: { workspaceId: ws.id }, orderBy: { id: "asc" } });
     const secrets = await database.db.secret.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
     const workflows = await database.db.workflow.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
+    const documents = await database.db.document.findMany({ where: { workspaceId: ws.id }, include: { tags: true, _count: { select: { passages: true, versions: true } } }, orderBy: { name: "asc" } });
     return {
       name: ws.name,
       members: ws.memberships.map((m) => [m.userId, m.role]),
@@ -107,6 +119,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
       secrets: secrets.map((s) => [s.name, s.ciphertext, s.hosts, s.readable]),
       workflows: workflows.map((w) => [w.name, w.revision, w.draft, w.liveVersionId, w.archivedAt, w.versions.length]),
       settings: ws.limits,
+      documents: documents.map((d) => [d.name, d.folder, d.currentVersion, d.tags.map((t) => t.tag), d._count]),
     };
   }
 
@@ -120,7 +133,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const before = await snapshot();
     const error = await call(callerFor(database.db, outsider), path, {
       workspace: "workspace-b",
-      ...fixture.input({ victimId: roles.editor.id, keyId }),
+      ...fixture.input({ victimId: roles.editor.id, keyId, documentId }),
     }).catch((e: unknown) => e);
     // The same answer as for a workspace that does not exist: nothing is revealed.
     expect(error).toMatchObject({ code: "NOT_FOUND", message: 'Workspace "workspace-b" was not found.' });
@@ -130,7 +143,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
   it.each(Object.entries(WORKSPACE_PROCEDURES))("%s: signed-out callers are refused", async (path, fixture) => {
     const error = await call(callerFor(database.db, null), path, {
       workspace: "workspace-b",
-      ...fixture.input({ victimId: roles.editor.id, keyId }),
+      ...fixture.input({ victimId: roles.editor.id, keyId, documentId }),
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "UNAUTHORIZED" });
   });
@@ -143,7 +156,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
         const before = await snapshot();
         const error = await call(callerFor(database.db, roles[role]), path, {
           workspace: "workspace-b",
-          ...fixture.input({ victimId: roles.editor.id, keyId }),
+          ...fixture.input({ victimId: roles.editor.id, keyId, documentId }),
         }).catch((e: unknown) => e);
         expect(error).toMatchObject({ code: "FORBIDDEN", message: `This needs the ${fixture.minimum} role; you are a ${role} in this workspace.` });
         expect(await snapshot()).toEqual(before);

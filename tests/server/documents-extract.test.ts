@@ -147,6 +147,11 @@ describe("document extraction", () => {
     expect(pool.byteLength).toBeGreaterThan(view.byteLength); // the caller's buffer is still whole (not transferred away)
   });
 
+  it("stops an extraction that needs more memory than the worker may have", async () => {
+    const pdf = await makePdf(Array.from({ length: 40 }, (_, i) => [`Page ${i + 1}`, "Some text on the page."]));
+    expect(await refusal(extractInWorker("heavy.pdf", "pdf", pdf, { memoryMb: 4 }))).toMatchObject({ reason: "too_complex", message: expect.stringContaining("needed more than 4 MB of memory") });
+  });
+
   it("stops an extraction that takes longer than its time limit", async () => {
     const pdf = await makePdf([["slow"]]);
     expect(await refusal(extractInWorker("slow.pdf", "pdf", pdf, { timeoutMs: 1 }))).toMatchObject({ reason: "too_complex", message: expect.stringContaining("took longer than") });

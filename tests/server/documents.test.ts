@@ -8,7 +8,7 @@ import type { DocumentSearchResult } from "../../runtime/documents/contract";
 import { DOCUMENT_LIMITS_VARIABLE } from "../../server/documents/limits";
 import { searchDocuments, uploadDocument } from "../../server/services/documents";
 import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
-import { makeDocx, makePdf } from "../helpers/documents";
+import { makeDocx, makePdf, zipBombDocx } from "../helpers/documents";
 import { callerFor } from "../helpers/trpc";
 
 const CORPUS = resolve(import.meta.dirname, "../fixtures/documents/corpus");
@@ -96,6 +96,7 @@ describe.each(TEST_PROVIDERS)("documents on %s", (provider) => {
     const rest = await owner.documents.list({ ...ws, limit: 4, cursor: page.nextCursor! });
     expect([...page.documents, ...rest.documents].map((d) => d.name).sort()).toEqual(corpusFiles);
     expect((await owner.documents.facets(ws))).toEqual({ folders: ["Policies"], tags: ["policy"] });
+    expect((await owner.documents.list({ ...ws, name: "TRAVEL" })).documents.map((d) => d.name)).toEqual(["travel-policy.md"]);
     expect((await owner.documents.usage(ws))).toMatchObject({ documents: corpusFiles.length, documentMaxBytes: 10 * 1024 * 1024, documentQuotaBytes: 200 * 1024 * 1024 });
   });
 
@@ -203,7 +204,7 @@ describe.each(TEST_PROVIDERS)("documents on %s", (provider) => {
     expect(stored.map((v) => [v.number, v.content === null])).toEqual([[1, true], [2, false]]);
     const preview = await owner.documents.passages({ ...ws, id: v1.id, limit: 2 });
     expect(preview.passages.map((p) => [p.ordinal, p.page])).toEqual([[0, 1], [1, 2]]);
-    expect((await owner.documents.passages({ ...ws, id: v1.id, after: preview.nextAfter! })).passages.map((p) => p.text)).toEqual(["Lanyards at reception"]);
+    expect((await owner.documents.passages({ ...ws, id: v1.id, cursor: preview.nextCursor! })).passages.map((p) => p.text)).toEqual(["Lanyards at reception"]);
   });
 
   it("deleting a document removes it from the list and from search", async () => {
@@ -246,6 +247,8 @@ describe.each(TEST_PROVIDERS)("documents on %s", (provider) => {
     await expect(owner.documents.upload({ ...ws, name: "paper.txt", base64: base64(await makePdf([["x"]])) })).rejects.toThrow("its content is a PDF");
     await expect(owner.documents.upload({ ...ws, name: "broken.pdf", base64: base64(bytes("%PDF-1.4\nnot really")) })).rejects.toThrow('"broken.pdf" could not be read as a PDF');
     await expect(owner.documents.upload({ ...ws, name: "a/b.txt", base64: base64(bytes("x")) })).rejects.toThrow("cannot contain /");
+    await expect(owner.documents.upload({ ...ws, name: "bomb.docx", base64: base64(await zipBombDocx(24)) })).rejects.toThrow("which is what a ZIP bomb does");
+    await expect(owner.documents.upload({ ...ws, name: "scan.pdf", base64: base64(await makePdf([[]])) })).rejects.toThrow("No text was found");
     expect((await owner.documents.list({ ...ws, name: "broken" })).documents).toEqual([]);
   });
 

@@ -26,9 +26,10 @@ export const documentsRouter = router({
   facets: workspaceProcedure("viewer").query(({ ctx }) => documentFacets(ctx.db, ctx.workspace.id)),
   usage: workspaceProcedure("viewer").query(({ ctx }) => documentUsage(ctx.db, ctx.workspace.id)),
   get: workspaceProcedure("viewer").input(byId).query(({ ctx, input }) => getDocument(ctx.db, ctx.workspace.id, input.id)),
+  // `cursor` is the ordinal of the last passage shown (tRPC's paging names it so).
   passages: workspaceProcedure("viewer")
-    .input(byId.extend(passagesInput.shape))
-    .query(({ ctx, input: { id, ...page } }) => listPassages(ctx.db, ctx.workspace.id, id, page)),
+    .input(byId.extend({ cursor: passagesInput.shape.after, limit: passagesInput.shape.limit }))
+    .query(({ ctx, input: { id, cursor, limit } }) => listPassages(ctx.db, ctx.workspace.id, id, { ...(cursor !== undefined ? { after: cursor } : {}), ...(limit ? { limit } : {}) })),
   search: workspaceProcedure("viewer")
     .input(DocumentSearchRequestSchema)
     .query(({ ctx, input: { workspace: _workspace, ...request } }) => searchDocuments(ctx.db, ctx.workspace.id, request)),
