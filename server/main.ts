@@ -16,6 +16,8 @@ import { Readiness } from "./ops/health";
 import { OpsMetrics, setProcessMetrics } from "./ops/metrics";
 import { metricsAccess, metricsHandler, startMetricsServer } from "./ops/metrics-http";
 import { opsRoutes } from "./ops/routes";
+import { startLogging } from "./ops/log";
+import { rememberSecrets } from "./ops/redact";
 import { getDefaultSandbox } from "../runtime/engine/run";
 import { setRuntimeObserver } from "../runtime/observe";
 import { projectRoot } from "./root";
@@ -32,10 +34,13 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const runtimeOnly = process.argv.includes("--runtime");
   process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const logger = startLogging(); // a mistyped TOOLFLOW_LOG_LEVEL stops the start
   const startedAt = performance.now();
   const host = listenHost();
   const port = listenPort();
   ensureAuthSecret();
+  // The process's own secrets never reach a log line either (its database URL's password is cut as a URL's).
+  rememberSecrets([process.env.BETTER_AUTH_SECRET, process.env.TOOLFLOW_SECRET_KEY, process.env.TOOLFLOW_METRICS_TOKEN]);
   checkTenantCeilings(); // a malformed TOOLFLOW_MAX_LIMITS or TOOLFLOW_PRIVATE_HOSTS stops the start with its message
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
   const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
@@ -43,7 +48,7 @@ async function main() {
   const target = databaseTarget();
   const migrationsDir = join(root, "prisma", "migrations");
   const applied = await migrate(target, migrationsDir);
-  if (applied.length) console.log(`database migrated: ${applied.join(", ")}`);
+  if (applied.length) logger.info({ migrations: applied }, `database migrated: ${applied.join(", ")}`);
 
   const backend = createMcpBackend(getDb());
   const mcp = new McpEndpoint({
@@ -68,11 +73,11 @@ async function main() {
       .then(
         (loaded) => {
           app = loaded;
-          console.log(`editor app loaded (${Math.round(performance.now() - startedAt)} ms)`);
+          logger.info({ ms: Math.round(performance.now() - startedAt) }, "editor app loaded");
           return loaded.handle;
         },
         (error: unknown) => {
-          console.error("the editor app could not be loaded:", error instanceof Error ? error.message : error);
+          logger.fatal({ err: error }, "the editor app could not be loaded");
           process.exit(1);
         },
       ));
@@ -105,17 +110,17 @@ async function main() {
     // A runtime process answers only MCP: whatever else reaches it is "other", not the app.
     onResponse: (kind, status) => metrics.httpResponse(runtimeOnly && kind !== "mcp" ? "other" : kind, status),
   });
-  if (metricsServer) console.log(`metrics on ${metricsServer.url}/metrics`);
+  if (metricsServer) logger.info({ url: `${metricsServer.url}/metrics` }, `metrics on ${metricsServer.url}/metrics`);
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
-  console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
+  logger.info({ url: shown, database: target.provider, mode: runtimeOnly ? "runtime" : "app", ms: Math.round(performance.now() - startedAt) }, `${what} ready on ${shown}`);
   if (!runtimeOnly) setTimeout(() => void loadTheApp(), 2_000);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: shutting down`);
+    logger.info({ signal }, "shutting down");
     await mcp.close();
     await running.close();
     await metricsServer?.close();
@@ -130,6 +135,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
+  // What stops the start is a sentence for the operator (a bad setting names its variable), on stderr as before.
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -21,7 +21,7 @@ import { CallRelay, type CallOwner } from "./relay";
 import { adoptSession } from "./session-adoption";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { runtimeObserver } from "../observe";
+import { runtimeLog, runtimeObserver } from "../observe";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -124,7 +124,7 @@ export class McpEndpoint {
         if (error.status === 413) runtimeObserver().limitHit("maxBodyBytes");
         return sendFailure(res, error);
       }
-      console.error("MCP endpoint error:", error);
+      runtimeLog().error({ reqId: req.headers["x-request-id"], err: error }, "MCP endpoint error");
       sendFailure(res, new HttpFailure(500, "Internal error.", {}, -32603));
     }
   };
@@ -290,7 +290,7 @@ export class McpEndpoint {
       ...(onInitialized ? { onsessioninitialized: onInitialized } : {}),
       // The client ended the session (DELETE): no replica may take it over again.
       onsessionclosed: async () => {
-        await this.options.backend.sessions?.remove(id).catch((error: unknown) => console.error(`MCP: could not delete ended session ${id}:`, error));
+        await this.options.backend.sessions?.remove(id).catch((error: unknown) => runtimeLog().error({ sessionId: id, err: error }, "MCP: could not delete an ended session"));
       },
     });
     transport.onclose = () => {
@@ -316,14 +316,14 @@ export class McpEndpoint {
     // The client's own values, unknown fields included, so the replay elsewhere tells the server exactly the same.
     const { protocolVersion, capabilities, clientInfo } = request.params;
     if (JSON.stringify([capabilities, clientInfo]).length > MAX_STORED_CLIENT_CHARS) {
-      console.warn(`MCP: session ${session.id} is not stored (its client data is over ${MAX_STORED_CLIENT_CHARS} characters); only this process can serve it`);
+      runtimeLog().warn({ sessionId: session.id }, `MCP: session not stored (its client data is over ${MAX_STORED_CLIENT_CHARS} characters); only this process can serve it`);
       return false;
     }
     try {
       await store.save({ id: session.id, workspaceId: session.workspaceId, principalId: session.principalId, protocolVersion, clientInfo, clientCapabilities: capabilities });
       return true;
     } catch (error) {
-      console.error(`MCP: could not store session ${session.id}; only this process can serve it:`, error);
+      runtimeLog().error({ sessionId: session.id, err: error }, "MCP: could not store a session; only this process can serve it");
       return false;
     }
   }
@@ -359,7 +359,7 @@ export class McpEndpoint {
     try {
       await adoptSession(server, transport, saved);
     } catch (error) {
-      console.error(`MCP: could not take over session ${id}; its client must initialize a new one:`, error);
+      runtimeLog().error({ sessionId: id, err: error }, "MCP: could not take over a session; its client must initialize a new one");
       await server.close().catch(() => undefined);
       return undefined;
     }
@@ -381,7 +381,7 @@ export class McpEndpoint {
       present = await store.touch(session.id);
     } catch (error) {
       // Storage trouble does not end a session that works here.
-      console.error(`MCP: could not record the use of session ${session.id}:`, error);
+      runtimeLog().error({ sessionId: session.id, err: error }, "MCP: could not record the use of a session");
       return true;
     }
     if (!present) void session.transport.close();
@@ -392,7 +392,7 @@ export class McpEndpoint {
     try {
       if (await this.catalog.revalidate(workspaceId)) await this.notifyToolsChanged(workspaceId);
     } catch (error) {
-      console.error("MCP: could not re-check tools of workspace", workspaceId, error);
+      runtimeLog().error({ workspaceId, err: error }, "MCP: could not re-check the tools of a workspace");
     }
   }
 
@@ -415,7 +415,7 @@ export class McpEndpoint {
     // Stored sessions go once no replica has used them for as long (their lastSeenAt lags by up to touchEveryMs).
     void this.options.backend.sessions
       ?.removeIdle(new Date(cutoff - this.touchEveryMs))
-      .catch((error: unknown) => console.error("MCP: could not delete idle sessions:", error));
+      .catch((error: unknown) => runtimeLog().error({ err: error }, "MCP: could not delete idle sessions"));
   }
 
   get openSessions(): number {

@@ -10,6 +10,7 @@
 // Everything stays scoped to the workspace and the principal (API key or OAuth grant) that made the call, and for a
 // stateful session to that session too (request ids are the client's own, so two sessions of one key reuse them).
 import { randomBytes } from "node:crypto";
+import { runtimeLog } from "../observe";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResponse, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
@@ -142,7 +143,7 @@ export class CallRelay {
       await this.bus.publish(message);
     } catch (error) {
       // The client still gets its 202: it cannot do better than resend, and the call ends at its time limit anyway.
-      console.error("MCP relay: could not pass a message to the other replicas:", (error as Error).message);
+      runtimeLog().error({ err: error }, "MCP relay: could not pass a message to the other replicas");
     }
   }
 

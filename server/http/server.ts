@@ -4,6 +4,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RouteKind } from "../ops/metrics";
+import { log } from "../ops/log";
+import { assignRequestId } from "../ops/request-id";
 import { appRouteKind, type OpsHandler } from "../ops/routes";
 import { parseRanges, setClientAddress } from "./clientAddress";
 
@@ -29,6 +31,10 @@ export function isMcpPath(url: string | undefined): boolean {
   return url === "/mcp" || !!url?.startsWith("/mcp/") || !!url?.startsWith("/mcp?") || !!url?.startsWith("/.well-known/oauth-protected-resource/");
 }
 
+function pathOf(url: string | undefined): string {
+  return (url ?? "/").split("?")[0]!.slice(0, 200);
+}
+
 export interface RunningServer {
   url: string;
   server: http.Server;
@@ -40,17 +46,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const trusted = parseRanges(options.trustedProxies ?? []);
   const server = http.createServer((req, res) => {
     setClientAddress(req, trusted);
+    const reqId = assignRequestId(req);
+    res.setHeader("x-request-id", reqId);
     const ops = options.ops?.(req);
     const mcp = !ops && !!options.mcp && isMcpPath(req.url);
     const handler = ops ?? (mcp ? options.mcp! : options.app);
     const { onResponse } = options;
-    if (onResponse) {
+    const logger = log();
+    if (onResponse || logger.isLevelEnabled("debug")) {
       const kind: RouteKind = ops ? "other" : mcp ? "mcp" : appRouteKind(req.url);
-      res.once("finish", () => onResponse(kind, res.statusCode));
+      const started = performance.now();
+      res.once("finish", () => {
+        onResponse?.(kind, res.statusCode);
+        // The path without its query, which may hold a token.
+        logger.debug({ reqId, method: req.method, path: pathOf(req.url), status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+      });
     }
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       // Never leak a stack trace to the client; the operator gets it in the log.
-      console.error("unhandled error while serving", req.method, req.url, error);
+      logger.error({ reqId, method: req.method, path: pathOf(req.url), err: error }, "unhandled error while serving");
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end("Internal server error");
     });

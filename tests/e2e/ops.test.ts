@@ -207,3 +207,74 @@ describe("metrics on a port of their own", () => {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
   });
 });
+
+describe("structured logs of the runtime process", () => {
+  let database: TestDatabase;
+  let server: AppServer;
+  let crm: Awaited<ReturnType<typeof startCrm>>;
+  let acme: Awaited<ReturnType<typeof seedWorkspace>>;
+  const previous = { dataDir: process.env.TOOLFLOW_DATA_DIR, privateHosts: process.env.TOOLFLOW_PRIVATE_HOSTS };
+
+  beforeAll(async () => {
+    process.env.TOOLFLOW_PRIVATE_HOSTS = "127.0.0.1";
+    crm = await startCrm();
+    database = await createTestDatabase("sqlite");
+    process.env.TOOLFLOW_DATA_DIR = database.env.TOOLFLOW_DATA_DIR;
+    acme = await seedWorkspace(database.db, "acme", { allowHosts: ["127.0.0.1"] });
+    await setSecret(database.db, acme.workspace.id, acme.owner.id, "CRM_TOKEN", CRM_TOKEN, { hosts: ["127.0.0.1"] });
+    await acme.publish(fetchOrder(crm.url));
+    server = await startAppServer("sqlite", { TOOLFLOW_LOG_LEVEL: "debug", TOOLFLOW_METRICS_TOKEN: METRICS_TOKEN }, { args: ["--runtime"], database });
+  }, 240_000);
+  afterAll(async () => {
+    restoreEnv(previous);
+    await server?.stop();
+    crm?.close();
+    await database?.cleanup();
+  });
+
+  it("writes JSON lines with the request id and run id of every call, and no secret in any form", async () => {
+    const traced = await mcpClient(server, "acme", acme.key, { "x-request-id": "ops-req-42" });
+    const plain = await mcpClient(server, "acme", acme.key);
+    try {
+      for (const client of [traced, plain]) {
+        const result = (await client.callTool({ name: "fetch_order", arguments: { id: "B-7" } })) as CallToolResult;
+        expect(result.structuredContent).toEqual({ id: "B-7", total: 42 });
+      }
+    } finally {
+      await traced.close();
+      await plain.close();
+    }
+    // A caller's id is echoed when plain, replaced when not.
+    const odd = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "<b>".repeat(30) } });
+    expect(odd.headers.get("x-request-id")).toMatch(UUID);
+    expect((await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "lb-1" } })).headers.get("x-request-id")).toBe("lb-1");
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    await expect.poll(() => database.db.run.count()).toBe(2);
+
+    const runs = await database.db.run.findMany({ select: { id: true } });
+    const lines = server
+      .stdout()
+      .split("\n")
+      .filter((line) => line.trim());
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const entry of parsed) {
+      expect(["trace", "debug", "info", "warn", "error", "fatal"]).toContain(entry.level);
+      expect(typeof entry.msg).toBe("string");
+      expect(new Date(entry.time as string).toISOString()).toBe(entry.time);
+    }
+    const calls = parsed.filter((e) => e.msg === "tool call finished");
+    expect(calls).toHaveLength(2);
+    expect(calls.map((c) => c.runId).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(calls.map((c) => c.reqId)).toContain("ops-req-42");
+    for (const call of calls) expect(call).toMatchObject({ workspace: "acme", tool: "fetch_order", status: "ok", reqId: expect.any(String) });
+    // Every request has its line at debug, with its id.
+    const requests = parsed.filter((e) => e.msg === "request");
+    expect(requests.length).toBeGreaterThanOrEqual(6);
+    for (const entry of requests) expect(entry.reqId).toEqual(expect.any(String));
+    expect(requests.some((e) => e.reqId === "lb-1" && e.path === "/healthz")).toBe(true);
+
+    const everything = server.output();
+    for (const secret of [CRM_TOKEN, Buffer.from(CRM_TOKEN).toString("base64"), acme.key, METRICS_TOKEN]) expect(everything).not.toContain(secret);
+    expect(everything).not.toMatch(/Bearer (?!\[redacted\])\S/);
+  });
+});

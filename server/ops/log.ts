@@ -1,0 +1,75 @@
+// Structured logs (SPEC §15): JSON lines through pino, one object per line with `time`, `level`, `msg` and fields;
+// lines about a request carry its `reqId`, lines about a call its `runId`. The entry point sends them to stdout at
+// `TOOLFLOW_LOG_LEVEL` (default info); anything else that logs before or without it (the CLI, tests) writes to stderr,
+// keeping stdout for what a command prints. Credentials are removed from every finished line (redact.ts), and fields
+// named like credentials are replaced before that.
+import pino from "pino";
+import { setRuntimeLogger } from "../../runtime/observe";
+import { redactLine } from "./redact";
+
+export type Logger = pino.Logger;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const CREDENTIAL_KEYS = ["authorization", "cookie", "password", "token", "secret", "secrets", "apiKey", "accessToken", "refreshToken", "clientSecret", "connectionString", "databaseUrl"];
+const REDACT_PATHS = [
+  ...CREDENTIAL_KEYS,
+  ...CREDENTIAL_KEYS.map((key) => `*.${key}`),
+  'headers["set-cookie"]',
+  '*.headers["set-cookie"]',
+  "*.headers.authorization",
+  "*.headers.cookie",
+];
+
+/** `TOOLFLOW_LOG_LEVEL`, checked: a typo stops the server at start instead of logging at a level nobody chose. */
+export function logLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const raw = env.TOOLFLOW_LOG_LEVEL?.trim().toLowerCase() || "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new Error(`TOOLFLOW_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${env.TOOLFLOW_LOG_LEVEL}").`);
+  }
+  return raw as LogLevel;
+}
+
+export function createLogger(options: { level?: LogLevel; destination?: pino.DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      hooks: { streamWrite: redactLine },
+    },
+    // Synchronous, like console.log on a pipe: a line written before process.exit is not lost.
+    options.destination ?? pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+let processLogger: Logger | undefined;
+
+/** The process's logger: stdout once the entry point has started logging, stderr before or without it. */
+export function log(): Logger {
+  if (!processLogger) {
+    let level: LogLevel = "info";
+    try {
+      level = logLevel();
+    } catch {
+      // the entry point reports a bad level; elsewhere the default holds
+    }
+    installLogger(createLogger({ level }));
+  }
+  return processLogger!;
+}
+
+/** Makes `logger` the process's logger, the runtime's too. */
+export function installLogger(logger: Logger): Logger {
+  processLogger = logger;
+  setRuntimeLogger(logger);
+  return logger;
+}
+
+/** For the entry point: JSON lines on stdout at the configured level. */
+export function startLogging(env: NodeJS.ProcessEnv = process.env): Logger {
+  return installLogger(createLogger({ level: logLevel(env), destination: pino.destination({ dest: 1, sync: true }) }));
+}
