@@ -2,6 +2,8 @@
 // then serves Next.js and reserves /mcp/* for the runtime. `--dev` runs Next.js in development mode. `--runtime`
 // (`npm run start:runtime`) serves only the MCP endpoints, without Next.js: the data plane for scale-out replicas,
 // reading published versions from the same database.
+// Both modes answer the operator's endpoints (/healthz, /readyz, /metrics: server/ops/) from the moment the port is
+// open, log JSON lines to stdout, and drain on SIGTERM/SIGINT before they exit (server/ops/shutdown.ts).
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { closeHttpConnections } from "../runtime/host/http";
@@ -18,6 +20,7 @@ import { metricsAccess, metricsHandler, startMetricsServer } from "./ops/metrics
 import { opsRoutes } from "./ops/routes";
 import { startLogging } from "./ops/log";
 import { rememberSecrets } from "./ops/redact";
+import { Drain, drainMs, Shutdown } from "./ops/shutdown";
 import { getDefaultSandbox } from "../runtime/engine/run";
 import { setRuntimeObserver } from "../runtime/observe";
 import { projectRoot } from "./root";
@@ -44,6 +47,7 @@ async function main() {
   checkTenantCeilings(); // a malformed TOOLFLOW_MAX_LIMITS or TOOLFLOW_PRIVATE_HOSTS stops the start with its message
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
   const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
+  const drainFor = drainMs();
 
   const target = databaseTarget();
   const migrationsDir = join(root, "prisma", "migrations");
@@ -88,11 +92,18 @@ async function main() {
       return mcp.handle(req, res);
     };
   }
-  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name) });
+  const drain = new Drain();
+  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name), draining: () => drain.draining });
   const metrics = new OpsMetrics({
     maxToolSeries: metricsAt.maxToolSeries,
     processMetrics: true,
-    sources: { sandbox: () => getDefaultSandbox().stats, runRecords: backend.runRecords, sessions: () => mcp.openSessions, readiness: () => readiness.last },
+    sources: {
+      sandbox: () => getDefaultSandbox().stats,
+      runRecords: backend.runRecords,
+      sessions: () => mcp.openSessions,
+      readiness: () => readiness.last,
+      draining: () => drain.draining,
+    },
   });
   setProcessMetrics(metrics);
   setRuntimeObserver(metrics);
@@ -109,29 +120,33 @@ async function main() {
     ops,
     // A runtime process answers only MCP: whatever else reaches it is "other", not the app.
     onResponse: (kind, status) => metrics.httpResponse(runtimeOnly && kind !== "mcp" ? "other" : kind, status),
+    drain,
   });
   if (metricsServer) logger.info({ url: `${metricsServer.url}/metrics` }, `metrics on ${metricsServer.url}/metrics`);
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
   logger.info({ url: shown, database: target.provider, mode: runtimeOnly ? "runtime" : "app", ms: Math.round(performance.now() - startedAt) }, `${what} ready on ${shown}`);
-  if (!runtimeOnly) setTimeout(() => void loadTheApp(), 2_000);
+  if (!runtimeOnly) setTimeout(() => drain.draining || void loadTheApp(), 2_000);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    await mcp.close();
-    await running.close();
-    await metricsServer?.close();
-    await closeHttpConnections();
-    await app?.close().catch(() => undefined);
-    await readiness.close();
-    await getDb().$disconnect();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  new Shutdown({
+    logger,
+    drainMs: drainFor,
+    drain,
+    beginDraining: () => mcp.drain(),
+    callsInFlight: () => metrics.callsInFlight,
+    callsEnded: () => metrics.whenNoCalls(),
+    cancelCalls: (message) => mcp.cancelCalls(message),
+    async close() {
+      await mcp.close(); // sessions and their streams, the relay, then the run records still buffered
+      await running.close(1_000);
+      await metricsServer?.close();
+      await closeHttpConnections();
+      await app?.close().catch(() => undefined);
+      await readiness.close();
+      await getDb().$disconnect();
+    },
+    exit: (code) => process.exit(code),
+  }).listen();
 }
 
 main().catch((error: unknown) => {

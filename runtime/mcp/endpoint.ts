@@ -22,6 +22,8 @@ import { adoptSession } from "./session-adoption";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { runtimeLog, runtimeObserver } from "../observe";
+import { HostCancellation } from "../engine/cancel";
+import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -64,6 +66,16 @@ const MAX_SESSION_ID_CHARS = 128;
 const SESSION_NOT_FOUND = "Session not found: it expired or belongs to another client. Initialize a new one.";
 
 const AUTH_REALM = 'Bearer realm="toolflow"';
+const DRAINING = "This server is shutting down; retry in a moment (another server will answer).";
+
+/**
+ * What a request would start here: a stream, or any JSON-RPC request. While draining these are refused; answers to the
+ * server's questions, cancellations and the end of a session still come in, so calls in flight can finish.
+ */
+function startsWork(method: string, body: unknown): boolean {
+  if (method === "GET") return true;
+  return method === "POST" && (Array.isArray(body) ? body : [body]).some((message) => isJSONRPCRequest(message));
+}
 
 const GRANT_REFUSALS: Record<"no_grant" | "revoked" | "not_member" | "role", string> = {
   no_grant: "This app is not connected to this workspace; connect it again.",
@@ -91,6 +103,7 @@ export class McpEndpoint {
   private readonly verifier?: OAuthVerifier;
   /** Brings answers and cancellations to the call they are for, on this replica or another. */
   readonly relay: CallRelay;
+  private draining = false;
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
@@ -147,6 +160,7 @@ export class McpEndpoint {
     const workspace = principal.workspace;
     if (principal.auth) (req as IncomingMessage & { auth?: AuthInfo }).auth = principal.auth;
     const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes, res) : undefined;
+    if (this.draining && startsWork(method, body)) throw new HttpFailure(503, DRAINING, { "retry-after": "2" });
     // A JSON-RPC batch is as many requests as it has messages.
     await this.rateLimit(workspace, principal.id, Array.isArray(body) ? Math.max(1, body.length) : 1);
 
@@ -416,6 +430,20 @@ export class McpEndpoint {
     void this.options.backend.sessions
       ?.removeIdle(new Date(cutoff - this.touchEveryMs))
       .catch((error: unknown) => runtimeLog().error({ err: error }, "MCP: could not delete idle sessions"));
+  }
+
+  /**
+   * Shutdown begins: new work is refused (503 with Retry-After) and the sessions' standalone streams end, so their
+   * clients reconnect elsewhere. Calls in flight go on.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const session of this.sessions.values()) session.transport.closeStandaloneSSEStream();
+  }
+
+  /** Ends every call still running here with `message` (the drain time is up); each still leaves its run record. */
+  cancelCalls(message: string): void {
+    this.relay.cancelAll(new HostCancellation(message));
   }
 
   get openSessions(): number {

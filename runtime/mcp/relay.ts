@@ -52,7 +52,7 @@ export class CallRelay {
   readonly replicaId = randomBytes(6).toString("base64url");
   private seq = 0;
   private readonly pending = new Map<RelayId, Pending>();
-  private readonly calls = new Map<string, Set<(reason: string) => void>>();
+  private readonly calls = new Map<string, Set<(reason: string | Error) => void>>();
   /**
    * The transports of stateful sessions on this replica: a cancellation for the session is handed to its SDK server
    * too, which then sends no response to the cancelled request (as the SDK does when it sees the cancellation itself).
@@ -100,7 +100,7 @@ export class CallRelay {
   }
 
   /** Registers a running call so a `notifications/cancelled` for it, on any replica, aborts it. */
-  track(owner: CallOwner, requestId: string | number, abort: (reason: string) => void): () => void {
+  track(owner: CallOwner, requestId: string | number, abort: (reason: string | Error) => void): () => void {
     const key = ownerKey(owner, requestId);
     let set = this.calls.get(key);
     if (!set) this.calls.set(key, (set = new Set()));
@@ -166,6 +166,11 @@ export class CallRelay {
     if (message.sessionId === undefined) return;
     const params = { requestId: message.requestId, ...(message.reason !== undefined ? { reason: message.reason } : {}) };
     for (const transport of this.sessions.get(sessionKey(message)) ?? []) transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params });
+  }
+
+  /** Cancels every call running in this process, whoever it belongs to (the server is shutting down). */
+  cancelAll(reason: Error): void {
+    for (const aborts of this.calls.values()) for (const abort of aborts) abort(reason);
   }
 
   close(): void {

@@ -7,6 +7,7 @@ import type { RouteKind } from "../ops/metrics";
 import { log } from "../ops/log";
 import { assignRequestId } from "../ops/request-id";
 import { appRouteKind, type OpsHandler } from "../ops/routes";
+import { refuseWhileDraining, type Drain } from "../ops/shutdown";
 import { parseRanges, setClientAddress } from "./clientAddress";
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -24,6 +25,8 @@ export interface HttpServerOptions {
   ops?: (req: http.IncomingMessage) => OpsHandler | null;
   /** Told of every response sent: the kind of route it was for and its status (the metrics). */
   onResponse?: (kind: RouteKind, status: number) => void;
+  /** Counts requests in flight for the shutdown; while it drains, new app requests get 503 (MCP decides for itself). */
+  drain?: Drain;
 }
 
 /** `/mcp/*` and the endpoints' OAuth resource metadata: what a runtime-only replica answers as well. */
@@ -51,7 +54,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const ops = options.ops?.(req);
     const mcp = !ops && !!options.mcp && isMcpPath(req.url);
     const handler = ops ?? (mcp ? options.mcp! : options.app);
-    const { onResponse } = options;
+    const { onResponse, drain } = options;
+    if (drain) {
+      drain.track(req, res, mcp);
+      if (drain.draining) {
+        // Clients reconnect, to another replica once the balancer has seen /readyz fail.
+        res.setHeader("connection", "close");
+        if (!ops && !mcp) return refuseWhileDraining(res);
+      }
+    }
     const logger = log();
     if (onResponse || logger.isLevelEnabled("debug")) {
       const kind: RouteKind = ops ? "other" : mcp ? "mcp" : appRouteKind(req.url);
