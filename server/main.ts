@@ -150,7 +150,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  // What stops the start is a sentence for the operator (a bad setting names its variable), on stderr as before.
-  console.error(error instanceof Error ? error.message : error);
+  // What stops the start is a sentence for the operator (a bad setting names its variable), on stderr as before
+  // (console is the logger's by now).
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
 // `TOOLFLOW_LOG_LEVEL` (default info); anything else that logs before or without it (the CLI, tests) writes to stderr,
 // keeping stdout for what a command prints. Credentials are removed from every finished line (redact.ts), and fields
 // named like credentials are replaced before that.
+import { format } from "node:util";
 import pino from "pino";
 import { setRuntimeLogger } from "../../runtime/observe";
 import { redactLine } from "./redact";
@@ -69,7 +70,22 @@ export function installLogger(logger: Logger): Logger {
   return logger;
 }
 
-/** For the entry point: JSON lines on stdout at the configured level. */
+/**
+ * Sends what other code prints with `console` (Next.js, libraries) through the logger too, as lines with
+ * `"source":"console"`: stdout stays one JSON object per line, and the redaction applies to them as well.
+ */
+export function captureConsole(logger: Logger): void {
+  const into = (level: "debug" | "info" | "warn" | "error") => (...args: unknown[]) => logger[level]({ source: "console" }, format(...args));
+  console.log = into("info");
+  console.info = into("info");
+  console.debug = into("debug");
+  console.warn = into("warn");
+  console.error = into("error");
+}
+
+/** For the entry point: JSON lines on stdout at the configured level, `console` output included. */
 export function startLogging(env: NodeJS.ProcessEnv = process.env): Logger {
-  return installLogger(createLogger({ level: logLevel(env), destination: pino.destination({ dest: 1, sync: true }) }));
+  const logger = installLogger(createLogger({ level: logLevel(env), destination: pino.destination({ dest: 1, sync: true }) }));
+  captureConsole(logger);
+  return logger;
 }

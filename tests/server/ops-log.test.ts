@@ -4,7 +4,7 @@
 import { IncomingMessage } from "node:http";
 import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger, logLevel } from "../../server/ops/log";
+import { captureConsole, createLogger, logLevel } from "../../server/ops/log";
 import { redactLine, rememberSecrets } from "../../server/ops/redact";
 import { assignRequestId } from "../../server/ops/request-id";
 import { resolveSecrets, setSecret } from "../../server/services/secrets";
@@ -68,6 +68,22 @@ describe("log lines", () => {
     expect(text).not.toContain(Buffer.from(value).toString("base64"));
     expect(text).toContain("••••");
     JSON.parse(lines[0]!);
+  });
+
+  it("take what other code prints with console, redacted like the rest", () => {
+    const saved = { log: console.log, info: console.info, debug: console.debug, warn: console.warn, error: console.error };
+    const { logger, parsed } = capture();
+    try {
+      captureConsole(logger);
+      console.log("✓ Running next.config.js took %d ms", 147);
+      console.error("fetch failed for", { url: "https://u:hunter22@crm.example/x" });
+    } finally {
+      Object.assign(console, saved);
+    }
+    expect(parsed()).toMatchObject([
+      { level: "info", source: "console", msg: "✓ Running next.config.js took 147 ms" },
+      { level: "error", source: "console", msg: expect.stringContaining("https://u:[redacted]@crm.example/x") },
+    ]);
   });
 
   it("redacts without breaking lines that hold nothing secret", () => {
