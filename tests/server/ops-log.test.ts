@@ -86,6 +86,11 @@ describe("log lines", () => {
     ]);
   });
 
+  it("mask the longest remembered secret where one contains another", () => {
+    rememberSecrets(["alpha-bravo", "alpha-bravo-charlie-delta"]);
+    expect(redactLine("x alpha-bravo-charlie-delta y alpha-bravo z")).toBe("x •••• y •••• z");
+  });
+
   it("redacts without breaking lines that hold nothing secret", () => {
     const line = '{"level":"info","msg":"tool call finished","status":"ok"}\n';
     expect(redactLine(line)).toBe(line);
