@@ -1,7 +1,7 @@
 // Structured logs (SPEC §15): JSON lines through pino, one object per line with `time`, `level`, `msg` and fields;
 // lines about a request carry its `reqId`, lines about a call its `runId`. The entry point sends them to stdout at
-// `TOOLFLOW_LOG_LEVEL` (default info); anything else that logs before or without it (the CLI, tests) writes to stderr,
-// keeping stdout for what a command prints. Credentials are removed from every finished line (redact.ts), and fields
+// `TOOLFLOW_LOG_LEVEL` (default info); anything else that logs before or without it (the CLI, tests) writes warnings
+// and errors to stderr, keeping stdout for what a command prints. Credentials are removed from every finished line (redact.ts), and fields
 // named like credentials are replaced before that.
 import { format } from "node:util";
 import pino from "pino";
@@ -49,12 +49,15 @@ export function createLogger(options: { level?: LogLevel; destination?: pino.Des
 
 let processLogger: Logger | undefined;
 
-/** The process's logger: stdout once the entry point has started logging, stderr before or without it. */
+/**
+ * The process's logger: stdout once the entry point has started logging. Before or without it (the CLI, tests) lines
+ * go to stderr, warnings and errors only unless TOOLFLOW_LOG_LEVEL asks for more.
+ */
 export function log(): Logger {
   if (!processLogger) {
-    let level: LogLevel = "info";
+    let level: LogLevel = "warn";
     try {
-      level = logLevel();
+      if (process.env.TOOLFLOW_LOG_LEVEL?.trim()) level = logLevel();
     } catch {
       // the entry point reports a bad level; elsewhere the default holds
     }

@@ -4,6 +4,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
+import { startHttpServer } from "../../server/http/server";
 import { createLogger } from "../../server/ops/log";
 import { Drain, drainMs, SHUTDOWN_CANCEL_MESSAGE, Shutdown, type ShutdownParts } from "../../server/ops/shutdown";
 
@@ -122,6 +123,36 @@ describe("the drain", () => {
     page.close();
     await waiting;
     expect(drain.inFlight).toBe(0);
+  });
+
+  it("makes the HTTP server refuse new app requests with 503, leave MCP to the endpoint, and ask clients to reconnect", async () => {
+    const drain = new Drain();
+    const seen: string[] = [];
+    const server = await startHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      app: (req, res) => void (seen.push(`app ${req.url}`), res.writeHead(200).end("page")),
+      mcp: (req, res) => void (seen.push(`mcp ${req.url}`), res.writeHead(202).end()),
+      ops: (req) => (req.url === "/healthz" ? (_r, res) => void res.writeHead(200).end("ok") : null),
+      drain,
+    });
+    try {
+      expect((await fetch(`${server.url}/w/acme`)).status).toBe(200);
+      drain.draining = true;
+      const page = await fetch(`${server.url}/w/acme`);
+      expect(page.status).toBe(503);
+      expect(page.headers.get("retry-after")).toBe("2");
+      expect(page.headers.get("connection")).toBe("close");
+      expect(await page.text()).toMatch(/shutting down/);
+      const mcp = await fetch(`${server.url}/mcp/acme`, { method: "POST", body: "{}" });
+      expect(mcp.status).toBe(202);
+      expect(mcp.headers.get("connection")).toBe("close");
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      expect(seen).toEqual(["app /w/acme", "mcp /mcp/acme"]);
+      await drain.whenIdle();
+    } finally {
+      await server.close(0);
+    }
   });
 
   it("takes TOOLFLOW_DRAIN_MS in milliseconds, 10 s by default, and refuses anything else in a sentence", () => {
