@@ -52,3 +52,34 @@ export function runtimeObserver(): RuntimeObserver {
 export function setRuntimeObserver(next: RuntimeObserver | undefined): void {
   observer = next ?? NOBODY;
 }
+
+// Logging: the runtime writes its operational messages (storage trouble, failed calls) through this interface, which
+// the server backs with its structured JSON logger. Fields are plain data; an error goes in `err`. Without a host
+// logger, warnings and errors go to stderr as text, and the rest nowhere.
+
+export type LogFields = Record<string, unknown>;
+
+export interface RuntimeLogger {
+  debug(fields: LogFields, message: string): void;
+  info(fields: LogFields, message: string): void;
+  warn(fields: LogFields, message: string): void;
+  error(fields: LogFields, message: string): void;
+}
+
+const toStderr = (fields: LogFields, message: string) => {
+  const { err, ...rest } = fields;
+  const detail = err instanceof Error ? err.message : err === undefined ? undefined : String(err);
+  console.error(message, ...(Object.keys(rest).length ? [rest] : []), ...(detail ? [detail] : []));
+};
+const STDERR: RuntimeLogger = { debug() {}, info() {}, warn: toStderr, error: toStderr };
+
+let logger: RuntimeLogger = STDERR;
+
+export function runtimeLog(): RuntimeLogger {
+  return logger;
+}
+
+/** Replaces the process's runtime logger; `undefined` restores the stderr one. */
+export function setRuntimeLogger(next: RuntimeLogger | undefined): void {
+  logger = next ?? STDERR;
+}

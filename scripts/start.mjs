@@ -30,16 +30,22 @@ const server = spawn(process.execPath, ["--no-node-snapshot", entry, ...(runtime
   stdio: "inherit",
   env,
 });
+// Passed on as they come: the server drains on the first (in-flight calls finish, up to TOOLFLOW_DRAIN_MS) and exits 0;
+// a second one a moment later cuts the drain short. (Ctrl-C in a terminal reaches both processes at once, which the
+// server counts as one.)
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
 // `npm start` runs this through a shell that does not pass SIGTERM on: when whoever started us goes away, stop the
 // server gracefully rather than leave it running on the port.
+// Once: repeated every second, it would cut the server's drain short.
 const parent = process.ppid;
-setInterval(() => {
+const watch = setInterval(() => {
   try {
     process.kill(parent, 0);
   } catch {
+    clearInterval(watch);
     server.kill("SIGTERM");
   }
-}, 1000).unref();
+}, 1000);
+watch.unref();

@@ -2,6 +2,8 @@
 // then serves Next.js and reserves /mcp/* for the runtime. `--dev` runs Next.js in development mode. `--runtime`
 // (`npm run start:runtime`) serves only the MCP endpoints, without Next.js: the data plane for scale-out replicas,
 // reading published versions from the same database.
+// Both modes answer the operator's endpoints (/healthz, /readyz, /metrics: server/ops/) from the moment the port is
+// open, log JSON lines to stdout, and drain on SIGTERM/SIGINT before they exit (server/ops/shutdown.ts).
 import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { closeHttpConnections } from "../runtime/host/http";
@@ -17,6 +19,9 @@ import { Readiness } from "./ops/health";
 import { OpsMetrics, setProcessMetrics } from "./ops/metrics";
 import { metricsAccess, metricsHandler, startMetricsServer } from "./ops/metrics-http";
 import { opsRoutes } from "./ops/routes";
+import { startLogging } from "./ops/log";
+import { rememberSecrets } from "./ops/redact";
+import { Drain, drainMs, Shutdown } from "./ops/shutdown";
 import { getDefaultSandbox } from "../runtime/engine/run";
 import { setRuntimeObserver } from "../runtime/observe";
 import { projectRoot } from "./root";
@@ -33,18 +38,22 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const runtimeOnly = process.argv.includes("--runtime");
   process.env.NEXT_TELEMETRY_DISABLED = "1";
+  const logger = startLogging(); // a mistyped TOOLFLOW_LOG_LEVEL stops the start
   const startedAt = performance.now();
   const host = listenHost();
   const port = listenPort();
   ensureAuthSecret();
+  // The process's own secrets never reach a log line either (its database URL's password is cut as a URL's).
+  rememberSecrets([process.env.BETTER_AUTH_SECRET, process.env.TOOLFLOW_SECRET_KEY, process.env.TOOLFLOW_METRICS_TOKEN]);
   checkTenantCeilings(); // a malformed TOOLFLOW_MAX_LIMITS or TOOLFLOW_PRIVATE_HOSTS stops the start with its message
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
   const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
+  const drainFor = drainMs();
 
   const target = databaseTarget();
   const migrationsDir = join(root, "prisma", "migrations");
   const applied = await migrate(target, migrationsDir);
-  if (applied.length) console.log(`database migrated: ${applied.join(", ")}`);
+  if (applied.length) logger.info({ migrations: applied }, `database migrated: ${applied.join(", ")}`);
 
   const backend = createMcpBackend(getDb());
   const mcp = new McpEndpoint({
@@ -68,11 +77,11 @@ async function main() {
       .then(
         (loaded) => {
           app = loaded;
-          console.log(`editor app loaded (${Math.round(performance.now() - startedAt)} ms)`);
+          logger.info({ ms: Math.round(performance.now() - startedAt) }, "editor app loaded");
           return loaded.handle;
         },
         (error: unknown) => {
-          console.error("the editor app could not be loaded:", error instanceof Error ? error.message : error);
+          logger.fatal({ err: error }, "the editor app could not be loaded");
           process.exit(1);
         },
       ));
@@ -90,11 +99,18 @@ async function main() {
       return mcp.handle(req, res);
     };
   }
-  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name) });
+  const drain = new Drain();
+  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name), draining: () => drain.draining });
   const metrics = new OpsMetrics({
     maxToolSeries: metricsAt.maxToolSeries,
     processMetrics: true,
-    sources: { sandbox: () => getDefaultSandbox().stats, runRecords: backend.runRecords, sessions: () => mcp.openSessions, readiness: () => readiness.last },
+    sources: {
+      sandbox: () => getDefaultSandbox().stats,
+      runRecords: backend.runRecords,
+      sessions: () => mcp.openSessions,
+      readiness: () => readiness.last,
+      draining: () => drain.draining,
+    },
   });
   setProcessMetrics(metrics);
   setRuntimeObserver(metrics);
@@ -111,33 +127,39 @@ async function main() {
     ops,
     // A runtime process answers only MCP: whatever else reaches it is "other", not the app.
     onResponse: (kind, status) => metrics.httpResponse(runtimeOnly && kind !== "mcp" ? "other" : kind, status),
+    drain,
   });
-  if (metricsServer) console.log(`metrics on ${metricsServer.url}/metrics`);
+  if (metricsServer) logger.info({ url: `${metricsServer.url}/metrics` }, `metrics on ${metricsServer.url}/metrics`);
   const shown = running.url.replace("127.0.0.1", "localhost");
   const what = runtimeOnly ? "Toolflow runtime (MCP only)" : "Toolflow";
-  console.log(`${what} ready on ${shown} (${target.provider}, ${Math.round(performance.now() - startedAt)} ms)`);
+  logger.info({ url: shown, database: target.provider, mode: runtimeOnly ? "runtime" : "app", ms: Math.round(performance.now() - startedAt) }, `${what} ready on ${shown}`);
   void mcp.prewarm();
-  if (!runtimeOnly) trigger = appLoadTrigger(() => void loadTheApp());
+  if (!runtimeOnly) trigger = appLoadTrigger(() => drain.draining || void loadTheApp());
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: shutting down`);
-    await mcp.close();
-    await running.close();
-    await metricsServer?.close();
-    await closeHttpConnections();
-    await app?.close().catch(() => undefined);
-    await readiness.close();
-    await getDb().$disconnect();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  new Shutdown({
+    logger,
+    drainMs: drainFor,
+    drain,
+    beginDraining: () => mcp.drain(),
+    callsInFlight: () => metrics.callsInFlight,
+    callsEnded: () => metrics.whenNoCalls(),
+    cancelCalls: (message) => mcp.cancelCalls(message),
+    async close() {
+      await mcp.close(); // sessions and their streams, the relay, then the run records still buffered
+      await running.close(1_000);
+      await metricsServer?.close();
+      await closeHttpConnections();
+      await app?.close().catch(() => undefined);
+      await readiness.close();
+      await getDb().$disconnect();
+    },
+    exit: (code) => process.exit(code),
+  }).listen();
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // What stops the start is a sentence for the operator (a bad setting names its variable), on stderr as before
+  // (console is the logger's by now).
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { SandboxManager, SandboxCancelled, sandboxOptionsFromEnv } from "../sand
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
 import { runtimeObserver } from "../observe";
+import { cancellationMessage } from "./cancel";
 import { checkArguments } from "./arguments";
 import { createAnnounceSink, createDispatcher, type ProgramFrame } from "./bridges";
 import { secretMaskers, setFatal, type CallState } from "./state";
@@ -232,7 +233,8 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
   if (!args.ok) return finish("error", errorResult(args.message), [], [], { code: "invalid_arguments", message: args.message });
 
   const limits = resolveLimits(options.limits, options.callLimits);
-  const cancelledMessage = "Run cancelled by the client";
+  // The client's, or the host's own when it stopped the call (a shutdown): the signal's reason says which.
+  const cancelled = () => cancellationMessage(options.signal);
   const sandbox = options.sandbox ?? getDefaultSandbox();
   const pool = sandbox.pool(options.workspaceId);
   let lease;
@@ -241,7 +243,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     lease = await pool.acquire(limits.values.memoryMb, options.signal, limits.values.concurrentCalls);
     runtimeObserver().sandboxWait(performance.now() - waitFrom);
   } catch (error) {
-    if (error instanceof SandboxCancelled) return finish("cancelled", errorResult(cancelledMessage), [], [], { code: "cancelled", message: cancelledMessage });
+    if (error instanceof SandboxCancelled) return finish("cancelled", errorResult(cancelled()), [], [], { code: "cancelled", message: cancelled() });
     throw error;
   }
 
@@ -282,7 +284,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
     },
   };
   const onAbort = () => {
-    setFatal(state, { code: "cancelled", message: cancelledMessage });
+    setFatal(state, { code: "cancelled", message: cancelled() });
     handle.kill("cancel");
   };
   if (options.signal?.aborted) onAbort();

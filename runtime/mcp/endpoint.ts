@@ -21,7 +21,9 @@ import { CallRelay, type CallOwner } from "./relay";
 import { adoptSession } from "./session-adoption";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { runtimeObserver } from "../observe";
+import { runtimeLog, runtimeObserver } from "../observe";
+import { HostCancellation } from "../engine/cancel";
+import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -64,6 +66,16 @@ const MAX_SESSION_ID_CHARS = 128;
 const SESSION_NOT_FOUND = "Session not found: it expired or belongs to another client. Initialize a new one.";
 
 const AUTH_REALM = 'Bearer realm="toolflow"';
+const DRAINING = "This server is shutting down; retry in a moment (another server will answer).";
+
+/**
+ * What a request would start here: a stream, or any JSON-RPC request. While draining these are refused; answers to the
+ * server's questions, cancellations and the end of a session still come in, so calls in flight can finish.
+ */
+function startsWork(method: string, body: unknown): boolean {
+  if (method === "GET") return true;
+  return method === "POST" && (Array.isArray(body) ? body : [body]).some((message) => isJSONRPCRequest(message));
+}
 
 const GRANT_REFUSALS: Record<"no_grant" | "revoked" | "not_member" | "role", string> = {
   no_grant: "This app is not connected to this workspace; connect it again.",
@@ -91,6 +103,7 @@ export class McpEndpoint {
   private readonly verifier?: OAuthVerifier;
   /** Brings answers and cancellations to the call they are for, on this replica or another. */
   readonly relay: CallRelay;
+  private draining = false;
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
@@ -129,7 +142,7 @@ export class McpEndpoint {
         if (error.status === 413) runtimeObserver().limitHit("maxBodyBytes");
         return sendFailure(res, error);
       }
-      console.error("MCP endpoint error:", error);
+      runtimeLog().error({ reqId: req.headers["x-request-id"], err: error }, "MCP endpoint error");
       sendFailure(res, new HttpFailure(500, "Internal error.", {}, -32603));
     }
   };
@@ -152,6 +165,7 @@ export class McpEndpoint {
     const workspace = principal.workspace;
     if (principal.auth) (req as IncomingMessage & { auth?: AuthInfo }).auth = principal.auth;
     const body = method === "POST" ? await readJsonBody(req, this.maxBodyBytes, res) : undefined;
+    if (this.draining && startsWork(method, body)) throw new HttpFailure(503, DRAINING, { "retry-after": "2" });
     // A JSON-RPC batch is as many requests as it has messages.
     await this.rateLimit(workspace, principal.id, Array.isArray(body) ? Math.max(1, body.length) : 1);
 
@@ -295,7 +309,7 @@ export class McpEndpoint {
       ...(onInitialized ? { onsessioninitialized: onInitialized } : {}),
       // The client ended the session (DELETE): no replica may take it over again.
       onsessionclosed: async () => {
-        await this.options.backend.sessions?.remove(id).catch((error: unknown) => console.error(`MCP: could not delete ended session ${id}:`, error));
+        await this.options.backend.sessions?.remove(id).catch((error: unknown) => runtimeLog().error({ sessionId: id, err: error }, "MCP: could not delete an ended session"));
       },
     });
     transport.onclose = () => {
@@ -321,14 +335,14 @@ export class McpEndpoint {
     // The client's own values, unknown fields included, so the replay elsewhere tells the server exactly the same.
     const { protocolVersion, capabilities, clientInfo } = request.params;
     if (JSON.stringify([capabilities, clientInfo]).length > MAX_STORED_CLIENT_CHARS) {
-      console.warn(`MCP: session ${session.id} is not stored (its client data is over ${MAX_STORED_CLIENT_CHARS} characters); only this process can serve it`);
+      runtimeLog().warn({ sessionId: session.id }, `MCP: session not stored (its client data is over ${MAX_STORED_CLIENT_CHARS} characters); only this process can serve it`);
       return false;
     }
     try {
       await store.save({ id: session.id, workspaceId: session.workspaceId, principalId: session.principalId, protocolVersion, clientInfo, clientCapabilities: capabilities });
       return true;
     } catch (error) {
-      console.error(`MCP: could not store session ${session.id}; only this process can serve it:`, error);
+      runtimeLog().error({ sessionId: session.id, err: error }, "MCP: could not store a session; only this process can serve it");
       return false;
     }
   }
@@ -364,7 +378,7 @@ export class McpEndpoint {
     try {
       await adoptSession(server, transport, saved);
     } catch (error) {
-      console.error(`MCP: could not take over session ${id}; its client must initialize a new one:`, error);
+      runtimeLog().error({ sessionId: id, err: error }, "MCP: could not take over a session; its client must initialize a new one");
       await server.close().catch(() => undefined);
       return undefined;
     }
@@ -386,7 +400,7 @@ export class McpEndpoint {
       present = await store.touch(session.id);
     } catch (error) {
       // Storage trouble does not end a session that works here.
-      console.error(`MCP: could not record the use of session ${session.id}:`, error);
+      runtimeLog().error({ sessionId: session.id, err: error }, "MCP: could not record the use of a session");
       return true;
     }
     if (!present) void session.transport.close();
@@ -397,7 +411,7 @@ export class McpEndpoint {
     try {
       if (await this.catalog.revalidate(workspaceId)) await this.notifyToolsChanged(workspaceId);
     } catch (error) {
-      console.error("MCP: could not re-check tools of workspace", workspaceId, error);
+      runtimeLog().error({ workspaceId, err: error }, "MCP: could not re-check the tools of a workspace");
     }
   }
 
@@ -420,7 +434,21 @@ export class McpEndpoint {
     // Stored sessions go once no replica has used them for as long (their lastSeenAt lags by up to touchEveryMs).
     void this.options.backend.sessions
       ?.removeIdle(new Date(cutoff - this.touchEveryMs))
-      .catch((error: unknown) => console.error("MCP: could not delete idle sessions:", error));
+      .catch((error: unknown) => runtimeLog().error({ err: error }, "MCP: could not delete idle sessions"));
+  }
+
+  /**
+   * Shutdown begins: new work is refused (503 with Retry-After) and the sessions' standalone streams end, so their
+   * clients reconnect elsewhere. Calls in flight go on.
+   */
+  drain(): void {
+    this.draining = true;
+    for (const session of this.sessions.values()) session.transport.closeStandaloneSSEStream();
+  }
+
+  /** Ends every call still running here with `message` (the drain time is up); each still leaves its run record. */
+  cancelCalls(message: string): void {
+    this.relay.cancelAll(new HostCancellation(message));
   }
 
   get openSessions(): number {

@@ -10,6 +10,7 @@
 // Everything stays scoped to the workspace and the principal (API key or OAuth grant) that made the call, and for a
 // stateful session to that session too (request ids are the client's own, so two sessions of one key reuse them).
 import { randomBytes } from "node:crypto";
+import { runtimeLog } from "../observe";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResponse, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
@@ -51,7 +52,7 @@ export class CallRelay {
   readonly replicaId = randomBytes(6).toString("base64url");
   private seq = 0;
   private readonly pending = new Map<RelayId, Pending>();
-  private readonly calls = new Map<string, Set<(reason: string) => void>>();
+  private readonly calls = new Map<string, Set<(reason: string | Error) => void>>();
   /**
    * The transports of stateful sessions on this replica: a cancellation for the session is handed to its SDK server
    * too, which then sends no response to the cancelled request (as the SDK does when it sees the cancellation itself).
@@ -99,7 +100,7 @@ export class CallRelay {
   }
 
   /** Registers a running call so a `notifications/cancelled` for it, on any replica, aborts it. */
-  track(owner: CallOwner, requestId: string | number, abort: (reason: string) => void): () => void {
+  track(owner: CallOwner, requestId: string | number, abort: (reason: string | Error) => void): () => void {
     const key = ownerKey(owner, requestId);
     let set = this.calls.get(key);
     if (!set) this.calls.set(key, (set = new Set()));
@@ -142,7 +143,7 @@ export class CallRelay {
       await this.bus.publish(message);
     } catch (error) {
       // The client still gets its 202: it cannot do better than resend, and the call ends at its time limit anyway.
-      console.error("MCP relay: could not pass a message to the other replicas:", (error as Error).message);
+      runtimeLog().error({ err: error }, "MCP relay: could not pass a message to the other replicas");
     }
   }
 
@@ -165,6 +166,11 @@ export class CallRelay {
     if (message.sessionId === undefined) return;
     const params = { requestId: message.requestId, ...(message.reason !== undefined ? { reason: message.reason } : {}) };
     for (const transport of this.sessions.get(sessionKey(message)) ?? []) transport.onmessage?.({ jsonrpc: "2.0", method: "notifications/cancelled", params });
+  }
+
+  /** Cancels every call running in this process, whoever it belongs to (the server is shutting down). */
+  cancelAll(reason: Error): void {
+    for (const aborts of this.calls.values()) for (const abort of aborts) abort(reason);
   }
 
   close(): void {

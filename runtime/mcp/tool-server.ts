@@ -23,7 +23,7 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
 import type { CallOwner, CallRelay } from "./relay";
-import { runtimeObserver } from "../observe";
+import { runtimeLog, runtimeObserver } from "../observe";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
@@ -32,10 +32,11 @@ const INTERNAL_MESSAGE = "Internal error while running the tool; try again later
  * is logged, and the answer still goes out.
  */
 function recordSafely(backend: McpBackend, record: RunRecord): void {
+  const failed = (error: unknown) => runtimeLog().error({ runId: record.id, err: error }, "could not record a run");
   try {
-    void Promise.resolve(backend.recordRun(record)).catch((error: unknown) => console.error(`could not record run ${record.id}:`, error));
+    void Promise.resolve(backend.recordRun(record)).catch(failed);
   } catch (error) {
-    console.error(`could not record run ${record.id}:`, error);
+    failed(error);
   }
 }
 
@@ -114,7 +115,7 @@ export function createToolServer(options: ToolServerOptions): Server {
     } catch (error) {
       if (error instanceof McpError) throw error;
       // Failures before the tool is known (the catalog's storage): the operator gets the details in the log.
-      console.error(`MCP tools/call "${request.params.name}" in ${workspace.slug} failed:`, error);
+      runtimeLog().error({ reqId: requestIdOf(extra), workspace: workspace.slug, tool: request.params.name, err: error }, "MCP tools/call failed before the tool ran");
       throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
     }
   });
@@ -133,12 +134,15 @@ export function createToolServer(options: ToolServerOptions): Server {
     const client = clientInfo ? { name: clientInfo.name, version: clientInfo.version } : undefined;
     const actor = actorOf(extra.authInfo);
     const labels = { workspace: workspace.slug, tool: tool.name };
+    const about = { reqId: requestIdOf(extra), runId, ...labels };
     runtimeObserver().callStarted(labels);
     let recorded = false;
     const record = (input: unknown, outcome: RunOutcome) => {
       recorded = true;
       recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
-      runtimeObserver().callFinished(labels, { status: outcome.status, errorCode: outcome.error?.code, durationMs: Date.now() - startedAt.getTime() });
+      const end = { status: outcome.status, errorCode: outcome.error?.code, durationMs: Date.now() - startedAt.getTime() };
+      runtimeObserver().callFinished(labels, end);
+      runtimeLog().info({ ...about, ...end }, "tool call finished");
     };
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
@@ -184,7 +188,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       const protocol = error instanceof McpError;
       if (!recorded) {
         // Storage or sandbox failures: the operator gets the details in the log, the record and the client a plain message.
-        if (!protocol) console.error(`MCP tools/call "${tool.name}" in ${workspace.slug} failed (run ${runId}):`, error);
+        if (!protocol) runtimeLog().error({ ...about, err: error }, "MCP tools/call failed");
         const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
         const failed = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
         record(failed.input, failed);
@@ -277,6 +281,12 @@ export function elicitationModes(capability: { form?: unknown; url?: unknown } |
   if (!capability) return { form: false, url: false };
   const url = capability.url !== undefined;
   return { form: capability.form !== undefined || !url, url };
+}
+
+/** The request id the HTTP server gave the request that carried this call (it rewrites X-Request-Id). */
+function requestIdOf(extra: RequestHandlerExtra<ServerRequest, ServerNotification>): string | undefined {
+  const id = extra.requestInfo?.headers?.["x-request-id"];
+  return typeof id === "string" ? id : undefined;
 }
 
 /** The person and app behind an OAuth call (the endpoint puts them on the request); API-key calls have none. */

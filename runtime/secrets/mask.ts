@@ -24,7 +24,7 @@ export interface Masker {
  * The forms a secret takes on its way out: as written, base64 (HTTP basic auth encodes `user:password`),
  * URL-encoded (query strings, form bodies) and JSON-escaped (inside a serialized JSON string).
  */
-function encodedForms(value: string): string[] {
+export function encodedForms(value: string): string[] {
   const forms = new Set<string>([value]);
   forms.add(Buffer.from(value, "utf8").toString("base64"));
   forms.add(Buffer.from(value, "utf8").toString("base64url"));

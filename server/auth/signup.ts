@@ -9,6 +9,7 @@ import { APIError } from "better-auth/api";
 import { signupMode, type SignupMode } from "../config";
 import type { Db } from "../db/client";
 import { checkInvitation, completeInvitation, InvitationRefused, releaseInvitation, reserveInvitation, type UsableInvitation } from "../services/invitations";
+import { log } from "../ops/log";
 
 const SIGNUP_CLOSED = "Sign-up is closed on this server. Ask its operator to create an account for you.";
 const INVITATION_REQUIRED = "Joining this server needs an invitation. Ask an owner of the workspace you want to join for an invitation link.";
@@ -35,7 +36,7 @@ export async function withRequestScope<T>(fn: () => Promise<T>): Promise<T> {
     for (const cleanup of scope.cleanups.reverse()) {
       await Promise.resolve()
         .then(cleanup)
-        .catch((error: unknown) => console.error("auth: cleanup after a request failed", error));
+        .catch((error: unknown) => log().error({ err: error }, "auth: cleanup after a request failed"));
     }
   }
 }

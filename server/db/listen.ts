@@ -3,6 +3,7 @@
 // it was not listening are lost, so `onListening` runs after every (re)connect for whoever must catch up.
 import type pg from "pg";
 import { pgDriver } from "../../runtime/host/drivers";
+import { log } from "../ops/log";
 
 export interface ListenOptions {
   onPayload(payload: string): void;
@@ -40,7 +41,7 @@ export function listenOn(url: string, channel: string, options: ListenOptions): 
       client = next;
       options.onListening?.();
     } catch (error) {
-      console.error(`${options.failureMessage}:`, (error as Error).message);
+      log().error({ channel, err: error }, options.failureMessage);
       await next.end().catch(() => undefined);
       reconnect();
     }

@@ -4,7 +4,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RouteKind } from "../ops/metrics";
+import { log } from "../ops/log";
+import { assignRequestId } from "../ops/request-id";
 import { appRouteKind, type OpsHandler } from "../ops/routes";
+import { refuseWhileDraining, type Drain } from "../ops/shutdown";
 import { parseRanges, setClientAddress } from "./clientAddress";
 
 export type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
@@ -22,11 +25,17 @@ export interface HttpServerOptions {
   ops?: (req: http.IncomingMessage) => OpsHandler | null;
   /** Told of every response sent: the kind of route it was for and its status (the metrics). */
   onResponse?: (kind: RouteKind, status: number) => void;
+  /** Counts requests in flight for the shutdown; while it drains, new app requests get 503 (MCP decides for itself). */
+  drain?: Drain;
 }
 
 /** `/mcp/*` and the endpoints' OAuth resource metadata: what a runtime-only replica answers as well. */
 export function isMcpPath(url: string | undefined): boolean {
   return url === "/mcp" || !!url?.startsWith("/mcp/") || !!url?.startsWith("/mcp?") || !!url?.startsWith("/.well-known/oauth-protected-resource/");
+}
+
+function pathOf(url: string | undefined): string {
+  return (url ?? "/").split("?")[0]!.slice(0, 200);
 }
 
 export interface RunningServer {
@@ -40,17 +49,33 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const trusted = parseRanges(options.trustedProxies ?? []);
   const server = http.createServer((req, res) => {
     setClientAddress(req, trusted);
+    const reqId = assignRequestId(req);
+    res.setHeader("x-request-id", reqId);
     const ops = options.ops?.(req);
     const mcp = !ops && !!options.mcp && isMcpPath(req.url);
     const handler = ops ?? (mcp ? options.mcp! : options.app);
-    const { onResponse } = options;
-    if (onResponse) {
+    const { onResponse, drain } = options;
+    if (drain) {
+      drain.track(req, res, mcp);
+      if (drain.draining) {
+        // Clients reconnect, to another replica once the balancer has seen /readyz fail.
+        res.setHeader("connection", "close");
+        if (!ops && !mcp) return refuseWhileDraining(res);
+      }
+    }
+    const logger = log();
+    if (onResponse || logger.isLevelEnabled("debug")) {
       const kind: RouteKind = ops ? "other" : mcp ? "mcp" : appRouteKind(req.url);
-      res.once("finish", () => onResponse(kind, res.statusCode));
+      const started = performance.now();
+      res.once("finish", () => {
+        onResponse?.(kind, res.statusCode);
+        // The path without its query, which may hold a token.
+        logger.debug({ reqId, method: req.method, path: pathOf(req.url), status: res.statusCode, ms: Math.round(performance.now() - started) }, "request");
+      });
     }
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       // Never leak a stack trace to the client; the operator gets it in the log.
-      console.error("unhandled error while serving", req.method, req.url, error);
+      logger.error({ reqId, method: req.method, path: pathOf(req.url), err: error }, "unhandled error while serving");
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end("Internal server error");
     });

@@ -17,6 +17,7 @@ import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 import { sessionStore } from "./sessions";
 import { pgDriver } from "../../runtime/host/drivers";
 import { watchPool } from "../ops/db-pools";
+import { log } from "../ops/log";
 
 /** The backend, plus what the operator's metrics read of it. */
 export type ServerMcpBackend = McpBackend & { runRecords(): Readonly<RunWriter["counts"]> };
@@ -30,7 +31,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url, () => watched) : undefined;
   // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
   const shared = target.provider === "postgresql" ? new (pgDriver().Pool)({ connectionString: target.url, max: 4 }) : undefined;
-  shared?.on("error", (error) => console.error("MCP replicas: database connection error:", error.message));
+  shared?.on("error", (error) => log().error({ err: error }, "MCP replicas: database connection error"));
   if (shared) watchPool("replicas", shared);
   const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
   return {
@@ -127,7 +128,7 @@ async function publicSigningKeys(db: Db): Promise<PublicJwk[]> {
       const jwk = JSON.parse(row.publicKey) as Omit<PublicJwk, "kid">;
       keys.push({ ...jwk, kid: row.id, alg: row.alg ?? jwk.alg ?? "EdDSA", crv: row.crv ?? jwk.crv });
     } catch {
-      console.error("OAuth: signing key", row.id, "is not valid JSON; tokens it signed are refused");
+      log().error({ kid: row.id }, "OAuth: a signing key is not valid JSON; tokens it signed are refused");
     }
   }
   return keys;

@@ -4,6 +4,7 @@
 import { ClientCapabilitiesSchema, ImplementationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { SessionStore, StoredSession } from "../../runtime/mcp/backend";
 import type { Db } from "../db/client";
+import { log } from "../ops/log";
 
 export function sessionStore(db: Db): SessionStore {
   return {
@@ -27,7 +28,7 @@ export function sessionStore(db: Db): SessionStore {
       const clientInfo = ImplementationSchema.safeParse(row.clientInfo);
       const clientCapabilities = ClientCapabilitiesSchema.safeParse(row.clientCapabilities);
       if (!clientInfo.success || !clientCapabilities.success) {
-        console.error("MCP: stored session", id, "has malformed client data; it cannot be taken over");
+        log().error({ sessionId: id }, "MCP: a stored session has malformed client data; it cannot be taken over");
         return null;
       }
       const session: StoredSession = {

@@ -10,6 +10,7 @@ import { AppError } from "../errors";
 import type { RunInserter, RunRow } from "../db/run-inserts";
 import { afterCursor, encodeCursor } from "./paging";
 import { parseSettings } from "./workspaceSettings";
+import { log } from "../ops/log";
 
 /** Characters of JSON kept per stored part (arguments, result, trace). */
 export const RUN_PART_CAP = 256 * 1024;
@@ -108,7 +109,7 @@ export class RunWriter {
           () => void (this.counts.written += batch.length),
           (error: unknown) => {
             this.counts.failed += batch.length;
-            console.error(`could not record ${batch.length} run(s):`, error);
+            log().error({ runIds: batch.map((r) => r.id), err: error }, `could not record ${batch.length} run(s)`);
           },
         )
         .finally(() => void (this.counts.pending -= batch.length));

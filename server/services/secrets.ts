@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { dataDir } from "../db/url";
 import { AppError, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";
+import { rememberSecrets } from "../ops/redact";
 
 export const secretNameSchema = z
   .string()
@@ -118,10 +119,13 @@ export async function deleteSecret(db: Db, workspaceId: string, actorId: string 
 export async function resolveSecrets(db: Db, workspaceId: string, names: readonly string[]): Promise<Record<string, SecretGrant>> {
   if (!names.length) return {};
   const rows = await db.secret.findMany({ where: { workspaceId, name: { in: [...names] } } });
-  return Object.fromEntries(
+  const grants = Object.fromEntries(
     rows.map((row) => [
       row.name,
       { value: decryptSecret(masterKey(), row.ciphertext, aad(workspaceId, row.name)), hosts: storedHosts(row.hosts), readable: row.readable },
     ]),
   );
+  // Whatever a log line says from now on, these values are not in it.
+  rememberSecrets(Object.values(grants).map((g) => g.value));
+  return grants;
 }

@@ -12,6 +12,7 @@ import { recordRun } from "./runs";
 import { resolveSecrets } from "./secrets";
 import { findWorkflow, validateForWorkspace } from "./workflows";
 import { getSettings, networkPolicy } from "./workspaceSettings";
+import { log } from "../ops/log";
 
 const INTERNAL_MESSAGE = "Internal error while running the workflow; try again later.";
 
@@ -31,7 +32,7 @@ export async function testRunWorkflow(
     try {
       await recordRun(db, { id: runId, workspaceId: workspace.id, workflowId: workflow.id, versionId: null, trigger: "test", client, startedAt, input: outcome.input, outcome });
     } catch (error) {
-      console.error(`could not record test run ${runId}:`, error);
+      log().error({ runId, err: error }, "could not record a test run");
     }
   };
 
@@ -61,7 +62,7 @@ export async function testRunWorkflow(
     });
   } catch (error) {
     // The editor shows this like any failed run; the details are for the operator's log.
-    console.error(`test run ${runId} of "${name}" failed:`, error);
+    log().error({ runId, workspace: workspace.slug, tool: name, err: error }, "test run failed");
     outcome = failureOutcome({ code: "internal", message: INTERNAL_MESSAGE, startedAt, input: args.value, secretValues: secretValuesOf(secrets) });
   }
   outcome = { ...outcome, input: outcome.input ?? args.value };

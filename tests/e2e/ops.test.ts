@@ -1,84 +1,20 @@
 // Operating the real server process (`--runtime`, on each database): after real MCP calls (one using a secret, one
 // failing its arguments, one ended by its time limit, refused keys), /metrics parses as Prometheus text with the
-// series and labels an operator needs and no run id among them, and is served only to its token or on its own port.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+// series and labels an operator needs and no run id among them, and is served only to its token or on its own port;
+// every stdout line is JSON, lines about calls carry their request and run ids, and no secret appears in any form.
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setSecret } from "../../server/services/secrets";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { parsePrometheus } from "../helpers/prometheus";
 import { seedWorkspace } from "./helpers/fixtures";
+import { CRM_TOKEN, fetchOrder, mcpClient, restoreEnv, SLOW_WAIT, startCrm } from "./helpers/ops";
 import { freePort, startAppServer, type AppServer } from "./helpers/server";
 
 const METRICS_TOKEN = "ops-test-metrics-token-4f1c9e2a";
-export const CRM_TOKEN = "crm-live-7d3f9a2b51c84e6f";
 // One secret-encryption key for this test process and every server it starts (the key is read once per process).
 process.env.TOOLFLOW_SECRET_KEY ??= "7f".repeat(32);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-
-/** Fetches an order from the loopback CRM with the workspace's secret as the bearer credential. */
-export const fetchOrder = (crm: string) => ({
-  format: "toolflow.workflow/v1",
-  name: "fetch_order",
-  description: "Fetches an order from the CRM.",
-  nodes: [
-    { id: "input", type: "input", params: { fields: [{ name: "id", type: "string", required: true }] } },
-    { id: "crm", type: "http", params: { method: "GET", url: `${crm}/orders/{{ input.id }}`, auth: { secret: "CRM_TOKEN", scheme: "bearer" } } },
-    { id: "out", type: "output", params: { mode: "json", value: "{{ steps.crm.body }}" } },
-  ],
-  edges: [
-    { from: "input", to: "crm" },
-    { from: "crm", to: "out" },
-  ],
-});
-
-/** Waits longer than its workspace's time limit allows. */
-export const SLOW_WAIT = {
-  format: "toolflow.workflow/v1",
-  name: "slow_wait",
-  description: "Waits a while.",
-  nodes: [
-    { id: "input", type: "input", params: { fields: [{ name: "ms", type: "integer", required: true }] } },
-    { id: "pause", type: "wait", params: { ms: "{{ input.ms }}" } },
-    { id: "out", type: "output", params: { mode: "text", value: "waited {{ input.ms }} ms" } },
-  ],
-  edges: [
-    { from: "input", to: "pause" },
-    { from: "pause", to: "out" },
-  ],
-};
-
-/** A loopback CRM that answers only the right bearer credential. */
-export async function startCrm(): Promise<{ url: string; close(): void }> {
-  const server = http.createServer((req, res) => {
-    if (req.headers.authorization !== `Bearer ${CRM_TOKEN}`) return void res.writeHead(401).end();
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: req.url?.split("/").pop(), total: 42 }));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
-
-export function restoreEnv(previous: { dataDir: string | undefined; privateHosts: string | undefined }): void {
-  for (const [name, value] of [["TOOLFLOW_DATA_DIR", previous.dataDir], ["TOOLFLOW_PRIVATE_HOSTS", previous.privateHosts]] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-}
-
-export async function mcpClient(server: AppServer, slug: string, key: string, headers: Record<string, string> = {}): Promise<Client> {
-  const client = new Client({ name: "ops-client", version: "1" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp/${slug}`), { requestInit: { headers: { authorization: `Bearer ${key}`, ...headers } } }));
-  return client;
-}
 
 describe.each(TEST_PROVIDERS)("metrics of the runtime process on %s", (provider) => {
   let database: TestDatabase;
@@ -205,5 +141,76 @@ describe("metrics on a port of their own", () => {
     expect(response.status).toBe(200);
     expect(parsePrometheus(await response.text()).types.get("toolflow_tool_calls_total")).toBe("counter");
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+  });
+});
+
+describe("structured logs of the runtime process", () => {
+  let database: TestDatabase;
+  let server: AppServer;
+  let crm: Awaited<ReturnType<typeof startCrm>>;
+  let acme: Awaited<ReturnType<typeof seedWorkspace>>;
+  const previous = { dataDir: process.env.TOOLFLOW_DATA_DIR, privateHosts: process.env.TOOLFLOW_PRIVATE_HOSTS };
+
+  beforeAll(async () => {
+    process.env.TOOLFLOW_PRIVATE_HOSTS = "127.0.0.1";
+    crm = await startCrm();
+    database = await createTestDatabase("sqlite");
+    process.env.TOOLFLOW_DATA_DIR = database.env.TOOLFLOW_DATA_DIR;
+    acme = await seedWorkspace(database.db, "acme", { allowHosts: ["127.0.0.1"] });
+    await setSecret(database.db, acme.workspace.id, acme.owner.id, "CRM_TOKEN", CRM_TOKEN, { hosts: ["127.0.0.1"] });
+    await acme.publish(fetchOrder(crm.url));
+    server = await startAppServer("sqlite", { TOOLFLOW_LOG_LEVEL: "debug", TOOLFLOW_METRICS_TOKEN: METRICS_TOKEN }, { args: ["--runtime"], database });
+  }, 240_000);
+  afterAll(async () => {
+    restoreEnv(previous);
+    await server?.stop();
+    crm?.close();
+    await database?.cleanup();
+  });
+
+  it("writes JSON lines with the request id and run id of every call, and no secret in any form", async () => {
+    const traced = await mcpClient(server, "acme", acme.key, { "x-request-id": "ops-req-42" });
+    const plain = await mcpClient(server, "acme", acme.key);
+    try {
+      for (const client of [traced, plain]) {
+        const result = (await client.callTool({ name: "fetch_order", arguments: { id: "B-7" } })) as CallToolResult;
+        expect(result.structuredContent).toEqual({ id: "B-7", total: 42 });
+      }
+    } finally {
+      await traced.close();
+      await plain.close();
+    }
+    // A caller's id is echoed when plain, replaced when not.
+    const odd = await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "<b>".repeat(30) } });
+    expect(odd.headers.get("x-request-id")).toMatch(UUID);
+    expect((await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "lb-1" } })).headers.get("x-request-id")).toBe("lb-1");
+    await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    await expect.poll(() => database.db.run.count()).toBe(2);
+
+    const runs = await database.db.run.findMany({ select: { id: true } });
+    const lines = server
+      .stdout()
+      .split("\n")
+      .filter((line) => line.trim());
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (const entry of parsed) {
+      expect(["trace", "debug", "info", "warn", "error", "fatal"]).toContain(entry.level);
+      expect(typeof entry.msg).toBe("string");
+      expect(new Date(entry.time as string).toISOString()).toBe(entry.time);
+    }
+    const calls = parsed.filter((e) => e.msg === "tool call finished");
+    expect(calls).toHaveLength(2);
+    expect(calls.map((c) => c.runId).sort()).toEqual(runs.map((r) => r.id).sort());
+    expect(calls.map((c) => c.reqId)).toContain("ops-req-42");
+    for (const call of calls) expect(call).toMatchObject({ workspace: "acme", tool: "fetch_order", status: "ok", reqId: expect.any(String) });
+    // Every request has its line at debug, with its id.
+    const requests = parsed.filter((e) => e.msg === "request");
+    expect(requests.length).toBeGreaterThanOrEqual(6);
+    for (const entry of requests) expect(entry.reqId).toEqual(expect.any(String));
+    expect(requests.some((e) => e.reqId === "lb-1" && e.path === "/healthz")).toBe(true);
+
+    const everything = server.output();
+    for (const secret of [CRM_TOKEN, Buffer.from(CRM_TOKEN).toString("base64"), acme.key, METRICS_TOKEN]) expect(everything).not.toContain(secret);
+    expect(everything).not.toMatch(/Bearer (?!\[redacted\])\S/);
   });
 });

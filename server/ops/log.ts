@@ -1,0 +1,94 @@
+// Structured logs (SPEC §15): JSON lines through pino, one object per line with `time`, `level`, `msg` and fields;
+// lines about a request carry its `reqId`, lines about a call its `runId`. The entry point sends them to stdout at
+// `TOOLFLOW_LOG_LEVEL` (default info); anything else that logs before or without it (the CLI, tests) writes warnings
+// and errors to stderr, keeping stdout for what a command prints. Credentials are removed from every finished line (redact.ts), and fields
+// named like credentials are replaced before that.
+import { format } from "node:util";
+import pino from "pino";
+import { setRuntimeLogger } from "../../runtime/observe";
+import { redactLine } from "./redact";
+
+export type Logger = pino.Logger;
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const CREDENTIAL_KEYS = ["authorization", "cookie", "password", "token", "secret", "secrets", "apiKey", "accessToken", "refreshToken", "clientSecret", "connectionString", "databaseUrl"];
+const REDACT_PATHS = [
+  ...CREDENTIAL_KEYS,
+  ...CREDENTIAL_KEYS.map((key) => `*.${key}`),
+  'headers["set-cookie"]',
+  '*.headers["set-cookie"]',
+  "*.headers.authorization",
+  "*.headers.cookie",
+];
+
+/** `TOOLFLOW_LOG_LEVEL`, checked: a typo stops the server at start instead of logging at a level nobody chose. */
+export function logLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const raw = env.TOOLFLOW_LOG_LEVEL?.trim().toLowerCase() || "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new Error(`TOOLFLOW_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")} (got "${env.TOOLFLOW_LOG_LEVEL}").`);
+  }
+  return raw as LogLevel;
+}
+
+export function createLogger(options: { level?: LogLevel; destination?: pino.DestinationStream } = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? "info",
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      hooks: { streamWrite: redactLine },
+    },
+    // Synchronous, like console.log on a pipe: a line written before process.exit is not lost.
+    options.destination ?? pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+let processLogger: Logger | undefined;
+
+/**
+ * The process's logger: stdout once the entry point has started logging. Before or without it (the CLI, tests) lines
+ * go to stderr, warnings and errors only unless TOOLFLOW_LOG_LEVEL asks for more.
+ */
+export function log(): Logger {
+  if (!processLogger) {
+    let level: LogLevel = "warn";
+    try {
+      if (process.env.TOOLFLOW_LOG_LEVEL?.trim()) level = logLevel();
+    } catch {
+      // the entry point reports a bad level; elsewhere the default holds
+    }
+    installLogger(createLogger({ level }));
+  }
+  return processLogger!;
+}
+
+/** Makes `logger` the process's logger, the runtime's too. */
+export function installLogger(logger: Logger): Logger {
+  processLogger = logger;
+  setRuntimeLogger(logger);
+  return logger;
+}
+
+/**
+ * Sends what other code prints with `console` (Next.js, libraries) through the logger too, as lines with
+ * `"source":"console"`: stdout stays one JSON object per line, and the redaction applies to them as well.
+ */
+export function captureConsole(logger: Logger): void {
+  const into = (level: "debug" | "info" | "warn" | "error") => (...args: unknown[]) => logger[level]({ source: "console" }, format(...args));
+  console.log = into("info");
+  console.info = into("info");
+  console.debug = into("debug");
+  console.warn = into("warn");
+  console.error = into("error");
+}
+
+/** For the entry point: JSON lines on stdout at the configured level, `console` output included. */
+export function startLogging(env: NodeJS.ProcessEnv = process.env): Logger {
+  const logger = installLogger(createLogger({ level: logLevel(env), destination: pino.destination({ dest: 1, sync: true }) }));
+  captureConsole(logger);
+  return logger;
+}
