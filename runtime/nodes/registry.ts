@@ -17,10 +17,12 @@ import { askModelNode } from "./ask_model";
 import { waitNode } from "./wait";
 import { outputNode } from "./output";
 import { errorNode } from "./error";
+import { operationNode } from "./operation";
 
 export const NODE_TYPES: readonly AnyNodeDescriptor[] = [
   inputNode,
   httpNode,
+  operationNode,
   setNode,
   codeNode,
   ifNode,

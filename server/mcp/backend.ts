@@ -10,6 +10,7 @@ import { verifyApiKey } from "../services/apiKeys";
 import { grantAccess } from "../services/oauthGrants";
 import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
+import { connectionSource } from "../services/connectionRuns";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
@@ -57,6 +58,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     },
     loadLiveTools: (workspaceId) => loadLiveTools(db, workspaceId),
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
+    connections: (workspaceId) => connectionSource(db, workspaceId),
     recordRun: async (record) => runs.enqueue(record),
     flush: async () => {
       await runs.flush();
@@ -111,6 +113,7 @@ function toLiveTool(row: LiveRow): LiveTool | null {
     inputSchema: version.inputSchema as RunnableWorkflow["inputSchema"],
     secretNames: meta.secretNames,
     meta: { name: meta.name, sandboxSecretNames: meta.sandboxSecretNames, programHash: meta.programHash },
+    ...(meta.operations?.length ? { operations: meta.operations } : {}),
   };
   return {
     workflowId: row.id,

@@ -28,7 +28,14 @@ export type AuditAction =
   | "oauth.revoke"
   | "oauth.refresh_reuse"
   | "oauth.client.create"
-  | "oauth.client.delete";
+  | "oauth.client.delete"
+  | "connection.create"
+  | "connection.update"
+  | "connection.credential"
+  | "connection.import"
+  | "connection.authorize"
+  | "connection.disconnect"
+  | "connection.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

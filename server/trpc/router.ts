@@ -1,5 +1,6 @@
 import { router } from "./init";
 import { accountRouter } from "./routers/account";
+import { connectionsRouter } from "./routers/connections";
 import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
@@ -21,6 +22,7 @@ export const appRouter = router({
   runs: runsRouter,
   settings: settingsRouter,
   oauth: oauthRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,7 +4,8 @@ import { validateWorkflow } from "../../runtime/model";
 import { NODE_TYPES, getNodeType } from "../../runtime/nodes/registry";
 import { workflow } from "./helpers";
 
-const SPEC_TYPES = ["input", "http", "set", "code", "if", "switch", "loop", "merge", "sql", "call", "log", "progress", "ask_user", "ask_model", "wait", "output", "error"];
+// SPEC §4, and `operation` of SPEC §13 (connections).
+const SPEC_TYPES = ["input", "http", "set", "code", "if", "switch", "loop", "merge", "sql", "call", "log", "progress", "ask_user", "ask_model", "wait", "output", "error", "operation"];
 
 describe("node registry", () => {
   it("lists exactly the node types of SPEC §4", () => {
