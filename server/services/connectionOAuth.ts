@@ -87,6 +87,12 @@ function describeTokenError(error: unknown): { code?: string; text: string } {
   if (error instanceof oauth.ResponseBodyError) {
     return { code: error.error, text: `${error.error}${error.error_description ? `: ${error.error_description}` : ""} (HTTP ${error.status})` };
   }
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    // A 401 with a challenge: the client's own authentication failed (RFC 6749 §5.2 says invalid_client).
+    const params = error.cause[0]?.parameters ?? {};
+    const code = typeof params.error === "string" ? params.error : "invalid_client";
+    return { code, text: `${code}${typeof params.error_description === "string" ? `: ${params.error_description}` : ""} (HTTP ${error.status})` };
+  }
   if (error instanceof oauth.AuthorizationResponseError) return { code: error.error, text: `${error.error}${error.error_description ? `: ${error.error_description}` : ""}` };
   return { text: error instanceof Error ? error.message : String(error) };
 }
