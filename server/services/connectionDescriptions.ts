@@ -1,7 +1,8 @@
 // A connection's API description (SPEC §13): imported from pasted text, a file or a URL (fetched through the SSRF
 // guard), kept compressed, and its operations stored one row each so that a picker searches and pages them in the
 // database; one operation's detail (its form, output shape) is read alone. Drafts: one workflow per chosen operation.
-import { gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzipSync, gzip as gzipCallback } from "node:zlib";
 import { z } from "zod";
 import {
   draftTool,
@@ -26,6 +27,8 @@ import { baseUrlSchema, connectionNameSchema, findConnection, getConnection, typ
 import { importWorkflow, ImportProblems } from "./workflows";
 import { getSettings, networkPolicy } from "./workspaceSettings";
 
+/** In libuv's thread pool: compressing thousands of operations must not hold up the event loop (MCP calls). */
+const gzip = promisify(gzipCallback);
 const MAX_WARNINGS_KEPT = 50;
 const FETCH_TIMEOUT_MS = 30_000;
 const INSERT_BATCH = 250;
@@ -132,18 +135,25 @@ export async function importOpenApi(db: Db, workspaceId: string, actorId: string
     securitySchemes: description.securitySchemes,
     warnings,
   };
-  const rows = description.operations.map((op, position) => ({
-    position,
-    operationId: op.operationId,
-    method: op.method,
-    path: op.path,
-    summary: op.summary ?? "",
-    tags: tagsText(op.tags),
-    deprecated: op.deprecated,
-    searchText: searchTextOf(op),
-    detail: gzipSync(JSON.stringify(op)),
-  }));
-  const source = gzipSync(text);
+  const rows: Array<{ position: number; operationId: string; method: string; path: string; summary: string; tags: string; deprecated: boolean; searchText: string; detail: Uint8Array<ArrayBuffer> }> = [];
+  for (let i = 0; i < description.operations.length; i += INSERT_BATCH) {
+    const batch = description.operations.slice(i, i + INSERT_BATCH);
+    const details = await Promise.all(batch.map((op) => gzip(JSON.stringify(op))));
+    rows.push(
+      ...batch.map((op, j) => ({
+        position: i + j,
+        operationId: op.operationId,
+        method: op.method,
+        path: op.path,
+        summary: op.summary ?? "",
+        tags: tagsText(op.tags),
+        deprecated: op.deprecated,
+        searchText: searchTextOf(op),
+        detail: new Uint8Array(details[j]!),
+      })),
+    );
+  }
+  const source = await gzip(text);
 
   const outcome = await db.$transaction(
     async (tx) => {
@@ -214,8 +224,8 @@ export interface OperationSummary {
   deprecated: boolean;
 }
 
-const LIGHT = { operationId: true, method: true, path: true, summary: true, tags: true, deprecated: true, position: true, searchText: true } as const;
-type LightRow = { operationId: string; method: string; path: string; summary: string; tags: string; deprecated: boolean; position: number; searchText: string };
+const LIGHT = { operationId: true, method: true, path: true, summary: true, tags: true, deprecated: true, position: true } as const;
+type LightRow = { operationId: string; method: string; path: string; summary: string; tags: string; deprecated: boolean; position: number };
 
 const tagList = (text: string) => text.split("\n").filter(Boolean);
 const summaryOf = (r: LightRow): OperationSummary => ({ operationId: r.operationId, method: r.method, path: r.path, summary: r.summary, tags: tagList(r.tags), deprecated: r.deprecated });
