@@ -35,15 +35,16 @@ function parse(value: unknown): z.infer<typeof OperationPayload> {
 }
 
 /** From now on the call masks these values everywhere, and never hands them to the sandbox. */
-function maskFromNowOn(state: CallState, key: string, values: Array<string | undefined>): void {
+function maskFromNowOn(state: CallState, values: Array<string | undefined>): void {
+  const known = new Set(Object.values(state.secrets).map((g) => g.value));
   let added = false;
-  values.forEach((value, i) => {
-    const name = `${key} ${i}`;
-    if (value && state.secrets[name]?.value !== value) {
-      state.secrets[name] = { value, hosts: [], readable: false };
-      added = true;
-    }
-  });
+  for (const value of values) {
+    if (!value || known.has(value)) continue;
+    // Names no secret can have (they contain spaces), one per value: a renewed token never replaces the old one's mask.
+    state.secrets[`connection value ${Object.keys(state.secrets).length}`] = { value, hosts: [], readable: false };
+    known.add(value);
+    added = true;
+  }
   if (added) Object.assign(state, secretMaskers(state.secrets));
 }
 
@@ -62,7 +63,7 @@ function connectionOf(state: CallState, name: string): Promise<RunConnection | u
 async function accessToken(state: CallState, connection: RunConnection, rejected?: string): Promise<string> {
   try {
     const token = await state.options.connections!.accessToken(connection.name, rejected ? { rejected } : {});
-    maskFromNowOn(state, `connection ${connection.name} token${rejected ? " renewed" : ""}`, [token]);
+    maskFromNowOn(state, [token]);
     return token;
   } catch (error) {
     if (error instanceof ConnectionAuthError) throw new HostError(`connection_${error.reason}`, error.message);
@@ -93,7 +94,7 @@ export function createOperationHandler(state: CallState, frame: ProgramFrame, ht
     if (!connection.baseUrl) throw new HostError("connection_no_base_url", `${where} has no base URL yet; an owner can set it in Settings → Connections`);
 
     const auth = connection.auth;
-    maskFromNowOn(state, `connection ${connection.name}`, [
+    maskFromNowOn(state, [
       auth.kind === "api_key" ? auth.value : undefined,
       auth.kind === "bearer" ? auth.token : undefined,
       auth.kind === "basic" ? auth.password : undefined,

@@ -69,8 +69,9 @@ export function createConnectionOAuthRoutes(deps: ConnectionOAuthDeps): (request
   };
   return async (request) => {
     const url = new URL(request.url);
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      return new Response("Method not allowed.\n", { status: 405, headers: { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8" } });
+    // GET only: a HEAD of start would begin a sign-in nobody follows.
+    if (request.method !== "GET") {
+      return new Response("Method not allowed.\n", { status: 405, headers: { allow: "GET", "content-type": "text/plain; charset=utf-8" } });
     }
     if (url.pathname === CONNECTION_OAUTH_START) {
       const workspace = url.searchParams.get("workspace") ?? "";

@@ -255,7 +255,6 @@ export async function startAuthorization(db: Db, input: { workspace: string; con
   params.set("client_id", auth.clientId);
   params.set("redirect_uri", redirectUri);
   if (auth.scopes.length) params.set("scope", auth.scopes.join(" "));
-  else params.delete("scope");
   params.set("state", state);
   params.set("code_challenge", await oauth.calculatePKCECodeChallenge(verifier));
   params.set("code_challenge_method", "S256");

@@ -5,6 +5,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth } from "../../server/auth/auth";
+import { appApiRoute } from "../../server/http/app-api";
 import { createConnectionOAuthRoutes } from "../../server/http/connection-oauth";
 import { oauthRedirectUri } from "../../server/services/connections";
 import { openTokens } from "../../server/services/connectionSecrets";
@@ -247,6 +248,9 @@ describe.each(TEST_PROVIDERS)("OAuth 2.0 connections on %s", (provider) => {
     });
 
     it("answers every way Connect can go wrong with a page that says what to do", async () => {
+      // The app's API serves both paths (not Next.js, not the page gate).
+      expect([appApiRoute("/api/connections/oauth/start"), appApiRoute("/api/connections/oauth/callback"), appApiRoute("/api/connections/other")]).toEqual(["connection-oauth", "connection-oauth", null]);
+      expect((await routes(new Request(`${ORIGIN}/api/connections/oauth/start?workspace=sso&connection=vault_ac`, { method: "HEAD", headers: { cookie: owner.cookie } }))).status).toBe(405);
       const start = (query: string, cookie?: string, headers?: Record<string, string>) => get(`/api/connections/oauth/start?${query}`, cookie, headers);
       const message = async (response: Response) => ((await posted(response)).message as { message: string }).message;
 

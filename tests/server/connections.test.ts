@@ -275,6 +275,27 @@ describe.each(TEST_PROVIDERS)("connections on %s", (provider) => {
       }
     });
 
+    it("run inside a workflow that calls them, with the callee's frozen operation", async () => {
+      const caller = {
+        format: "toolflow.workflow/v1",
+        name: "vault_lookup",
+        description: "looks a vault up through the published tool",
+        nodes: [
+          { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [{ name: "id", type: "string", required: true }] } },
+          { id: "lookup", type: "call", position: { x: 1, y: 0 }, params: { workflow: "GetVaultById", args: { vaultUuid: "{{ input.id }}" } } },
+          { id: "out", type: "output", position: { x: 2, y: 0 }, params: { mode: "json", value: "{{ { name: steps.lookup.name } }}" } },
+        ],
+        edges: [
+          { from: "input", to: "lookup" },
+          { from: "lookup", to: "out" },
+        ],
+      };
+      await editor.workflows.import({ ...ws, doc: caller });
+      const run = await editor.workflows.testRun({ ...ws, name: "vault_lookup", args: { id: "v-shared" } });
+      expect(run).toMatchObject({ status: "ok", result: { structuredContent: { name: "Shared" } } });
+      expect(JSON.stringify(run)).not.toContain(TOKEN);
+    });
+
     it("name a connection that does not exist as a problem of the step, and fail calls plainly once it is deleted", async () => {
       const doc = (await editor.workflows.export({ ...ws, name: "GetVaults" })) as { nodes: Array<{ id: string; label?: string; params: Record<string, unknown> }> };
       doc.nodes.find((n) => n.id === "call")!.params.connection = "nope";

@@ -47,10 +47,13 @@ export const connectionsRouter = router({
   operation: workspaceProcedure("viewer")
     .input(byName.extend({ operationId: z.string().min(1).max(1000), enumsAs: z.enum(["expression", "select"]).optional() }))
     .query(({ ctx, input }) => getOperationDetails(ctx.db, ctx.workspace.id, input.name, input.operationId, input.enumsAs ? { enumsAs: input.enumsAs } : {})),
-  /** Problems of a draft's operation steps (a connection or operation that does not exist), as publish would find them. */
+  /**
+   * Problems of a draft's operation steps (a connection or operation that does not exist), as publish would find them.
+   * A mutation only because a draft (up to 2 MB) does not fit in a GET's URL; it changes nothing.
+   */
   checkSteps: workspaceProcedure("viewer")
     .input(z.object({ draft: z.unknown() }))
-    .query(({ ctx, input }) => checkOperationSteps(ctx.db, ctx.workspace.id, input.draft)),
+    .mutation(({ ctx, input }) => checkOperationSteps(ctx.db, ctx.workspace.id, input.draft)),
   /** One draft workflow per operation (nothing published); returns their names. */
   createDraftTools: workspaceProcedure("editor")
     .input(byName.extend({ operationIds: z.array(z.string().min(1).max(1000)).min(1).max(MAX_DRAFTS_AT_ONCE) }))
