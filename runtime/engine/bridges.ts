@@ -1,7 +1,7 @@
 // The host side of every capability a program can ask for. Requests arrive as JSON text from the sandbox and are
 // treated as hostile: parsed with zod, checked against limits and the policy, and answered with JSON text.
 import { z } from "zod";
-import { performHttp } from "../host/http";
+import { performHttp, type HttpContext } from "../host/http";
 import { runSql } from "../host/sql";
 import { HostError, type HttpRequestSpec, type LogLevel } from "../host/types";
 import { limitMessage } from "../sandbox/limits";
@@ -11,6 +11,7 @@ import { urlModeProblem } from "../nodes/ask_user";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { checkArguments } from "./arguments";
 import { DocumentSearchRequestSchema, DocumentSearchResultSchema } from "../documents/contract";
+import { createOperationHandler } from "./operation-bridge";
 import { LimitHit, secretMaskers, setFatal, type CallState } from "./state";
 import type { RunnableWorkflow } from "./types";
 
@@ -79,7 +80,7 @@ function missingCapability(node: string, what: string, capability: string): Host
 }
 
 /** Host operations that wait on something outside (`call` runs its callee in the same isolate, so it keeps computing). */
-const WAITING_OPS = new Set(["http", "sql", "wait", "elicit", "sample", "searchDocuments"]);
+const WAITING_OPS = new Set(["http", "operation", "sql", "wait", "elicit", "sample", "searchDocuments"]);
 
 /** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
 /** Characters of log messages one call may keep in its record (and send to the caller). */
@@ -109,30 +110,34 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
    */
   const hideUnreadable = <T>(value: T): T => (state.unreadableMasker ? state.unreadableMasker.mask(value) : value);
 
+  /** How the http host serves a node's requests: the workspace's policy, its secrets, the call's limit and signal. */
+  const httpContext = (node: string): HttpContext => ({
+    policy: options.policy,
+    secrets: (name) => grant(name)?.value,
+    // Every secret in play, so that upstream text quoted in an error is masked before it is cut.
+    maskValues: Object.values(state.secrets).map((g) => g.value),
+    checkSecretTarget: (name, url) => void valueFor(name, url.hostname, "an HTTP request"),
+    // Calls of one workspace reuse their kept-alive connections; other workspaces never share them.
+    connectionScope: options.workspaceId,
+    signal: state.abort.signal,
+    onRequest: () => {
+      state.httpRequests++;
+      if (state.httpRequests > limits.values.maxHttpRequests) {
+        // Recorded here as well as thrown: performHttp rewraps errors, and the limit must end the call regardless.
+        const hit = new LimitHit("maxHttpRequests", limitMessage(limits, "maxHttpRequests", `(at node "${node}")`));
+        setFatal(state, { code: "limit", limit: hit.limit, message: hit.message });
+        throw hit;
+      }
+    },
+  });
+
   const handlers: Record<string, (node: string, payload: unknown) => Promise<unknown>> = {
     async http(node, payload) {
       const spec = (payload && typeof payload === "object" ? payload : {}) as HttpRequestSpec;
-      const response = await performHttp(spec, {
-        policy: options.policy,
-        secrets: (name) => grant(name)?.value,
-        // Every secret in play, so that upstream text quoted in an error is masked before it is cut.
-        maskValues: Object.values(state.secrets).map((g) => g.value),
-        checkSecretTarget: (name, url) => void valueFor(name, url.hostname, "an HTTP request"),
-        // Calls of one workspace reuse their kept-alive connections; other workspaces never share them.
-        connectionScope: options.workspaceId,
-        signal: state.abort.signal,
-        onRequest: () => {
-          state.httpRequests++;
-          if (state.httpRequests > limits.values.maxHttpRequests) {
-            // Recorded here as well as thrown: performHttp rewraps errors, and the limit must end the call regardless.
-            const hit = new LimitHit("maxHttpRequests", limitMessage(limits, "maxHttpRequests", `(at node "${node}")`));
-            setFatal(state, { code: "limit", limit: hit.limit, message: hit.message });
-            throw hit;
-          }
-        },
-      });
+      const response = await performHttp(spec, httpContext(node));
       return hideUnreadable(response);
     },
+    operation: createOperationHandler(state, frame, httpContext),
     async sql(_node, payload) {
       const p = parse(SqlPayload, payload, "sql");
       const g = grant(p.connection);

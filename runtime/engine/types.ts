@@ -6,6 +6,7 @@ import type { CallerChannel, NetworkPolicy } from "../host/types";
 import type { PartialLimits } from "../sandbox/limits";
 import type { SandboxManager } from "../sandbox/pool";
 import type { DocumentSearcher } from "../documents/contract";
+import type { ConnectionSource, FrozenOperation } from "../connections/runtime";
 
 const TextContent = z.looseObject({ type: z.literal("text"), text: z.string() });
 const ImageContent = z.looseObject({ type: z.literal("image"), data: z.string(), mimeType: z.string() });
@@ -72,6 +73,8 @@ export type RunErrorCode = z.infer<typeof RunErrorCodeSchema>;
 /** What the engine needs of a compiled version (what a WorkflowVersion row stores). */
 export type RunnableWorkflow = Pick<CompiledWorkflow, "program" | "inputSchema" | "secretNames"> & {
   meta: Pick<CompiledWorkflow["meta"], "name" | "sandboxSecretNames" | "programHash">;
+  /** The connection operations its `operation` steps call, as frozen when the version was made. */
+  operations?: readonly FrozenOperation[];
 };
 
 /** Where `call` nodes find other workflows: the live version of a tool in the same workspace. */
@@ -103,6 +106,8 @@ export interface RunOptions {
   secrets: Record<string, SecretInput>;
   /** Loads more secrets by name, for workflows reached through `call` nodes that use their own. */
   loadSecrets?: (names: string[]) => Promise<Record<string, SecretInput>>;
+  /** The workspace's connections, for `operation` steps (host side only); absent: such steps fail with a message. */
+  connections?: ConnectionSource;
   caller?: CallerChannel;
   signal?: AbortSignal;
   versions?: VersionSource;

@@ -37,6 +37,8 @@ export interface HttpContext {
   maskValues?: string[];
   /** Throws when the auth secret may not be sent to this URL's host (the secret's own host list). */
   checkSecretTarget?: (secretName: string, url: URL) => void;
+  /** Throws when the request may not go to this URL at all (a connection's hosts); called for the first request and every redirect hop. */
+  checkTarget?: (url: URL) => void;
   /**
    * Whose kept-alive connections the request may reuse (the workspace id); requests with different scopes never share
    * a connection. Absent: a connection of its own, closed afterwards.
@@ -133,6 +135,7 @@ async function run(spec: ParsedSpec, secretValue: string | undefined, masker: Ma
     throwIfAborted(ctx.signal, outgoing);
     // Every hop that carries the secret goes only where the secret may go, whatever the redirect logic above decided.
     if (credentialed && spec.auth) ctx.checkSecretTarget?.(spec.auth.secret, outgoing.url);
+    ctx.checkTarget?.(outgoing.url);
     const checked = await checkHost(outgoing.url.hostname, ctx.policy, { purpose: "HTTP request" });
     const response = await sendWithRetries(outgoing, checked, options, masker, ctx);
     const location = response.headers["location"];

@@ -4,6 +4,7 @@ import type { NetworkPolicy } from "../host/types";
 import type { SecretGrant } from "../secrets/grants";
 import type { RunnableWorkflow, RunOutcome, VersionSource } from "../engine/types";
 import type { PartialLimits } from "../sandbox/limits";
+import type { ConnectionSource } from "../connections/runtime";
 import type { RelayBus } from "./relay";
 import type { ParsedDocumentSearchRequest, DocumentSearchResult } from "../documents/contract";
 import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
@@ -82,6 +83,8 @@ export interface McpBackend {
   loadLiveTools(workspaceId: string): Promise<LiveTool[]>;
   /** Values with the hosts each may be sent to and whether workflow code may read it. */
   secrets(workspaceId: string, names: readonly string[]): Promise<Record<string, SecretGrant>>;
+  /** The workspace's connections for `operation` steps: base URL, hosts and credential, host side only (SPEC §13). */
+  connections?(workspaceId: string): ConnectionSource;
   /** Stores a run record; the response never waits for it. */
   recordRun(record: RunRecord): Promise<void>;
   /** Notifies of tool changes made in this process, so sessions hear about them at once. */

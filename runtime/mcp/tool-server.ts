@@ -175,6 +175,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         policy: workspace.policy,
         secrets,
         loadSecrets: (names) => backend.secrets(workspace.id, names),
+        connections: backend.connections?.(workspace.id),
         caller,
         signal,
         versions: backend.versions ?? catalog,

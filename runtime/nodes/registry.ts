@@ -18,10 +18,12 @@ import { waitNode } from "./wait";
 import { outputNode } from "./output";
 import { errorNode } from "./error";
 import { searchDocumentsNode } from "./search_documents";
+import { operationNode } from "./operation";
 
 export const NODE_TYPES: readonly AnyNodeDescriptor[] = [
   inputNode,
   httpNode,
+  operationNode,
   setNode,
   codeNode,
   ifNode,

@@ -20,7 +20,10 @@ export type FormFieldKind =
   | "fieldList" // array of objects described by `fields`
   | "paramBuilder" // the input/ask_user parameter builder (name/type/description/required/default/values/items/fields)
   | "jsonSchema"
-  | "secret"; // a secret chosen by name, never its value
+  | "secret" // a secret chosen by name, never its value
+  | "connection" // a workspace connection chosen by name (connections.list)
+  | "operation" // an operationId of the connection chosen in the step (connections.searchOperations)
+  | "operationArgs"; // the chosen operation's arguments: the fields connections.operation returns, keyed args.<group>.<name>
 
 export interface FormField {
   /** Param path, e.g. `method`, `auth.secret`. For `fieldList` children: the key inside each item. */

@@ -30,7 +30,7 @@ export class CliError extends Error {
   }
 }
 
-async function database(): Promise<Db> {
+export async function database(): Promise<Db> {
   await migrate(databaseTarget(), join(root, "prisma", "migrations"));
   return getDb();
 }
@@ -43,14 +43,14 @@ async function readStdin(what: string): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
 }
 
-async function workspaceId(db: Db, slug: string): Promise<string> {
+export async function workspaceId(db: Db, slug: string): Promise<string> {
   const row = await db.workspace.findUnique({ where: { slug }, select: { id: true } });
   if (!row) throw new CliError(`no workspace "${slug}" (create it with: toolflow workspace create ${slug})`);
   return row.id;
 }
 
 /** Runs a command body, turning known errors into one clear line on stderr and the exit code. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -68,7 +68,7 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
   };
 }
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
+export const out = (line: string) => process.stdout.write(`${line}\n`);
 
 export function registerAdminCommands(program: Command): void {
   const user = program.command("user").description("manage user accounts");

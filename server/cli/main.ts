@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { registerRunCommand } from "../../runtime/cli/run";
 import { registerAdminCommands } from "./admin";
+import { registerConnectionCommands } from "./connections";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     });
   registerRunCommand(program);
   registerAdminCommands(program);
+  registerConnectionCommands(program);
   return program;
 }
 

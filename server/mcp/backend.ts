@@ -11,6 +11,7 @@ import { grantAccess } from "../services/oauthGrants";
 import { searchDocuments } from "../services/documents";
 import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
+import { connectionSource } from "../services/connectionRuns";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
@@ -65,6 +66,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     loadLiveTools: (workspaceId) => loadLiveTools(db, workspaceId),
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
     searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
+    connections: (workspaceId) => connectionSource(db, workspaceId),
     recordRun: async (record) => runs.enqueue(record),
     runRecords: () => runs.counts,
     flush: async () => {
@@ -150,6 +152,7 @@ function toLiveTool(row: LiveRow): LiveTool | null {
     inputSchema: version.inputSchema as RunnableWorkflow["inputSchema"],
     secretNames: meta.secretNames,
     meta: { name: meta.name, sandboxSecretNames: meta.sandboxSecretNames, programHash: meta.programHash },
+    ...(meta.operations?.length ? { operations: meta.operations } : {}),
   };
   return {
     workflowId: row.id,

@@ -31,7 +31,14 @@ export type AuditAction =
   | "oauth.client.delete"
   | "document.upload"
   | "document.update"
-  | "document.delete";
+  | "document.delete"
+  | "connection.create"
+  | "connection.update"
+  | "connection.credential"
+  | "connection.import"
+  | "connection.authorize"
+  | "connection.disconnect"
+  | "connection.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

@@ -1,7 +1,6 @@
 // Test runs from the editor: run a workflow's draft (or a given graph) through the same runtime as MCP calls, with the
 // workspace's secrets and limits, and record it as a `test` run.
 import { randomUUID } from "node:crypto";
-import { compileWorkflow } from "../../runtime/compiler";
 import { checkArguments, runWorkflow, type RunOutcome, type VersionSource } from "../../runtime/engine";
 import { failureOutcome, secretValuesOf } from "../../runtime/engine/outcome";
 import type { Db } from "../db/client";
@@ -10,7 +9,8 @@ import { liveRunnable } from "../mcp/backend";
 import { searchDocuments } from "./documents";
 import { recordRun } from "./runs";
 import { resolveSecrets } from "./secrets";
-import { findWorkflow, validateForWorkspace } from "./workflows";
+import { compileForWorkspace, connectionSource } from "./connectionRuns";
+import { findWorkflow } from "./workflows";
 import { getSettings, networkPolicy } from "./workspaceSettings";
 import { log } from "../ops/log";
 
@@ -23,7 +23,7 @@ export async function testRunWorkflow(
   input: { draft?: unknown; args: unknown },
 ) {
   const workflow = await findWorkflow(db, workspace.id, name);
-  const compiled = compileWorkflow(await validateForWorkspace(db, workspace.id, input.draft ?? workflow.draft));
+  const compiled = await compileForWorkspace(db, workspace.id, input.draft ?? workflow.draft);
   const runId = randomUUID();
   const startedAt = new Date();
   const client = { name: "Toolflow editor" };
@@ -56,6 +56,7 @@ export async function testRunWorkflow(
       policy: networkPolicy(settings),
       secrets,
       loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
+      connections: connectionSource(db, workspace.id),
       versions,
       searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
       run: { id: runId, workspace: workspace.slug, client },

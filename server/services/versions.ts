@@ -1,7 +1,8 @@
 // Publishing: validate → compile → freeze an immutable WorkflowVersion → make it live; make any older version live
 // again (rollback), unpublish, restore a version into the draft, archive.
 import { z } from "zod";
-import { compileWorkflow, type CompiledWorkflow } from "../../runtime/compiler";
+import type { CompiledWorkflow } from "../../runtime/compiler";
+import type { FrozenOperation } from "../../runtime/connections/runtime";
 import type { WorkflowInput } from "../../runtime/model";
 import { providerOf, type Db, type Tx } from "../db/client";
 import type { DbProvider } from "../db/url";
@@ -9,19 +10,24 @@ import { AppError, isUniqueViolation } from "../errors";
 import { emitToolsChanged } from "../events";
 import { recordAudit } from "./audit";
 import { peopleById } from "./people";
-import { findWorkflow, validateForWorkspace } from "./workflows";
+import { compileForWorkspace } from "./connectionRuns";
+import { findWorkflow } from "./workflows";
 
 export const publishInput = z.object({ note: z.string().trim().max(2000).default("") });
 
 /** What a version stores besides program and schemas, so a call never needs the graph. */
-export type VersionMeta = CompiledWorkflow["meta"] & { secretNames: string[] };
+export type VersionMeta = CompiledWorkflow["meta"] & {
+  secretNames: string[];
+  /** The connection operations the version calls, frozen when it was published (absent: none). */
+  operations?: FrozenOperation[];
+};
 
 export async function publishWorkflow(db: Db, workspaceId: string, actorId: string | null, name: string, input: z.input<typeof publishInput> = {}) {
   const { note } = publishInput.parse(input);
   const workflow = await findWorkflow(db, workspaceId, name);
   if (workflow.archivedAt) throw new AppError("BAD_REQUEST", `"${name}" is archived; restore it before publishing.`);
-  const compiled = compileWorkflow(await validateForWorkspace(db, workspaceId, workflow.draft));
-  const meta: VersionMeta = { ...compiled.meta, secretNames: compiled.secretNames };
+  const compiled = await compileForWorkspace(db, workspaceId, workflow.draft);
+  const meta: VersionMeta = { ...compiled.meta, secretNames: compiled.secretNames, ...(compiled.operations.length ? { operations: compiled.operations } : {}) };
 
   for (let attempt = 0; ; attempt++) {
     try {

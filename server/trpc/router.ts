@@ -1,6 +1,7 @@
 import { router } from "./init";
 import { accountRouter } from "./routers/account";
 import { documentsRouter } from "./routers/documents";
+import { connectionsRouter } from "./routers/connections";
 import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
@@ -23,6 +24,7 @@ export const appRouter = router({
   settings: settingsRouter,
   oauth: oauthRouter,
   documents: documentsRouter,
+  connections: connectionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,8 +4,8 @@ import { validateWorkflow } from "../../runtime/model";
 import { NODE_TYPES, getNodeType } from "../../runtime/nodes/registry";
 import { workflow } from "./helpers";
 
-// SPEC §4's catalog, and §14's search_documents.
-const SPEC_TYPES = ["input", "http", "set", "code", "if", "switch", "loop", "merge", "sql", "call", "log", "progress", "ask_user", "ask_model", "wait", "output", "error", "search_documents"];
+// SPEC §4, `operation` of SPEC §13 (connections) and §14's search_documents.
+const SPEC_TYPES = ["input", "http", "set", "code", "if", "switch", "loop", "merge", "sql", "call", "log", "progress", "ask_user", "ask_model", "wait", "output", "error", "operation", "search_documents"];
 
 describe("node registry", () => {
   it("lists exactly the node types of SPEC §4 and §14", () => {
