@@ -3,6 +3,8 @@ import { pathToFileURL } from "node:url";
 import { Command } from "commander";
 import { registerRunCommand } from "../../runtime/cli/run";
 import { registerAdminCommands } from "./admin";
+import { registerBackupCommands } from "./backup";
+import { registerFolderCommands } from "./folder";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -15,6 +17,8 @@ export function buildProgram(): Command {
     });
   registerRunCommand(program);
   registerAdminCommands(program);
+  registerBackupCommands(program);
+  registerFolderCommands(program);
   return program;
 }
 
