@@ -181,7 +181,9 @@ async function planImport(db: Db, wsId: string, dir: string, replace: boolean): 
     if (!parsed.success) {
       if (!problems.some((p) => p.startsWith(INDEX))) problems.push(...zodProblems(INDEX, parsed.error));
     } else {
-      const docs = new Map((await db.document.findMany({ where: { workspaceId: wsId }, select: { name: true } })).map((d) => [d.name, true]));
+      const here = await db.document.findMany({ where: { workspaceId: wsId }, select: { name: true, currentVersion: true, versions: { select: { number: true, sha256: true } } } });
+      // The SHA-256 of each document's current file, to tell an unchanged file from a new one.
+      const docs = new Map(here.map((d) => [d.name, d.versions.find((v) => v.number === d.currentVersion)?.sha256]));
       for (const entry of parsed.data) {
         const path = join(dir, FILES, entry.name);
         let bytes: Uint8Array | null = null;
@@ -193,6 +195,7 @@ async function planImport(db: Db, wsId: string, dir: string, replace: boolean): 
         } else if (!docs.has(entry.name)) {
           problems.push(`${INDEX}: the document "${entry.name}" is listed but its file is not in ${FILES}/ (export with --with-files to carry the files).`);
         }
+        if (bytes && docs.get(entry.name) === entry.sha256) bytes = null; // the same file: only its details follow the index
         if (bytes && docs.has(entry.name) && !replace)
           problems.push(`${join(FILES, entry.name)}: the workspace already has a document "${entry.name}"; pass --replace to upload this file as its new version.`);
         plan.documents.push({ entry, bytes });
