@@ -4,6 +4,8 @@ import { Command } from "commander";
 import { registerRunCommand } from "../../runtime/cli/run";
 import { registerAdminCommands } from "./admin";
 import { registerConnectionCommands } from "./connections";
+import { registerBackupCommands } from "./backup";
+import { registerFolderCommands } from "./folder";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerAdminCommands(program);
   registerConnectionCommands(program);
+  registerBackupCommands(program);
+  registerFolderCommands(program);
   return program;
 }
 
