@@ -28,7 +28,7 @@ export function OperationPicker(props: { workspace: string; name: string; compac
   const pages = ops.data ? Math.max(1, Math.ceil(ops.data.total / pageSize)) : 1;
   const sel = props.selection;
   return (
-    <Stack gap="xs" aria-label={`Operations of ${props.name}`}>
+    <Stack gap="xs" role="group" aria-label={`Operations of ${props.name}`}>
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <TextInput
           style={{ flex: 1 }}

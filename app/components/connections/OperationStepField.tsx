@@ -74,7 +74,7 @@ function OperationChoice(props: { workspace: string; connection: string; field: 
         )}
       </Group>
       {props.value && (
-        <Group gap="xs" wrap="nowrap" aria-label="Chosen operation">
+        <Group gap="xs" wrap="nowrap" role="group" aria-label="Chosen operation">
           {op && <MethodBadge method={op.method} />}
           <Stack gap={0} style={{ minWidth: 0 }}>
             <Text size="sm" truncate>
@@ -106,7 +106,7 @@ function ArgsFields(props: { workspace: string; connection: string; operationId:
   if (details.error) return null; // the operation field says why
   const fields = formForValues(details.data.form, args);
   return (
-    <Stack gap="xs" aria-label="Operation arguments">
+    <Stack gap="xs" role="group" aria-label="Operation arguments">
       <Text size="xs" fw={500}>
         {props.field.label}
       </Text>
