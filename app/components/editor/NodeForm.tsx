@@ -44,7 +44,7 @@ function builderOf(form: FormField[] | undefined, key: string): Builder | undefi
 
 /** Whether a form has a box a field can be dropped into (the input's parameter builder, say, has none). */
 function takesFields(form: FormField[]): boolean {
-  return form.some((f) => f.kind === "expression" || f.kind === "keyValue" || f.kind === "list" || f.kind === "json" || (f.kind === "code" && f.language === "javascript") || (f.kind === "fieldList" && takesFields(f.fields ?? [])));
+  return form.some((f) => f.kind === "expression" || f.kind === "operationArgs" || f.kind === "keyValue" || f.kind === "list" || f.kind === "json" || (f.kind === "code" && f.language === "javascript") || (f.kind === "fieldList" && takesFields(f.fields ?? [])));
 }
 
 /** Plain-text boxes (names, handles) never take a dragged field: the drop would write `{{ }}` where none is read. */
