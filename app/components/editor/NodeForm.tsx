@@ -14,6 +14,7 @@ import { CaseValueInput, ConditionBuilder } from "./nocode/ConditionBuilder";
 import { draggedField, dropText, isFieldDrag } from "./nocode/drag";
 import { FieldList } from "./nocode/FieldChip";
 import { ValueBuilder } from "./nocode/ValueBuilder";
+import { OperationStepField } from "../connections/OperationStepField";
 
 export interface FormContext {
   readOnly: boolean;
@@ -43,7 +44,7 @@ function builderOf(form: FormField[] | undefined, key: string): Builder | undefi
 
 /** Whether a form has a box a field can be dropped into (the input's parameter builder, say, has none). */
 function takesFields(form: FormField[]): boolean {
-  return form.some((f) => f.kind === "expression" || f.kind === "keyValue" || f.kind === "list" || f.kind === "json" || (f.kind === "code" && f.language === "javascript") || (f.kind === "fieldList" && takesFields(f.fields ?? [])));
+  return form.some((f) => f.kind === "expression" || f.kind === "operationArgs" || f.kind === "keyValue" || f.kind === "list" || f.kind === "json" || (f.kind === "code" && f.language === "javascript") || (f.kind === "fieldList" && takesFields(f.fields ?? [])));
 }
 
 /** Plain-text boxes (names, handles) never take a dragged field: the drop would write `{{ }}` where none is read. */
@@ -69,6 +70,7 @@ export function NodeForm(props: { form: FormField[]; params: Record<string, unkn
             runValue={getPath(props.ctx.runParams as Record<string, unknown> | undefined, field.key)}
             nodeForm={props.form}
             builder={builderOf(props.form, field.key)}
+            params={props.params}
           />
         ))}
     </Stack>
@@ -87,6 +89,8 @@ function FieldInput(props: {
   /** The node type's whole form, to find builders for fields inside lists. */
   nodeForm?: FormField[];
   builder?: Builder;
+  /** The node's params, for fields that depend on another (an operation on its connection). */
+  params?: Record<string, unknown>;
 }) {
   const { field, label, value, ctx, error } = props;
   const ro = ctx.readOnly;
@@ -204,6 +208,7 @@ function FieldInput(props: {
           size="xs"
           label={label}
           description={help}
+          withAsterisk={field.required}
           data={[...(field.required || field.default !== undefined ? [] : [{ value: "", label: "—" }]), ...options]}
           value={current}
           onChange={(e) => props.onChange(e.currentTarget.value === "" ? undefined : e.currentTarget.value)}
@@ -223,6 +228,20 @@ function FieldInput(props: {
           onChange={(e) => props.onChange(e.currentTarget.value === "" ? undefined : e.currentTarget.value)}
           disabled={ro}
           error={error}
+        />
+      );
+    case "connection":
+    case "operation":
+    case "operationArgs":
+      return (
+        <OperationStepField
+          field={field}
+          value={value}
+          params={props.params ?? {}}
+          onChange={props.onChange}
+          readOnly={ro}
+          error={error}
+          renderField={(f, v, onChange) => <FieldInput field={f} label={f.label} value={v} onChange={onChange} ctx={ctx} error={problemFor(ctx, `params.${f.key}`)} />}
         />
       );
     case "json":

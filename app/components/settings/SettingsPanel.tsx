@@ -3,6 +3,7 @@ import { Stack, Tabs, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTRPC } from "../../lib/trpc";
+import { ConnectionsPanel } from "../connections/ConnectionsPanel";
 import { ApiKeysPanel } from "./ApiKeysPanel";
 import { AuditPanel } from "./AuditPanel";
 import { ConnectedAppsPanel } from "./ConnectedAppsPanel";
@@ -25,6 +26,7 @@ export function SettingsPanel({ workspace, tab }: { workspace: string; tab: Sett
         <Tabs.List mb="md">
           <Tabs.Tab value="keys">API keys</Tabs.Tab>
           <Tabs.Tab value="secrets">Secrets</Tabs.Tab>
+          <Tabs.Tab value="connections">Connections</Tabs.Tab>
           <Tabs.Tab value="apps">Connected apps</Tabs.Tab>
           <Tabs.Tab value="limits">Limits</Tabs.Tab>
           <Tabs.Tab value="audit">Audit log</Tabs.Tab>
@@ -36,6 +38,9 @@ export function SettingsPanel({ workspace, tab }: { workspace: string; tab: Sett
             </Tabs.Panel>
             <Tabs.Panel value="secrets">
               <SecretsPanel workspace={workspace} isOwner={isOwner} />
+            </Tabs.Panel>
+            <Tabs.Panel value="connections">
+              <ConnectionsPanel workspace={workspace} isOwner={isOwner} />
             </Tabs.Panel>
             <Tabs.Panel value="apps">
               <ConnectedAppsPanel workspace={workspace} isOwner={isOwner} />

@@ -1,3 +1,3 @@
 // Plain module (not "use client"): the settings page, a server component, reads these values.
-export const SETTINGS_TABS = ["keys", "secrets", "apps", "limits", "audit"] as const;
+export const SETTINGS_TABS = ["keys", "secrets", "connections", "apps", "limits", "audit"] as const;
 export type SettingsTab = (typeof SETTINGS_TABS)[number];
