@@ -12,9 +12,10 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { InitializeRequestSchema, type InitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { limitCeilings } from "../sandbox/limits";
-import type { McpBackend, McpWorkspace, SessionStore, SharedRateLimiter } from "./backend";
+import type { McpBackend, McpWorkspace, SessionStore, SharedRateLimiter, SurfaceKind } from "./backend";
 import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
+import { ResourceCatalog } from "./resources";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
 import { CallRelay, type CallOwner } from "./relay";
@@ -37,6 +38,10 @@ export interface McpEndpointOptions {
   version?: string;
   /** Accept OAuth access tokens beside API keys (SPEC §12); needs the backend's `oauthKeys` and `checkGrant`. */
   oauth?: OAuthResourceOptions;
+  /** What one resources/read may return, in bytes (default DEFAULT_RESOURCE_MAX_BYTES, 5 MB). */
+  resourceMaxBytes?: number;
+  /** Items per page of tools/list, resources/list and prompts/list (default 100). */
+  pageSize?: number;
 }
 
 /** Who is calling: an API key or an OAuth grant. Sessions and the rate limit belong to one principal. */
@@ -50,6 +55,8 @@ interface Session {
   owner: CallOwner;
   server: Server;
   transport: StreamableHTTPServerTransport;
+  /** The resource URIs the client subscribed to (resources/subscribe). */
+  subscriptions: Set<string>;
   lastSeen: number;
   /** Whether the session is in storage, where any replica can take it over. */
   stored: boolean;
@@ -74,6 +81,8 @@ const GRANT_REFUSALS: Record<"no_grant" | "revoked" | "not_member" | "role", str
 
 export class McpEndpoint {
   readonly catalog: ToolCatalog;
+  /** The workspaces' documents as resources, when the backend serves documents. */
+  readonly resources?: ResourceCatalog;
   private readonly access: AccessCache;
   private readonly sessions = new Map<string, Session>();
   /** Take-overs under way, so that concurrent requests for one session (a POST and its GET stream) share one. */
@@ -94,6 +103,7 @@ export class McpEndpoint {
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
+    if (options.backend.documents) this.resources = new ResourceCatalog(options.backend.documents);
     this.access = new AccessCache(options.backend);
     this.hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
@@ -107,7 +117,8 @@ export class McpEndpoint {
     // A change made in this process reaches its sessions at once; other processes' changes by polling.
     const offTools = options.backend.onToolsChanged?.((workspaceId) => void this.checkWorkspace(workspaceId));
     const offAccess = options.backend.onAccessChanged?.((workspaceId) => this.access.forget(workspaceId));
-    for (const off of [offTools, offAccess]) if (off) this.unsubscribe.push(off);
+    const offSurface = options.backend.onSurfaceChanged?.((workspaceId, kind) => void this.checkSurface(workspaceId, kind));
+    for (const off of [offTools, offAccess, offSurface]) if (off) this.unsubscribe.push(off);
     const poll = setInterval(() => void this.pollSessions(), options.pollMs ?? 500);
     const sweep = setInterval(() => this.closeIdleSessions(), 60_000);
     poll.unref();
@@ -228,16 +239,19 @@ export class McpEndpoint {
     }
   }
 
-  private newServer(workspace: McpWorkspace, owner: CallOwner): Server {
+  /** `subscriptions`: the session's, in stateful mode (a stateless server cannot tell a client anything later). */
+  private newServer(workspace: McpWorkspace, owner: CallOwner, subscriptions?: Set<string>): Server {
     return createToolServer({
       workspace,
       catalog: this.catalog,
       backend: this.options.backend,
       interactive: true,
       version: this.options.version,
+      ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
       relay: { relay: this.relay, owner },
       // Only a stateless server has not heard the client's initialize.
       assumeCapabilities: this.mode === "stateless",
+      ...(this.resources ? { resources: { catalog: this.resources, maxBytes: this.options.resourceMaxBytes, subscriptions } } : {}),
     });
   }
 
@@ -277,9 +291,10 @@ export class McpEndpoint {
     }
     const id = randomUUID();
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
-    const server = this.newServer(workspace, owner);
+    const subscriptions = new Set<string>();
+    const server = this.newServer(workspace, owner, subscriptions);
     const transport = this.sessionTransport(id, async () => {
-      const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, stored: false }, Date.now());
+      const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: false }, Date.now());
       // Stored before the client hears of the session, so its next request may reach any replica.
       session.stored = await this.storeSession(session, body);
     });
@@ -307,8 +322,9 @@ export class McpEndpoint {
   private register(fields: Omit<Session, "lastSeen" | "touchedAt">, touchedAt: number): Session {
     const session: Session = { ...fields, lastSeen: Date.now(), touchedAt };
     this.sessions.set(session.id, session);
-    // Make sure this workspace's catalog is loaded, so the poller has a revision to compare against.
+    // Make sure this workspace's catalogs are loaded, so the poller has revisions to compare against.
     void this.catalog.tools(session.workspaceId).catch(() => undefined);
+    void this.resources?.index(session.workspaceId).catch(() => undefined);
     return session;
   }
 
@@ -359,7 +375,8 @@ export class McpEndpoint {
     // Checked before anything is built: a session id is of no use with another key, or on another workspace.
     if (!saved || saved.workspaceId !== workspace.id || saved.principalId !== principalId) return undefined;
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
-    const server = this.newServer(workspace, owner);
+    const subscriptions = new Set<string>();
+    const server = this.newServer(workspace, owner, subscriptions);
     const transport = this.sessionTransport(id);
     try {
       await adoptSession(server, transport, saved);
@@ -370,7 +387,7 @@ export class McpEndpoint {
     }
     this.relay.attach(transport, owner);
     // Not touched yet: its first request here records the use.
-    return this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, stored: true }, 0);
+    return this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: true }, 0);
   }
 
   /**
@@ -401,9 +418,31 @@ export class McpEndpoint {
     }
   }
 
+  /** Tells the workspace's sessions what changed in its documents (resources) or prompts since they were last told. */
+  private async checkSurface(workspaceId: string, kind: SurfaceKind): Promise<void> {
+    try {
+      if (kind === "documents" && this.resources) {
+        const changes = await this.resources.revalidate(workspaceId);
+        if (!changes) return;
+        for (const session of this.sessions.values()) {
+          if (session.workspaceId !== workspaceId) continue;
+          if (changes.listChanged) await session.server.sendResourceListChanged().catch(() => undefined);
+          for (const uri of session.subscriptions) {
+            if (changes.updated(uri)) await session.server.sendResourceUpdated({ uri }).catch(() => undefined);
+          }
+        }
+      }
+    } catch (error) {
+      console.error(`MCP: could not re-check the ${kind} of workspace`, workspaceId, error);
+    }
+  }
+
   private async pollSessions(): Promise<void> {
     const workspaces = new Set([...this.sessions.values()].map((s) => s.workspaceId));
-    for (const workspaceId of workspaces) await this.checkWorkspace(workspaceId);
+    for (const workspaceId of workspaces) {
+      await this.checkWorkspace(workspaceId);
+      await this.checkSurface(workspaceId, "documents");
+    }
   }
 
   private async notifyToolsChanged(workspaceId: string): Promise<void> {

@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { liveRunnable } from "../mcp/backend";
 import { searchDocuments } from "./documents";
+import { documentLinker } from "../mcp/documents";
 import { recordRun } from "./runs";
 import { resolveSecrets } from "./secrets";
 import { findWorkflow, validateForWorkspace } from "./workflows";
@@ -57,6 +58,7 @@ export async function testRunWorkflow(
       loadSecrets: (names) => resolveSecrets(db, workspace.id, names),
       versions,
       searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
+      linkDocuments: documentLinker(db),
       run: { id: runId, workspace: workspace.slug, client },
     });
   } catch (error) {
