@@ -7,6 +7,7 @@ import type { PartialLimits } from "../sandbox/limits";
 import type { RelayBus } from "./relay";
 import type { ParsedDocumentSearchRequest, DocumentSearchResult } from "../documents/contract";
 import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
+import type { PromptDefinition } from "../prompts/model";
 
 /** A workspace document as an MCP resource: its latest version's metadata (what resources/list shows). */
 export interface DocumentResource {
@@ -42,6 +43,22 @@ export interface McpDocuments {
    * Word file as bytes), `text` as extracted. Null when the workspace has no such document.
    */
   read(workspaceId: string, documentId: string, part: "file" | "text"): Promise<DocumentRead | null>;
+}
+
+/** A prompt's live version, as prompts/list and prompts/get serve it. */
+export interface LivePrompt {
+  promptId: string;
+  versionId: string;
+  versionNumber: number;
+  /** Checked when it was published (runtime/prompts/model.ts). */
+  definition: PromptDefinition;
+}
+
+/** The workspace's prompt templates: their live versions (SPEC §14). */
+export interface McpPrompts {
+  /** Cheap: one number per workspace that changes whenever its live prompts change (publish, rollback, delete). */
+  revision(workspaceId: string): Promise<number>;
+  loadLive(workspaceId: string): Promise<LivePrompt[]>;
 }
 
 /** What changed besides tools: documents (resources) or prompts. */
@@ -125,6 +142,8 @@ export interface McpBackend {
   onToolsChanged?(listener: (workspaceId: string) => void): () => void;
   /** Documents served as resources; without it the endpoint serves no resources. */
   documents?: McpDocuments;
+  /** Prompt templates served as prompts; without it the endpoint serves no prompts. */
+  prompts?: McpPrompts;
   /**
    * Notifies of document or prompt changes, made in this process (at once) or on another replica (PostgreSQL NOTIFY);
    * the endpoint polls the revisions besides, for changes whose notification was lost.

@@ -16,6 +16,7 @@ import type { McpBackend, McpWorkspace, SessionStore, SharedRateLimiter, Surface
 import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
 import { ResourceCatalog } from "./resources";
+import { PromptCatalog } from "./prompts";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
 import { CallRelay, type CallOwner } from "./relay";
@@ -83,6 +84,8 @@ export class McpEndpoint {
   readonly catalog: ToolCatalog;
   /** The workspaces' documents as resources, when the backend serves documents. */
   readonly resources?: ResourceCatalog;
+  /** The workspaces' live prompts, when the backend serves prompts. */
+  readonly prompts?: PromptCatalog;
   private readonly access: AccessCache;
   private readonly sessions = new Map<string, Session>();
   /** Take-overs under way, so that concurrent requests for one session (a POST and its GET stream) share one. */
@@ -104,6 +107,7 @@ export class McpEndpoint {
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
     if (options.backend.documents) this.resources = new ResourceCatalog(options.backend.documents);
+    if (options.backend.prompts) this.prompts = new PromptCatalog(options.backend.prompts);
     this.access = new AccessCache(options.backend);
     this.hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
@@ -252,6 +256,7 @@ export class McpEndpoint {
       // Only a stateless server has not heard the client's initialize.
       assumeCapabilities: this.mode === "stateless",
       ...(this.resources ? { resources: { catalog: this.resources, maxBytes: this.options.resourceMaxBytes, subscriptions } } : {}),
+      ...(this.prompts ? { prompts: this.prompts } : {}),
     });
   }
 
@@ -325,6 +330,7 @@ export class McpEndpoint {
     // Make sure this workspace's catalogs are loaded, so the poller has revisions to compare against.
     void this.catalog.tools(session.workspaceId).catch(() => undefined);
     void this.resources?.index(session.workspaceId).catch(() => undefined);
+    void this.prompts?.prompts(session.workspaceId).catch(() => undefined);
     return session;
   }
 
@@ -432,6 +438,11 @@ export class McpEndpoint {
           }
         }
       }
+      if (kind === "prompts" && this.prompts && (await this.prompts.revalidate(workspaceId))) {
+        for (const session of this.sessions.values()) {
+          if (session.workspaceId === workspaceId) await session.server.sendPromptListChanged().catch(() => undefined);
+        }
+      }
     } catch (error) {
       console.error(`MCP: could not re-check the ${kind} of workspace`, workspaceId, error);
     }
@@ -442,6 +453,7 @@ export class McpEndpoint {
     for (const workspaceId of workspaces) {
       await this.checkWorkspace(workspaceId);
       await this.checkSurface(workspaceId, "documents");
+      await this.checkSurface(workspaceId, "prompts");
     }
   }
 

@@ -24,6 +24,8 @@ import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./
 import type { ToolCatalog } from "./catalog";
 import { registerResourceHandlers, resourceCapability, DEFAULT_RESOURCE_MAX_BYTES } from "./resource-handlers";
 import { toDocumentLink, type ResourceCatalog } from "./resources";
+import { registerPromptHandlers } from "./prompt-handlers";
+import type { PromptCatalog } from "./prompts";
 import type { DocumentLinker } from "../documents/contract";
 import type { CallOwner, CallRelay } from "./relay";
 import { runtimeObserver } from "../observe";
@@ -72,6 +74,8 @@ export interface ToolServerOptions {
     /** The session's subscribed URIs: set in stateful sessions, which can be told when they change. */
     subscriptions?: Set<string>;
   };
+  /** The workspace's live prompts. */
+  prompts?: PromptCatalog;
 }
 
 export function toMcpTool(tool: LiveTool): Tool {
@@ -105,8 +109,9 @@ export function createToolServer(options: ToolServerOptions): Server {
         logging: {},
         // Advertised only as far as this server implements them: subscriptions need a session to be told in.
         ...(documents ? { resources: resourceCapability(documents.subscriptions !== undefined) } : {}),
+        ...(options.prompts ? { prompts: { listChanged: true } } : {}),
       },
-      instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", and its documents as resources" : ""}.`,
+      instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", its documents as resources" : ""}${options.prompts ? ", its prompt templates as prompts" : ""}.`,
     },
   );
   if (documents) {
@@ -117,6 +122,14 @@ export function createToolServer(options: ToolServerOptions): Server {
       pageSize,
       maxBytes: documents.maxBytes ?? DEFAULT_RESOURCE_MAX_BYTES,
       subscriptions: documents.subscriptions,
+    });
+  }
+  if (options.prompts) {
+    registerPromptHandlers(server, {
+      workspace,
+      catalog: options.prompts,
+      pageSize,
+      ...(documents ? { documents: { catalog: documents.catalog, documents: documents.documents, maxBytes: documents.maxBytes ?? DEFAULT_RESOURCE_MAX_BYTES } } : {}),
     });
   }
   // resource_link parts of tool results name the workspace's documents only.

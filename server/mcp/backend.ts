@@ -14,6 +14,7 @@ import { resolveSecrets } from "../services/secrets";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
 import { parseSurfacePayload, SURFACE_CHANGED_CHANNEL } from "../services/surface";
 import { mcpDocuments } from "./documents";
+import { mcpPrompts } from "./prompts";
 import type { SurfaceKind } from "../../runtime/mcp/backend";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
@@ -69,6 +70,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
     searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
     documents: mcpDocuments(db),
+    prompts: mcpPrompts(db),
     recordRun: async (record) => runs.enqueue(record),
     runRecords: () => runs.counts,
     flush: async () => {

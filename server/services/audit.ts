@@ -31,7 +31,11 @@ export type AuditAction =
   | "oauth.client.delete"
   | "document.upload"
   | "document.update"
-  | "document.delete";
+  | "document.delete"
+  | "prompt.create"
+  | "prompt.publish"
+  | "prompt.rollback"
+  | "prompt.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

@@ -5,6 +5,7 @@ import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { oauthRouter } from "./routers/oauth";
+import { promptsRouter } from "./routers/prompts";
 import { runsRouter } from "./routers/runs";
 import { secretsRouter } from "./routers/secrets";
 import { settingsRouter } from "./routers/settings";
@@ -23,6 +24,7 @@ export const appRouter = router({
   settings: settingsRouter,
   oauth: oauthRouter,
   documents: documentsRouter,
+  prompts: promptsRouter,
 });
 
 export type AppRouter = typeof appRouter;

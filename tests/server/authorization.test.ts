@@ -7,7 +7,7 @@ import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } fro
 import { callerFor } from "../helpers/trpc";
 
 /** Every procedure that takes a workspace, with the minimum role it needs and a valid input besides the workspace. */
-type Fixture = { minimum: Role; input: (ctx: { victimId: string; keyId: string }) => Record<string, unknown> };
+type Fixture = { minimum: Role; input: (ctx: { victimId: string; keyId: string; documentId: string }) => Record<string, unknown> };
 const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "workspace.get": { minimum: "viewer", input: () => ({}) },
   "account.shell": { minimum: "viewer", input: () => ({}) },
@@ -52,7 +52,27 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "oauth.clients.list": { minimum: "owner", input: () => ({}) },
   "oauth.clients.create": { minimum: "owner", input: () => ({ name: "Planted", redirectUris: ["https://attacker.example/cb"] }) },
   "oauth.clients.delete": { minimum: "owner", input: () => ({ clientId: "client_of_b" }) },
+  "documents.list": { minimum: "viewer", input: () => ({}) },
+  "documents.facets": { minimum: "viewer", input: () => ({}) },
+  "documents.usage": { minimum: "viewer", input: () => ({}) },
+  "documents.get": { minimum: "viewer", input: ({ documentId }) => ({ id: documentId }) },
+  "documents.passages": { minimum: "viewer", input: ({ documentId }) => ({ id: documentId }) },
+  "documents.search": { minimum: "viewer", input: () => ({ query: "hello" }) },
+  "documents.upload": { minimum: "editor", input: () => ({ name: "planted.md", base64: Buffer.from("# Planted\n\nHello.").toString("base64") }) },
+  "documents.update": { minimum: "editor", input: ({ documentId }) => ({ id: documentId, folder: "Hijacked", resourceUri: "planted://doc" }) },
+  "documents.delete": { minimum: "editor", input: ({ documentId }) => ({ id: documentId }) },
+  "prompts.list": { minimum: "viewer", input: () => ({}) },
+  "prompts.get": { minimum: "viewer", input: () => ({ name: "greeting" }) },
+  "prompts.versions": { minimum: "viewer", input: () => ({ name: "greeting" }) },
+  "prompts.version": { minimum: "viewer", input: () => ({ name: "greeting", number: 1 }) },
+  "prompts.create": { minimum: "editor", input: () => ({ name: "planted" }) },
+  "prompts.saveDraft": { minimum: "editor", input: () => ({ name: "greeting", revision: 1, draft: { ...GREETING, description: "tampered" } }) },
+  "prompts.publish": { minimum: "editor", input: () => ({ name: "greeting", note: "hijack" }) },
+  "prompts.rollback": { minimum: "editor", input: () => ({ name: "greeting", number: 1 }) },
+  "prompts.delete": { minimum: "editor", input: () => ({ name: "greeting" }) },
 };
+
+const GREETING = { name: "greeting", description: "Greets someone.", arguments: [], messages: [{ role: "user", content: { type: "text", text: "Say hello." } }] };
 
 function procedurePaths(): string[] {
   return Object.keys(appRouter._def.procedures as Record<string, unknown>);
@@ -70,6 +90,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
   let roles: Record<Role, Awaited<ReturnType<typeof createUser>>>;
   let outsider: Awaited<ReturnType<typeof createUser>>;
   let keyId: string;
+  let documentId: string;
 
   beforeAll(async () => {
     database = await createTestDatabase(provider);
@@ -85,6 +106,10 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     await api.secrets.set({ workspace: "workspace-b", name: "CRM_TOKEN", value: "b-secret-value" });
     await api.workflows.import({ workspace: "workspace-b", doc: ADD_TAX });
     await api.workflows.publish({ workspace: "workspace-b", name: "add_tax", note: "first" });
+    documentId = (await api.documents.upload({ workspace: "workspace-b", name: "hello.md", base64: Buffer.from("# Hello\n\nHello there.").toString("base64") })).id;
+    await api.prompts.create({ workspace: "workspace-b", name: "greeting" });
+    await api.prompts.saveDraft({ workspace: "workspace-b", name: "greeting", revision: 0, draft: GREETING });
+    await api.prompts.publish({ workspace: "workspace-b", name: "greeting" });
     const wf = await database.db.workflow.findFirstOrThrow({ where: { name: "add_tax" } });
     await database.db.run.create({ data: { id: "run_of_b", workspaceId: wf.workspaceId, workflowId: wf.id, trigger: "mcp", status: "ok" } });
     // The outsider owns another workspace (A), which gives them no rights on B.
@@ -100,12 +125,16 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const keys = await database.db.apiKey.findMany({ where: { workspaceId: ws.id }, orderBy: { id: "asc" } });
     const secrets = await database.db.secret.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
     const workflows = await database.db.workflow.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
+    const documents = await database.db.document.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
+    const prompts = await database.db.prompt.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
     return {
       name: ws.name,
       members: ws.memberships.map((m) => [m.userId, m.role]),
       keys: keys.map((k) => [k.id, k.revokedAt]),
       secrets: secrets.map((s) => [s.name, s.ciphertext, s.hosts, s.readable]),
       workflows: workflows.map((w) => [w.name, w.revision, w.draft, w.liveVersionId, w.archivedAt, w.versions.length]),
+      prompts: prompts.map((p) => [p.name, p.revision, p.draft, p.liveVersionId, p.versions.length]),
+      documents: documents.map((d) => [d.name, d.folder, d.resourceUri, d.currentVersion]),
       settings: ws.limits,
     };
   }
@@ -120,7 +149,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const before = await snapshot();
     const error = await call(callerFor(database.db, outsider), path, {
       workspace: "workspace-b",
-      ...fixture.input({ victimId: roles.editor.id, keyId }),
+      ...fixture.input({ victimId: roles.editor.id, keyId, documentId }),
     }).catch((e: unknown) => e);
     // The same answer as for a workspace that does not exist: nothing is revealed.
     expect(error).toMatchObject({ code: "NOT_FOUND", message: 'Workspace "workspace-b" was not found.' });
@@ -130,7 +159,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
   it.each(Object.entries(WORKSPACE_PROCEDURES))("%s: signed-out callers are refused", async (path, fixture) => {
     const error = await call(callerFor(database.db, null), path, {
       workspace: "workspace-b",
-      ...fixture.input({ victimId: roles.editor.id, keyId }),
+      ...fixture.input({ victimId: roles.editor.id, keyId, documentId }),
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "UNAUTHORIZED" });
   });
@@ -143,7 +172,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
         const before = await snapshot();
         const error = await call(callerFor(database.db, roles[role]), path, {
           workspace: "workspace-b",
-          ...fixture.input({ victimId: roles.editor.id, keyId }),
+          ...fixture.input({ victimId: roles.editor.id, keyId, documentId }),
         }).catch((e: unknown) => e);
         expect(error).toMatchObject({ code: "FORBIDDEN", message: `This needs the ${fixture.minimum} role; you are a ${role} in this workspace.` });
         expect(await snapshot()).toEqual(before);
