@@ -25,6 +25,7 @@ import type { ToolCatalog } from "./catalog";
 import { registerResourceHandlers, resourceCapability, DEFAULT_RESOURCE_MAX_BYTES } from "./resource-handlers";
 import { toDocumentLink, type ResourceCatalog } from "./resources";
 import { registerPromptHandlers } from "./prompt-handlers";
+import { registerCompletionHandler } from "./completion-handler";
 import type { PromptCatalog } from "./prompts";
 import type { DocumentLinker } from "../documents/contract";
 import type { CallOwner, CallRelay } from "./relay";
@@ -110,6 +111,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         // Advertised only as far as this server implements them: subscriptions need a session to be told in.
         ...(documents ? { resources: resourceCapability(documents.subscriptions !== undefined) } : {}),
         ...(options.prompts ? { prompts: { listChanged: true } } : {}),
+        ...(options.prompts || documents ? { completions: {} } : {}),
       },
       instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", its documents as resources" : ""}${options.prompts ? ", its prompt templates as prompts" : ""}.`,
     },
@@ -132,6 +134,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       ...(documents ? { documents: { catalog: documents.catalog, documents: documents.documents, maxBytes: documents.maxBytes ?? DEFAULT_RESOURCE_MAX_BYTES } } : {}),
     });
   }
+  if (options.prompts || documents) registerCompletionHandler(server, { workspace, prompts: options.prompts, resources: documents?.catalog });
   // resource_link parts of tool results name the workspace's documents only.
   const linkDocuments: DocumentLinker | undefined = documents
     ? async (workspaceId, ids) => {
