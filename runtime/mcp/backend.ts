@@ -7,7 +7,7 @@ import type { PartialLimits } from "../sandbox/limits";
 import type { RelayBus } from "./relay";
 import type { ParsedDocumentSearchRequest, DocumentSearchResult } from "../documents/contract";
 import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
-import type { PromptDefinition } from "../prompts/model";
+import type { PromptDefinition } from "../model/prompt";
 
 /** A workspace document as an MCP resource: its latest version's metadata (what resources/list shows). */
 export interface DocumentResource {
@@ -50,7 +50,7 @@ export interface LivePrompt {
   promptId: string;
   versionId: string;
   versionNumber: number;
-  /** Checked when it was published (runtime/prompts/model.ts). */
+  /** Checked when it was published (runtime/model/prompt.ts). */
   definition: PromptDefinition;
 }
 

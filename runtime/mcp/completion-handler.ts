@@ -5,7 +5,7 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CompleteRequestSchema, ErrorCode, type CompleteResult } from "@modelcontextprotocol/sdk/types.js";
 import { DOCUMENT_URI_TEMPLATES } from "../documents/uris";
-import { documentArguments } from "../prompts/model";
+import { documentArguments } from "../model/prompt";
 import type { McpWorkspace } from "./backend";
 import { rpcError } from "./errors";
 import type { PromptCatalog } from "./prompts";

@@ -4,8 +4,8 @@
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, type GetPromptResult, type Prompt } from "@modelcontextprotocol/sdk/types.js";
 import { parseDocumentUri, documentTextUri } from "../documents/uris";
-import { checkPromptArguments, type PromptDefinition } from "../prompts/model";
-import { renderPrompt, type DocumentSource, type EmbeddedText } from "../prompts/render";
+import { checkPromptArguments, type PromptDefinition } from "../model/prompt";
+import { renderPrompt, type DocumentSource, type EmbeddedText } from "../model/prompt-render";
 import type { DocumentResource, LivePrompt, McpDocuments, McpWorkspace } from "./backend";
 import { rpcError } from "./errors";
 import { readDocument } from "./resource-handlers";

@@ -1,6 +1,6 @@
 // The workspace's live prompts for the MCP endpoint, over Prisma.
 import type { LivePrompt, McpPrompts } from "../../runtime/mcp/backend";
-import { PromptDefinitionSchema } from "../../runtime/prompts/model";
+import { PromptDefinitionSchema } from "../../runtime/model/prompt";
 import type { Db } from "../db/client";
 
 export function mcpPrompts(db: Db): McpPrompts {

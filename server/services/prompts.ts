@@ -6,7 +6,7 @@
 // Deleting a prompt deletes its versions: unlike a workflow's, nothing refers to them (no run records), and the audit
 // log keeps who deleted it and which version was live.
 import { z } from "zod";
-import { PROMPT_NAME_PATTERN, PromptDefinitionSchema, promptProblems, type PromptDefinition, type PromptProblem } from "../../runtime/prompts/model";
+import { PROMPT_NAME_PATTERN, PromptDefinitionSchema, promptProblems, type PromptDefinition, type PromptProblem } from "../../runtime/model/prompt";
 import { providerOf, type Db } from "../db/client";
 import { AppError, isUniqueViolation, parseOrThrow } from "../errors";
 import { recordAudit } from "./audit";

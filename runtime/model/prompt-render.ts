@@ -1,7 +1,7 @@
 // A prompt's messages for prompts/get (and the editor's preview): placeholders filled with the arguments, documents
 // embedded as resources through the caller's lookup, images as they were uploaded. Arguments are checked first
 // (checkPromptArguments); a document message whose optional argument was left blank is left out.
-import { fillPlaceholders, type PromptDefinition } from "./model";
+import { fillPlaceholders, type PromptDefinition } from "./prompt";
 
 export interface EmbeddedText {
   uri: string;
