@@ -194,6 +194,13 @@ export interface SessionStore {
   remove(id: string): Promise<void>;
   /** Deletes the sessions last used before `before`; returns how many. */
   removeIdle(before: Date): Promise<number>;
+  /**
+   * Adds or removes a resource URI the session subscribed to, so that the replica holding its GET stream (maybe not
+   * the one that got the resources/subscribe) tells it of changes. Without it subscriptions stay in one process.
+   */
+  setSubscribed?(id: string, uri: string, subscribed: boolean): Promise<void>;
+  /** The subscribed URIs of these sessions (sessions without any are absent). */
+  subscriptions?(ids: string[]): Promise<Map<string, string[]>>;
 }
 
 /** What the endpoint needs of a rate limiter (rate-limiter-flexible's stores have it): rejects with `msBeforeNext`. */

@@ -17,6 +17,7 @@ import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
 import { ResourceCatalog } from "./resources";
 import { PromptCatalog } from "./prompts";
+import { SessionSubscriptions } from "./subscriptions";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
 import { CallRelay, type CallOwner } from "./relay";
@@ -57,7 +58,7 @@ interface Session {
   server: Server;
   transport: StreamableHTTPServerTransport;
   /** The resource URIs the client subscribed to (resources/subscribe). */
-  subscriptions: Set<string>;
+  subscriptions: SessionSubscriptions;
   lastSeen: number;
   /** Whether the session is in storage, where any replica can take it over. */
   stored: boolean;
@@ -244,7 +245,7 @@ export class McpEndpoint {
   }
 
   /** `subscriptions`: the session's, in stateful mode (a stateless server cannot tell a client anything later). */
-  private newServer(workspace: McpWorkspace, owner: CallOwner, subscriptions?: Set<string>): Server {
+  private newServer(workspace: McpWorkspace, owner: CallOwner, subscriptions?: SessionSubscriptions): Server {
     return createToolServer({
       workspace,
       catalog: this.catalog,
@@ -296,12 +297,13 @@ export class McpEndpoint {
     }
     const id = randomUUID();
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
-    const subscriptions = new Set<string>();
+    const subscriptions = new SessionSubscriptions();
     const server = this.newServer(workspace, owner, subscriptions);
     const transport = this.sessionTransport(id, async () => {
       const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: false }, Date.now());
       // Stored before the client hears of the session, so its next request may reach any replica.
       session.stored = await this.storeSession(session, body);
+      if (session.stored) subscriptions.share(this.options.backend.sessions!, id);
     });
     await server.connect(transport);
     this.relay.attach(transport, owner);
@@ -381,7 +383,8 @@ export class McpEndpoint {
     // Checked before anything is built: a session id is of no use with another key, or on another workspace.
     if (!saved || saved.workspaceId !== workspace.id || saved.principalId !== principalId) return undefined;
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
-    const subscriptions = new Set<string>();
+    const subscriptions = new SessionSubscriptions();
+    subscriptions.share(store, id);
     const server = this.newServer(workspace, owner, subscriptions);
     const transport = this.sessionTransport(id);
     try {
@@ -430,10 +433,12 @@ export class McpEndpoint {
       if (kind === "documents" && this.resources) {
         const changes = await this.resources.revalidate(workspaceId);
         if (!changes) return;
-        for (const session of this.sessions.values()) {
-          if (session.workspaceId !== workspaceId) continue;
+        const sessions = [...this.sessions.values()].filter((s) => s.workspaceId === workspaceId);
+        const shared = await this.sharedSubscriptions(sessions);
+        for (const session of sessions) {
           if (changes.listChanged) await session.server.sendResourceListChanged().catch(() => undefined);
-          for (const uri of session.subscriptions) {
+          const uris = session.subscriptions.isShared && shared ? (shared.get(session.id) ?? []) : session.subscriptions.local;
+          for (const uri of uris) {
             if (changes.updated(uri)) await session.server.sendResourceUpdated({ uri }).catch(() => undefined);
           }
         }
@@ -445,6 +450,22 @@ export class McpEndpoint {
       }
     } catch (error) {
       console.error(`MCP: could not re-check the ${kind} of workspace`, workspaceId, error);
+    }
+  }
+
+  /**
+   * What the stored sessions among these subscribed to, through whichever replica: storage is their record (a URI
+   * unsubscribed through another replica is gone from it). Undefined when storage cannot say (each uses its own).
+   */
+  private async sharedSubscriptions(sessions: Session[]): Promise<Map<string, string[]> | undefined> {
+    const ids = sessions.filter((s) => s.subscriptions.isShared).map((s) => s.id);
+    const store = this.options.backend.sessions;
+    if (!ids.length || !store?.subscriptions) return undefined;
+    try {
+      return await store.subscriptions(ids);
+    } catch (error) {
+      console.error("MCP: could not read the sessions' subscriptions; each replica tells what it was asked:", error);
+      return undefined;
     }
   }
 

@@ -53,7 +53,13 @@ export interface ResourceHandlerOptions {
   pageSize: number;
   maxBytes: number;
   /** The session's subscribed URIs; without it (stateless mode) there is no resources/subscribe. */
-  subscriptions?: Set<string>;
+  subscriptions?: SubscriptionSet;
+}
+
+/** Where a session's subscriptions are kept (a Set will do; the endpoint's also stores them for other replicas). */
+export interface SubscriptionSet {
+  add(uri: string): unknown;
+  delete(uri: string): unknown;
 }
 
 /** The capability these handlers implement. */
@@ -137,11 +143,11 @@ export function registerResourceHandlers(server: Server, options: ResourceHandle
   server.setRequestHandler(SubscribeRequestSchema, async (request) => {
     // Only what exists can be watched: a typo is told at once instead of never hearing anything.
     await resolve(request.params.uri);
-    subscriptions.add(request.params.uri);
+    await subscriptions.add(request.params.uri);
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
-    subscriptions.delete(request.params.uri);
+    await subscriptions.delete(request.params.uri);
     return {};
   });
 }

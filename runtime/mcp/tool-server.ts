@@ -22,7 +22,7 @@ import type { CallerChannel, LogLevel } from "../host/types";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
-import { registerResourceHandlers, resourceCapability, DEFAULT_RESOURCE_MAX_BYTES } from "./resource-handlers";
+import { registerResourceHandlers, resourceCapability, DEFAULT_RESOURCE_MAX_BYTES, type SubscriptionSet } from "./resource-handlers";
 import { toDocumentLink, type ResourceCatalog } from "./resources";
 import { registerPromptHandlers } from "./prompt-handlers";
 import { registerCompletionHandler } from "./completion-handler";
@@ -73,7 +73,7 @@ export interface ToolServerOptions {
     /** What one resources/read may return; DEFAULT_RESOURCE_MAX_BYTES when not set. */
     maxBytes?: number;
     /** The session's subscribed URIs: set in stateful sessions, which can be told when they change. */
-    subscriptions?: Set<string>;
+    subscriptions?: SubscriptionSet;
   };
   /** The workspace's live prompts. */
   prompts?: PromptCatalog;

@@ -14,6 +14,8 @@ import { rpcError, startTestEndpoint, type TestEndpoint } from "../helpers/mcp-e
 import { callerFor } from "../helpers/trpc";
 import { PNG_1PX } from "../helpers/images";
 
+/** Conditions are waited for, however busy the machine (vitest's default of 1 s is not enough on two loaded cores). */
+const EVENTUALLY = { timeout: 30_000, interval: 20 };
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 describe.each(TEST_PROVIDERS)("prompts over MCP on %s", (provider) => {
@@ -190,26 +192,26 @@ describe.each(TEST_PROVIDERS)("prompts over MCP on %s", (provider) => {
     const told = () => heard.count("notifications/prompts/list_changed");
 
     await publish({ name: "look", description: "Looks closely at a picture.", messages: [{ role: "user", content: { type: "text", text: "Look again." } }] }, "v2");
-    await expect.poll(told).toBe(1);
+    await expect.poll(told, EVENTUALLY).toBe(1);
     expect((await client.getPrompt({ name: "look" })).messages).toEqual([{ role: "user", content: { type: "text", text: "Look again." } }]);
 
     await api.prompts.rollback({ ...ws, name: "look", number: 1 });
-    await expect.poll(told).toBe(2);
+    await expect.poll(told, EVENTUALLY).toBe(2);
     expect((await client.getPrompt({ name: "look" })).messages[0]!.content).toMatchObject({ type: "image" });
 
     await api.prompts.create({ ...ws, name: "doomed" });
     await api.prompts.saveDraft({ ...ws, name: "doomed", revision: 0, draft: { name: "doomed", description: "Soon gone.", messages: [{ role: "user", content: { type: "text", text: "Bye." } }] } });
     await api.prompts.publish({ ...ws, name: "doomed" });
-    await expect.poll(told).toBe(3);
+    await expect.poll(told, EVENTUALLY).toBe(3);
     expect((await client.listPrompts()).prompts.map((p) => p.name)).toContain("doomed");
     await api.prompts.delete({ ...ws, name: "doomed" });
-    await expect.poll(told).toBe(4);
+    await expect.poll(told, EVENTUALLY).toBe(4);
     expect((await client.listPrompts()).prompts.map((p) => p.name)).not.toContain("doomed");
     // Saving a draft changes nothing that is served.
     const look = await api.prompts.get({ ...ws, name: "look" });
     await api.prompts.saveDraft({ ...ws, name: "look", revision: look.revision, draft: { ...look.draft, description: "Draft only." } });
     await publish({ name: "marker", description: "After the draft save.", messages: [{ role: "user", content: { type: "text", text: "M" } }] });
-    await expect.poll(told).toBe(5);
+    await expect.poll(told, EVENTUALLY).toBe(5);
     await api.prompts.delete({ ...ws, name: "marker" });
   });
 
@@ -245,7 +247,7 @@ describe.each(TEST_PROVIDERS)("prompts over MCP on %s", (provider) => {
       await other.query("COMMIT");
       await other.end();
     }
-    await expect.poll(() => heard.count("notifications/prompts/list_changed")).toBe(1);
+    await expect.poll(() => heard.count("notifications/prompts/list_changed"), EVENTUALLY).toBe(1);
     expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(before.filter((n) => n !== "with_faq"));
     await api.prompts.rollback({ ...ws, name: "with_faq", number: 1 });
   });

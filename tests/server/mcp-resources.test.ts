@@ -6,7 +6,9 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult, Resource } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentTextUri, documentUri } from "../../runtime/documents/uris";
@@ -17,6 +19,8 @@ import { makePdf } from "../helpers/documents";
 import { rpcError, startTestEndpoint, type TestEndpoint } from "../helpers/mcp-endpoint";
 import { callerFor } from "../helpers/trpc";
 
+/** Conditions are waited for, however busy the machine (vitest's default of 1 s is not enough on two loaded cores). */
+const EVENTUALLY = { timeout: 30_000, interval: 20 };
 const CORPUS = resolve(import.meta.dirname, "../fixtures/documents/corpus");
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -181,29 +185,29 @@ describe.each(TEST_PROVIDERS)("documents as MCP resources on %s", (provider) => 
 
     // A new version of notes.txt: its subscriber hears resources/updated; the list itself did not change.
     await uploadDocument(database.db, workspaceId, userId, { name: "notes.txt", bytes: bytes("Plain notes, version two.") });
-    await expect.poll(() => heard.count(`notifications/resources/updated ${notesUri}`)).toBe(1);
+    await expect.poll(() => heard.count(`notifications/resources/updated ${notesUri}`), EVENTUALLY).toBe(1);
     const read = await client.readResource({ uri: notesUri });
     expect(read.contents[0]).toMatchObject({ text: "Plain notes, version two." });
     expect(heard.count("notifications/resources/list_changed")).toBe(0);
 
     // A new document: every session hears list_changed, and lists it.
     await upload("later.md", bytes("# Later\n\nAdded while connected."));
-    await expect.poll(() => bystander.count("notifications/resources/list_changed")).toBe(1);
-    await expect.poll(() => heard.count("notifications/resources/list_changed")).toBe(1);
+    await expect.poll(() => bystander.count("notifications/resources/list_changed"), EVENTUALLY).toBe(1);
+    await expect.poll(() => heard.count("notifications/resources/list_changed"), EVENTUALLY).toBe(1);
     expect((await allResources(client)).resources.map((r) => r.name)).toContain("later.md");
 
     // Deleted: its subscriber hears it (a read now says not found), everyone hears the list changed.
     await client.subscribeResource({ uri: "toolflow://documents/by-name/later.md" });
     await deleteDocument(database.db, workspaceId, userId, ids["later.md"]!);
-    await expect.poll(() => heard.count("notifications/resources/updated toolflow://documents/by-name/later.md")).toBe(1);
-    await expect.poll(() => bystander.count("notifications/resources/list_changed")).toBe(2);
+    await expect.poll(() => heard.count("notifications/resources/updated toolflow://documents/by-name/later.md"), EVENTUALLY).toBe(1);
+    await expect.poll(() => bystander.count("notifications/resources/list_changed"), EVENTUALLY).toBe(2);
     expect(heard.count(`notifications/resources/updated ${notesUri}`)).toBe(1);
 
     // After unsubscribing, a re-upload is not told (the next change, an added document, shows the stream still works).
     await client.unsubscribeResource({ uri: notesUri });
     await uploadDocument(database.db, workspaceId, userId, { name: "notes.txt", bytes: bytes("Plain notes.\nSecond line.") });
     await upload("marker.md", bytes("# Marker\n\nAfter the re-upload."));
-    await expect.poll(() => heard.count("notifications/resources/list_changed")).toBe(3);
+    await expect.poll(() => heard.count("notifications/resources/list_changed"), EVENTUALLY).toBe(3);
     expect(heard.count(`notifications/resources/updated ${notesUri}`)).toBe(1);
     await deleteDocument(database.db, workspaceId, userId, ids["marker.md"]!);
   });
@@ -213,7 +217,7 @@ describe.each(TEST_PROVIDERS)("documents as MCP resources on %s", (provider) => 
     const { client, heard } = await server.connect("library", key);
     const id = ids["travel-policy.md"]!;
     await api.documents.update({ workspace: "library", id, resourceUri: "  handbook://travel  " });
-    await expect.poll(() => heard.count("notifications/resources/list_changed")).toBe(1);
+    await expect.poll(() => heard.count("notifications/resources/list_changed"), EVENTUALLY).toBe(1);
     const listed = (await allResources(client)).resources.find((r) => r.name === "travel-policy.md");
     expect(listed?.uri).toBe("handbook://travel");
     expect((await client.readResource({ uri: "handbook://travel" })).contents[0]).toMatchObject({ uri: "handbook://travel", mimeType: "text/markdown" });
@@ -231,7 +235,7 @@ describe.each(TEST_PROVIDERS)("documents as MCP resources on %s", (provider) => 
     // Cleared: whoever watched the URI is told, and it no longer reads.
     await client.subscribeResource({ uri: "handbook://travel" });
     await api.documents.update({ workspace: "library", id, resourceUri: null });
-    await expect.poll(() => heard.count("notifications/resources/updated handbook://travel")).toBe(1);
+    await expect.poll(() => heard.count("notifications/resources/updated handbook://travel"), EVENTUALLY).toBe(1);
     expect((await rpcError(client.readResource({ uri: "handbook://travel" }))).code).toBe(-32602);
     await api.documents.update({ workspace: "elsewhere", id: ids.otherSecret!, resourceUri: "" });
   });
@@ -293,13 +297,50 @@ describe.each(TEST_PROVIDERS)("documents as MCP resources on %s", (provider) => 
     expect(await rpcError(client.readResource({ uri: documentUri(ids.otherSecret!) }))).toMatchObject({ code: -32602 });
   });
 
+  it("a session served by two replicas is told by the one holding its GET stream of what it subscribed to through the other", async () => {
+    const [a, b] = [await start(), await start()];
+    let route: "A" | "B" = "A";
+    let streamOnB = false;
+    const routed: typeof fetch = async (input, init) => {
+      const target = new URL(String(input instanceof Request ? input.url : input));
+      const isGet = (init?.method ?? "GET") === "GET";
+      const replica = isGet ? b : route === "A" ? a : b;
+      const base = new URL(replica.url("library"));
+      target.host = base.host;
+      const response = await fetch(target, init);
+      if (isGet && response.status === 200) streamOnB = true;
+      return response;
+    };
+    const client = new Client({ name: "two-replicas", version: "1" });
+    const updated: string[] = [];
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.push(n.params.uri));
+    await client.connect(new StreamableHTTPClientTransport(new URL(a.url("library")), { fetch: routed, requestInit: { headers: { authorization: `Bearer ${key}` } } }));
+    try {
+      await expect.poll(() => streamOnB, EVENTUALLY).toBe(true);
+      const uri = documentUri(ids["notes.txt"]!);
+      await client.subscribeResource({ uri }); // through A
+      await uploadDocument(database.db, workspaceId, userId, { name: "notes.txt", bytes: bytes("Notes, told on B.") });
+      await expect.poll(() => updated, EVENTUALLY).toEqual([uri]);
+
+      route = "B";
+      await client.unsubscribeResource({ uri }); // through B: A's copy must not count it any more either
+      route = "A";
+      await client.subscribeResource({ uri: documentUri(ids["handbook.pdf"]!) });
+      await uploadDocument(database.db, workspaceId, userId, { name: "notes.txt", bytes: bytes("Plain notes.\nSecond line.") });
+      await uploadDocument(database.db, workspaceId, userId, { name: "handbook.pdf", bytes: pdf });
+      await expect.poll(() => updated, EVENTUALLY).toEqual([uri, documentUri(ids["handbook.pdf"]!)]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("hears of changes made by another process: by polling, and on PostgreSQL by another replica's NOTIFY", async () => {
     const polled = provider === "sqlite";
     // On PostgreSQL polling is as good as off, so only the NOTIFY can bring the change.
     const server = await start({ pollMs: polled ? 50 : 3_600_000 });
     const { client, heard } = await server.connect("library", key);
     const doomed = await upload("doomed.md", bytes("# Doomed\n\nDeleted elsewhere."));
-    await expect.poll(() => heard.count("notifications/resources/list_changed")).toBe(1);
+    await expect.poll(() => heard.count("notifications/resources/list_changed"), EVENTUALLY).toBe(1);
     const uri = documentUri(doomed.id);
     await client.subscribeResource({ uri });
     // What another process's delete does, without this process's in-process event.
@@ -321,7 +362,7 @@ describe.each(TEST_PROVIDERS)("documents as MCP resources on %s", (provider) => 
       await other.query("COMMIT");
       await other.end();
     }
-    await expect.poll(() => heard.count(`notifications/resources/updated ${uri}`)).toBe(1);
-    await expect.poll(() => heard.count("notifications/resources/list_changed")).toBe(2);
+    await expect.poll(() => heard.count(`notifications/resources/updated ${uri}`), EVENTUALLY).toBe(1);
+    await expect.poll(() => heard.count("notifications/resources/list_changed"), EVENTUALLY).toBe(2);
   });
 });

@@ -3,6 +3,9 @@ ALTER TABLE "workspace" ADD COLUMN     "documentsRevision" INTEGER NOT NULL DEFA
 ADD COLUMN     "promptsRevision" INTEGER NOT NULL DEFAULT 0;
 
 -- AlterTable
+ALTER TABLE "mcp_session" ADD COLUMN     "subscriptions" JSONB;
+
+-- AlterTable
 ALTER TABLE "document" ADD COLUMN     "resourceUri" TEXT;
 
 -- CreateTable

@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "mcp_session" ADD COLUMN "subscriptions" JSONB;
+
+-- AlterTable
 ALTER TABLE "document" ADD COLUMN "resourceUri" TEXT;
 
 -- CreateTable
