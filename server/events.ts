@@ -30,3 +30,18 @@ export function onAccessChanged(listener: (workspaceId: string) => void): () => 
   events.on("access-changed", listener);
   return () => events.off("access-changed", listener);
 }
+
+/** What MCP serves besides tools changed: a document (resources) or a prompt of this workspace. */
+export interface SurfaceChanged {
+  workspaceId: string;
+  kind: "documents" | "prompts";
+}
+
+export function emitSurfaceChanged(event: SurfaceChanged): void {
+  events.emit("surface-changed", event);
+}
+
+export function onSurfaceChanged(listener: (event: SurfaceChanged) => void): () => void {
+  events.on("surface-changed", listener);
+  return () => events.off("surface-changed", listener);
+}

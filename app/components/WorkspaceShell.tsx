@@ -15,6 +15,7 @@ export function WorkspaceShell(props: { user: Shell["user"]; workspace: Shell["w
   const base = `/w/${props.workspace.slug}`;
   const nav = [
     { href: `${base}/workflows`, label: "Workflows" },
+    { href: `${base}/prompts`, label: "Prompts" },
     { href: `${base}/runs`, label: "Runs" },
     { href: `${base}/documents`, label: "Documents" },
     { href: `${base}/members`, label: "Members" },

@@ -59,3 +59,31 @@ export const DocumentSearchResultSchema: z.ZodType<DocumentSearchResult> = z.obj
 
 /** The host's search, as the engine and the MCP backend reach it: always within one workspace. */
 export type DocumentSearcher = (workspaceId: string, request: ParsedDocumentSearchRequest) => Promise<DocumentSearchResult[]>;
+
+/** A document as a tool result links it (an MCP `resource_link` content part, without its `type`). */
+export interface DocumentLink {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+}
+
+export const DocumentLinkSchema: z.ZodType<DocumentLink> = z.object({
+  uri: z.string().min(1),
+  name: z.string().min(1),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  mimeType: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+});
+
+/** At most this many documents are linked from one result. */
+export const MAX_DOCUMENT_LINKS = 20;
+
+/**
+ * The host's lookup of documents for `resource_link` parts, always within one workspace: one link per id, in order,
+ * null for an id that is not a document of that workspace.
+ */
+export type DocumentLinker = (workspaceId: string, documentIds: string[]) => Promise<Array<DocumentLink | null>>;

@@ -10,7 +10,7 @@ import { LOG_LEVELS } from "../nodes/log";
 import { urlModeProblem } from "../nodes/ask_user";
 import { MAX_NESTING_DEPTH, nestsDeeperThan } from "../model/json-depth";
 import { checkArguments } from "./arguments";
-import { DocumentSearchRequestSchema, DocumentSearchResultSchema } from "../documents/contract";
+import { DocumentLinkSchema, DocumentSearchRequestSchema, DocumentSearchResultSchema, MAX_DOCUMENT_LINKS } from "../documents/contract";
 import { createOperationHandler } from "./operation-bridge";
 import { LimitHit, secretMaskers, setFatal, type CallState } from "./state";
 import type { RunnableWorkflow } from "./types";
@@ -48,6 +48,7 @@ const ElicitPayload = z.union([
 ]);
 const SamplePayload = z.object({ prompt: z.string().max(1_000_000), system: z.string().max(100_000).optional(), maxTokens: z.number().int().min(1).max(100_000) });
 const WaitPayload = z.object({ ms: z.number().finite().min(0) });
+const LinkPayload = z.object({ documentIds: z.array(z.string().min(1).max(200)).min(1).max(MAX_DOCUMENT_LINKS) });
 const ElicitReply = z.object({ action: z.enum(["accept", "decline", "cancel"]), content: z.record(z.string(), z.unknown()).optional() });
 const SampleReply = z.object({ text: z.string(), model: z.string() });
 
@@ -80,7 +81,7 @@ function missingCapability(node: string, what: string, capability: string): Host
 }
 
 /** Host operations that wait on something outside (`call` runs its callee in the same isolate, so it keeps computing). */
-const WAITING_OPS = new Set(["http", "operation", "sql", "wait", "elicit", "sample", "searchDocuments"]);
+const WAITING_OPS = new Set(["http", "operation", "sql", "wait", "elicit", "sample", "searchDocuments", "linkDocuments"]);
 
 /** The dispatcher bound to one program frame; its replies are what `hostCall` in the prelude reads. */
 /** Characters of log messages one call may keep in its record (and send to the caller). */
@@ -214,6 +215,18 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
       // Plain data only, in the contract's shape, whatever the host handed back; then as any host answer entering the sandbox.
       const results = z.array(DocumentSearchResultSchema).parse(await options.searchDocuments(options.workspaceId, p));
       return hideUnreadable({ results });
+    },
+    async linkDocuments(node, payload) {
+      const p = parse(LinkPayload, payload, "document link");
+      if (!options.linkDocuments) throw new HostError("documents_unavailable", `node "${node}" links the workspace's documents, which only a Toolflow server has; run the workflow there`);
+      // The workspace's own documents only: an id from elsewhere (or deleted) fails the node with the id it named.
+      const found = await options.linkDocuments(options.workspaceId, p.documentIds);
+      const links = p.documentIds.map((id, i) => {
+        const link = found[i];
+        if (!link) throw new HostError("document_not_found", `node "${node}": "${id}" is not a document of this workspace (it may have been deleted)`);
+        return DocumentLinkSchema.parse(link);
+      });
+      return { links };
     },
     async wait(node, payload) {
       const p = parse(WaitPayload, payload, "wait");

@@ -5,7 +5,7 @@ import type { CompiledWorkflow } from "../compiler/compile";
 import type { CallerChannel, NetworkPolicy } from "../host/types";
 import type { PartialLimits } from "../sandbox/limits";
 import type { SandboxManager } from "../sandbox/pool";
-import type { DocumentSearcher } from "../documents/contract";
+import type { DocumentLinker, DocumentSearcher } from "../documents/contract";
 import type { ConnectionSource, FrozenOperation } from "../connections/runtime";
 
 const TextContent = z.looseObject({ type: z.literal("text"), text: z.string() });
@@ -113,6 +113,8 @@ export interface RunOptions {
   versions?: VersionSource;
   /** For `search_documents` nodes: the workspace's document search (server side); without it the node fails plainly. */
   searchDocuments?: DocumentSearcher;
+  /** For `resource_link` parts of output nodes: the workspace's documents (server side); without it such a node fails plainly. */
+  linkDocuments?: DocumentLinker;
   run: RunIdentity;
   /** Nesting depth when called from another run's `call` node (0 for a direct call). */
   depth?: number;

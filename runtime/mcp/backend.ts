@@ -8,6 +8,62 @@ import type { ConnectionSource } from "../connections/runtime";
 import type { RelayBus } from "./relay";
 import type { ParsedDocumentSearchRequest, DocumentSearchResult } from "../documents/contract";
 import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
+import type { PromptDefinition } from "../model/prompt";
+
+/** A workspace document as an MCP resource: its latest version's metadata (what resources/list shows). */
+export interface DocumentResource {
+  id: string;
+  /** The document's name in the workspace, e.g. "travel-policy.pdf". */
+  name: string;
+  /** The URI its owner gave it (never `toolflow:`); without one it is served as toolflow://documents/<id>. */
+  uri?: string;
+  /** "PDF", "Markdown"…: for the description. */
+  kindLabel: string;
+  mimeType: string;
+  /** PDF and Word files are bytes (read as `blob`); text files (Markdown, HTML, plain text) are read as `text`. */
+  binary: boolean;
+  sizeBytes: number;
+  /** Characters of extracted text. */
+  textChars: number;
+  version: number;
+  folder: string;
+  updatedAt: string;
+}
+
+/** One part of a document, as `McpDocuments.read` returns it. */
+export type DocumentRead = { mimeType: string; text: string } | { mimeType: string; bytes: Uint8Array };
+
+/** The workspace's documents, served as MCP resources (SPEC §14). */
+export interface McpDocuments {
+  /** Cheap: one number per workspace that changes whenever a document is added, re-uploaded, changed or deleted. */
+  revision(workspaceId: string): Promise<number>;
+  /** Every document of the workspace, in a stable order (by name). */
+  list(workspaceId: string): Promise<DocumentResource[]>;
+  /**
+   * The latest version of one of the workspace's documents: `file` as uploaded (a text file decoded as text, a PDF or
+   * Word file as bytes), `text` as extracted. Null when the workspace has no such document.
+   */
+  read(workspaceId: string, documentId: string, part: "file" | "text"): Promise<DocumentRead | null>;
+}
+
+/** A prompt's live version, as prompts/list and prompts/get serve it. */
+export interface LivePrompt {
+  promptId: string;
+  versionId: string;
+  versionNumber: number;
+  /** Checked when it was published (runtime/model/prompt.ts). */
+  definition: PromptDefinition;
+}
+
+/** The workspace's prompt templates: their live versions (SPEC §14). */
+export interface McpPrompts {
+  /** Cheap: one number per workspace that changes whenever its live prompts change (publish, rollback, delete). */
+  revision(workspaceId: string): Promise<number>;
+  loadLive(workspaceId: string): Promise<LivePrompt[]>;
+}
+
+/** What changed besides tools: documents (resources) or prompts. */
+export type SurfaceKind = "documents" | "prompts";
 
 export interface McpWorkspace {
   id: string;
@@ -89,6 +145,15 @@ export interface McpBackend {
   recordRun(record: RunRecord): Promise<void>;
   /** Notifies of tool changes made in this process, so sessions hear about them at once. */
   onToolsChanged?(listener: (workspaceId: string) => void): () => void;
+  /** Documents served as resources; without it the endpoint serves no resources. */
+  documents?: McpDocuments;
+  /** Prompt templates served as prompts; without it the endpoint serves no prompts. */
+  prompts?: McpPrompts;
+  /**
+   * Notifies of document or prompt changes, made in this process (at once) or on another replica (PostgreSQL NOTIFY);
+   * the endpoint polls the revisions besides, for changes whose notification was lost.
+   */
+  onSurfaceChanged?(listener: (workspaceId: string, kind: SurfaceKind) => void): () => void;
   /** Notifies that keys or settings of a workspace changed in this process (cached access checks are dropped). */
   onAccessChanged?(listener: (workspaceId: string) => void): () => void;
   /** Writes what is still buffered (run records) before the process exits. */
@@ -134,6 +199,13 @@ export interface SessionStore {
   remove(id: string): Promise<void>;
   /** Deletes the sessions last used before `before`; returns how many. */
   removeIdle(before: Date): Promise<number>;
+  /**
+   * Adds or removes a resource URI the session subscribed to, so that the replica holding its GET stream (maybe not
+   * the one that got the resources/subscribe) tells it of changes. Without it subscriptions stay in one process.
+   */
+  setSubscribed?(id: string, uri: string, subscribed: boolean): Promise<void>;
+  /** The subscribed URIs of these sessions (sessions without any are absent). */
+  subscriptions?(ids: string[]): Promise<Map<string, string[]>>;
 }
 
 /** What the endpoint needs of a rate limiter (rate-limiter-flexible's stores have it): rejects with `msBeforeNext`. */

@@ -12,9 +12,12 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { InitializeRequestSchema, type InitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { limitCeilings } from "../sandbox/limits";
-import type { McpBackend, McpWorkspace, SessionStore, SharedRateLimiter } from "./backend";
+import type { McpBackend, McpWorkspace, SessionStore, SharedRateLimiter, SurfaceKind } from "./backend";
 import { AccessCache } from "./access-cache";
 import { ToolCatalog } from "./catalog";
+import { ResourceCatalog } from "./resources";
+import { PromptCatalog } from "./prompts";
+import { SessionSubscriptions } from "./subscriptions";
 import { bearerToken, checkHostAndOrigin, HttpFailure, isInitializeRequest, readJsonBody, sendFailure } from "./http-guard";
 import { createToolServer } from "./tool-server";
 import { CallRelay, type CallOwner } from "./relay";
@@ -39,6 +42,10 @@ export interface McpEndpointOptions {
   version?: string;
   /** Accept OAuth access tokens beside API keys (SPEC §12); needs the backend's `oauthKeys` and `checkGrant`. */
   oauth?: OAuthResourceOptions;
+  /** What one resources/read may return, in bytes (default DEFAULT_RESOURCE_MAX_BYTES, 5 MB). */
+  resourceMaxBytes?: number;
+  /** Items per page of tools/list, resources/list and prompts/list (default 100). */
+  pageSize?: number;
 }
 
 /** Who is calling: an API key or an OAuth grant. Sessions and the rate limit belong to one principal. */
@@ -52,6 +59,8 @@ interface Session {
   owner: CallOwner;
   server: Server;
   transport: StreamableHTTPServerTransport;
+  /** The resource URIs the client subscribed to (resources/subscribe). */
+  subscriptions: SessionSubscriptions;
   lastSeen: number;
   /** Whether the session is in storage, where any replica can take it over. */
   stored: boolean;
@@ -86,6 +95,10 @@ const GRANT_REFUSALS: Record<"no_grant" | "revoked" | "not_member" | "role", str
 
 export class McpEndpoint {
   readonly catalog: ToolCatalog;
+  /** The workspaces' documents as resources, when the backend serves documents. */
+  readonly resources?: ResourceCatalog;
+  /** The workspaces' live prompts, when the backend serves prompts. */
+  readonly prompts?: PromptCatalog;
   private readonly access: AccessCache;
   private readonly sessions = new Map<string, Session>();
   /** Take-overs under way, so that concurrent requests for one session (a POST and its GET stream) share one. */
@@ -107,6 +120,8 @@ export class McpEndpoint {
 
   constructor(private readonly options: McpEndpointOptions) {
     this.catalog = new ToolCatalog(options.backend);
+    if (options.backend.documents) this.resources = new ResourceCatalog(options.backend.documents);
+    if (options.backend.prompts) this.prompts = new PromptCatalog(options.backend.prompts);
     this.access = new AccessCache(options.backend);
     this.hosts = new Set(options.allowedHosts.map((h) => h.toLowerCase()));
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
@@ -120,7 +135,8 @@ export class McpEndpoint {
     // A change made in this process reaches its sessions at once; other processes' changes by polling.
     const offTools = options.backend.onToolsChanged?.((workspaceId) => void this.checkWorkspace(workspaceId));
     const offAccess = options.backend.onAccessChanged?.((workspaceId) => this.access.forget(workspaceId));
-    for (const off of [offTools, offAccess]) if (off) this.unsubscribe.push(off);
+    const offSurface = options.backend.onSurfaceChanged?.((workspaceId, kind) => void this.checkSurface(workspaceId, kind));
+    for (const off of [offTools, offAccess, offSurface]) if (off) this.unsubscribe.push(off);
     const poll = setInterval(() => void this.pollSessions(), options.pollMs ?? 500);
     const sweep = setInterval(() => this.closeIdleSessions(), 60_000);
     poll.unref();
@@ -242,16 +258,20 @@ export class McpEndpoint {
     }
   }
 
-  private newServer(workspace: McpWorkspace, owner: CallOwner): Server {
+  /** `subscriptions`: the session's, in stateful mode (a stateless server cannot tell a client anything later). */
+  private newServer(workspace: McpWorkspace, owner: CallOwner, subscriptions?: SessionSubscriptions): Server {
     return createToolServer({
       workspace,
       catalog: this.catalog,
       backend: this.options.backend,
       interactive: true,
       version: this.options.version,
+      ...(this.options.pageSize ? { pageSize: this.options.pageSize } : {}),
       relay: { relay: this.relay, owner },
       // Only a stateless server has not heard the client's initialize.
       assumeCapabilities: this.mode === "stateless",
+      ...(this.resources ? { resources: { catalog: this.resources, maxBytes: this.options.resourceMaxBytes, subscriptions } } : {}),
+      ...(this.prompts ? { prompts: this.prompts } : {}),
     });
   }
 
@@ -291,11 +311,13 @@ export class McpEndpoint {
     }
     const id = randomUUID();
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
-    const server = this.newServer(workspace, owner);
+    const subscriptions = new SessionSubscriptions();
+    const server = this.newServer(workspace, owner, subscriptions);
     const transport = this.sessionTransport(id, async () => {
-      const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, stored: false }, Date.now());
+      const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: false }, Date.now());
       // Stored before the client hears of the session, so its next request may reach any replica.
       session.stored = await this.storeSession(session, body);
+      if (session.stored) subscriptions.share(this.options.backend.sessions!, id);
     });
     await server.connect(transport);
     this.relay.attach(transport, owner);
@@ -321,8 +343,10 @@ export class McpEndpoint {
   private register(fields: Omit<Session, "lastSeen" | "touchedAt">, touchedAt: number): Session {
     const session: Session = { ...fields, lastSeen: Date.now(), touchedAt };
     this.sessions.set(session.id, session);
-    // Make sure this workspace's catalog is loaded, so the poller has a revision to compare against.
+    // Make sure this workspace's catalogs are loaded, so the poller has revisions to compare against.
     void this.catalog.tools(session.workspaceId).catch(() => undefined);
+    void this.resources?.index(session.workspaceId).catch(() => undefined);
+    void this.prompts?.prompts(session.workspaceId).catch(() => undefined);
     return session;
   }
 
@@ -373,7 +397,9 @@ export class McpEndpoint {
     // Checked before anything is built: a session id is of no use with another key, or on another workspace.
     if (!saved || saved.workspaceId !== workspace.id || saved.principalId !== principalId) return undefined;
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
-    const server = this.newServer(workspace, owner);
+    const subscriptions = new SessionSubscriptions();
+    subscriptions.share(store, id);
+    const server = this.newServer(workspace, owner, subscriptions);
     const transport = this.sessionTransport(id);
     try {
       await adoptSession(server, transport, saved);
@@ -384,7 +410,7 @@ export class McpEndpoint {
     }
     this.relay.attach(transport, owner);
     // Not touched yet: its first request here records the use.
-    return this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, stored: true }, 0);
+    return this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: true }, 0);
   }
 
   /**
@@ -415,9 +441,55 @@ export class McpEndpoint {
     }
   }
 
+  /** Tells the workspace's sessions what changed in its documents (resources) or prompts since they were last told. */
+  private async checkSurface(workspaceId: string, kind: SurfaceKind): Promise<void> {
+    try {
+      if (kind === "documents" && this.resources) {
+        const changes = await this.resources.revalidate(workspaceId);
+        if (!changes) return;
+        const sessions = [...this.sessions.values()].filter((s) => s.workspaceId === workspaceId);
+        const shared = await this.sharedSubscriptions(sessions);
+        for (const session of sessions) {
+          if (changes.listChanged) await session.server.sendResourceListChanged().catch(() => undefined);
+          const uris = session.subscriptions.isShared && shared ? (shared.get(session.id) ?? []) : session.subscriptions.local;
+          for (const uri of uris) {
+            if (changes.updated(uri)) await session.server.sendResourceUpdated({ uri }).catch(() => undefined);
+          }
+        }
+      }
+      if (kind === "prompts" && this.prompts && (await this.prompts.revalidate(workspaceId))) {
+        for (const session of this.sessions.values()) {
+          if (session.workspaceId === workspaceId) await session.server.sendPromptListChanged().catch(() => undefined);
+        }
+      }
+    } catch (error) {
+      console.error(`MCP: could not re-check the ${kind} of workspace`, workspaceId, error);
+    }
+  }
+
+  /**
+   * What the stored sessions among these subscribed to, through whichever replica: storage is their record (a URI
+   * unsubscribed through another replica is gone from it). Undefined when storage cannot say (each uses its own).
+   */
+  private async sharedSubscriptions(sessions: Session[]): Promise<Map<string, string[]> | undefined> {
+    const ids = sessions.filter((s) => s.subscriptions.isShared).map((s) => s.id);
+    const store = this.options.backend.sessions;
+    if (!ids.length || !store?.subscriptions) return undefined;
+    try {
+      return await store.subscriptions(ids);
+    } catch (error) {
+      console.error("MCP: could not read the sessions' subscriptions; each replica tells what it was asked:", error);
+      return undefined;
+    }
+  }
+
   private async pollSessions(): Promise<void> {
     const workspaces = new Set([...this.sessions.values()].map((s) => s.workspaceId));
-    for (const workspaceId of workspaces) await this.checkWorkspace(workspaceId);
+    for (const workspaceId of workspaces) {
+      await this.checkWorkspace(workspaceId);
+      await this.checkSurface(workspaceId, "documents");
+      await this.checkSurface(workspaceId, "prompts");
+    }
   }
 
   private async notifyToolsChanged(workspaceId: string): Promise<void> {

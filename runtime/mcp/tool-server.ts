@@ -22,6 +22,12 @@ import type { CallerChannel, LogLevel } from "../host/types";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
 import type { ToolCatalog } from "./catalog";
+import { registerResourceHandlers, resourceCapability, DEFAULT_RESOURCE_MAX_BYTES, type SubscriptionSet } from "./resource-handlers";
+import { toDocumentLink, type ResourceCatalog } from "./resources";
+import { registerPromptHandlers } from "./prompt-handlers";
+import { registerCompletionHandler } from "./completion-handler";
+import type { PromptCatalog } from "./prompts";
+import type { DocumentLinker } from "../documents/contract";
 import type { CallOwner, CallRelay } from "./relay";
 import { runtimeLog, runtimeObserver } from "../observe";
 
@@ -62,6 +68,16 @@ export interface ToolServerOptions {
   assumeCapabilities?: boolean;
   pageSize?: number;
   version?: string;
+  /** The workspace's documents as resources (and `resource_link` parts of tool results). */
+  resources?: {
+    catalog: ResourceCatalog;
+    /** What one resources/read may return; DEFAULT_RESOURCE_MAX_BYTES when not set. */
+    maxBytes?: number;
+    /** The session's subscribed URIs: set in stateful sessions, which can be told when they change. */
+    subscriptions?: SubscriptionSet;
+  };
+  /** The workspace's live prompts. */
+  prompts?: PromptCatalog;
 }
 
 export function toMcpTool(tool: LiveTool): Tool {
@@ -87,13 +103,51 @@ function decodeCursor(cursor: string | undefined): number {
 export function createToolServer(options: ToolServerOptions): Server {
   const { workspace, catalog, backend } = options;
   const pageSize = options.pageSize ?? 100;
+  const documents = options.resources && backend.documents ? { ...options.resources, documents: backend.documents } : undefined;
   const server = new Server(
     { name: `toolflow:${workspace.slug}`, version: options.version ?? "1.0.0" },
     {
-      capabilities: { tools: { listChanged: true }, logging: {} },
-      instructions: `Tools published in the Toolflow workspace "${workspace.slug}".`,
+      capabilities: {
+        tools: { listChanged: true },
+        logging: {},
+        // Advertised only as far as this server implements them: subscriptions need a session to be told in.
+        ...(documents ? { resources: resourceCapability(documents.subscriptions !== undefined) } : {}),
+        ...(options.prompts ? { prompts: { listChanged: true } } : {}),
+        ...(options.prompts || documents ? { completions: {} } : {}),
+      },
+      instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", its documents as resources" : ""}${options.prompts ? ", its prompt templates as prompts" : ""}.`,
     },
   );
+  if (documents) {
+    registerResourceHandlers(server, {
+      workspace,
+      catalog: documents.catalog,
+      documents: documents.documents,
+      pageSize,
+      maxBytes: documents.maxBytes ?? DEFAULT_RESOURCE_MAX_BYTES,
+      subscriptions: documents.subscriptions,
+    });
+  }
+  if (options.prompts) {
+    registerPromptHandlers(server, {
+      workspace,
+      catalog: options.prompts,
+      pageSize,
+      ...(documents ? { documents: { catalog: documents.catalog, documents: documents.documents, maxBytes: documents.maxBytes ?? DEFAULT_RESOURCE_MAX_BYTES } } : {}),
+    });
+  }
+  if (options.prompts || documents) registerCompletionHandler(server, { workspace, prompts: options.prompts, resources: documents?.catalog });
+  // resource_link parts of tool results name the workspace's documents only.
+  const linkDocuments: DocumentLinker | undefined = documents
+    ? async (workspaceId, ids) => {
+        const links = [];
+        for (const id of ids) {
+          const doc = workspaceId === workspace.id ? await documents.catalog.find(workspaceId, { by: "id", value: id, part: "file" }) : undefined;
+          links.push(doc ? toDocumentLink(doc) : null);
+        }
+        return links;
+      }
+    : undefined;
   // The session's minimum log level (logging/setLevel); messages below it are not sent.
   let minLevel: LoggingLevel = "info";
   server.setRequestHandler(SetLevelRequestSchema, async (request) => {
@@ -180,6 +234,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         signal,
         versions: backend.versions ?? catalog,
         ...(backend.searchDocuments ? { searchDocuments: (workspaceId, request) => backend.searchDocuments!(workspaceId, request) } : {}),
+        ...(linkDocuments ? { linkDocuments } : {}),
         run: { id: runId, workspace: workspace.slug, client },
       });
       // The answer does not wait for the run record.

@@ -3,6 +3,7 @@ import { defineNode } from "./types";
 import { parseTemplate } from "../expressions/template";
 import type { Workflow } from "../model/workflow";
 import type { JsonSchema } from "./fields";
+import { MAX_DOCUMENT_LINKS } from "../documents/contract";
 
 export const OUTPUT_MODES = ["text", "json", "image", "audio", "resource", "content"] as const;
 
@@ -12,6 +13,9 @@ const params = z.object({
   mimeType: z.string().optional(),
   // Declared output schema for json mode; wins over what can be derived.
   schema: z.record(z.string(), z.unknown()).optional(),
+  // Workspace documents to link after the result's content (MCP `resource_link` parts, any mode). Each entry is a
+  // document id or an expression giving one, a list of them, or objects with a `documentId` (search_documents results).
+  documentLinks: z.array(z.string()).max(MAX_DOCUMENT_LINKS).optional(),
 });
 export type OutputParams = z.infer<typeof params>;
 
@@ -42,6 +46,22 @@ const BUILDERS: Record<(typeof OUTPUT_MODES)[number], string> = {
     `const r = { content: p.value };`,
   ].join("\n"),
 };
+
+/**
+ * `documentLinks`, evaluated: ids (or search results, by their documentId), flattened, blanks dropped, each once. The
+ * host checks they are the workspace's documents and gives each its URI, name and type.
+ */
+const LINKS = [
+  `const ids = [];`,
+  `const addId = (v) => { if (v === undefined || v === null || v === "") return; if (Array.isArray(v)) return v.forEach(addId);`,
+  `  const id = typeof v === "object" ? v.documentId : v;`,
+  `  if (typeof id !== "string" || id === "") throw new TypeError("each document link needs a document id (or an object with a documentId), got " + rt.kind(v));`,
+  `  if (!ids.includes(id)) ids.push(id); };`,
+  `addId(p.documentLinks);`,
+  `if (ids.length > ${MAX_DOCUMENT_LINKS}) throw new TypeError("a result can link at most ${MAX_DOCUMENT_LINKS} documents, got " + ids.length);`,
+  `if (ids.length) { const linked = await rt.host("linkDocuments", { documentIds: ids }); for (const l of linked.links) r.content.push({ type: "resource_link", ...l }); }`,
+  ``,
+].join("\n");
 
 /** The `set` node a json output points at when its value is exactly `{{ steps.<id> }}` / `{{ steps["<id>"] }}`. */
 function referencedStep(value: unknown): string | undefined {
@@ -99,7 +119,7 @@ export const outputNode = defineNode({
   allowedInLoop: false,
   containsSteps: false,
   role: "toolResult",
-  description: "The tool's result. json → structuredContent plus a text copy; text; image/audio (base64); an embedded resource; or a raw MCP content list.",
+  description: "The tool's result. json → structuredContent plus a text copy; text; image/audio (base64); an embedded resource; or a raw MCP content list; optionally followed by links to workspace documents (resource_link).",
   params,
   rawParams: ["schema"],
   form: [
@@ -120,8 +140,14 @@ export const outputNode = defineNode({
     { key: "value", kind: "expression", label: "Value", required: true, placeholder: "{{ steps.calc }}" },
     { key: "mimeType", kind: "text", label: "MIME type", showWhen: { key: "mode", equals: ["image", "audio", "resource"] } },
     { key: "schema", kind: "jsonSchema", label: "Output schema", showWhen: { key: "mode", equals: ["json"] }, help: "Optional; derived from the value when left empty." },
+    {
+      key: "documentLinks",
+      kind: "list",
+      label: "Link documents",
+      help: "Workspace documents the AI can open as MCP resources, added after the result: a document id, or e.g. {{ steps.search.results }} for the documents a search found.",
+    },
   ],
   handles: { acceptsInput: true, outputs: () => [] },
   output: { description: "The value returned (the run's result is the MCP CallToolResult built from it)." },
-  compile: ({ params: p }) => `${BUILDERS[p.mode]}\nrt.finish(r);\nreturn p.value === undefined ? null : p.value;`,
+  compile: ({ params: p }) => `${BUILDERS[p.mode]}\n${p.documentLinks?.length ? LINKS : ""}rt.finish(r);\nreturn p.value === undefined ? null : p.value;`,
 });

@@ -36,6 +36,11 @@ function migrateSqlite(path: string, migrations: Migration[]): string[] {
     db.pragma("journal_mode = WAL");
     db.exec(`CREATE TABLE IF NOT EXISTS "_toolflow_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TEXT NOT NULL)`);
     const applied: string[] = [];
+    // Prisma rebuilds a SQLite table to change it (new table, copy, DROP the old one). With foreign keys on, that DROP
+    // deletes the old table's rows first and cascades: rebuilding `workspace` would empty every table that refers to
+    // it. The PRAGMA in the generated SQL cannot help inside a transaction, so keys are off around each migration,
+    // and checked before it commits (SQLite's documented procedure for altering tables).
+    db.pragma("foreign_keys = OFF");
     for (const migration of migrations) {
       // BEGIN IMMEDIATE takes the write lock before checking, so two processes cannot both apply one migration.
       db.exec("BEGIN IMMEDIATE");
@@ -43,6 +48,8 @@ function migrateSqlite(path: string, migrations: Migration[]): string[] {
         const done = db.prepare(`SELECT 1 FROM "_toolflow_migrations" WHERE "name" = ?`).get(migration.name);
         if (!done) {
           db.exec(migration.sql);
+          const broken = db.pragma("foreign_key_check") as Array<{ table: string; parent: string }>;
+          if (broken.length) throw new Error(`it leaves ${broken.length} row(s) of "${broken[0]!.table}" without their "${broken[0]!.parent}"`);
           db.prepare(`INSERT INTO "_toolflow_migrations" ("name", "appliedAt") VALUES (?, ?)`).run(
             migration.name,
             new Date().toISOString(),

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { createRunInserter } from "../db/run-inserts";
 import { listenOn } from "../db/listen";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
-import { onAccessChanged, onToolsChanged } from "../events";
+import { onAccessChanged, onSurfaceChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { grantAccess } from "../services/oauthGrants";
 import { searchDocuments } from "../services/documents";
@@ -13,6 +13,10 @@ import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { connectionSource } from "../services/connectionRuns";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
+import { parseSurfacePayload, SURFACE_CHANGED_CHANNEL } from "../services/surface";
+import { mcpDocuments } from "./documents";
+import { mcpPrompts } from "./prompts";
+import type { SurfaceKind } from "../../runtime/mcp/backend";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 import { sessionStore } from "./sessions";
@@ -30,6 +34,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   // while it was not listening (at start-up, during a reconnect) is lost.
   const watched = new Set<string>();
   const replicas = target.provider === "postgresql" ? listenForToolChanges(target.url, () => watched) : undefined;
+  const surface = target.provider === "postgresql" ? listenForSurfaceChanges(target.url, () => watched) : undefined;
   // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
   const shared = target.provider === "postgresql" ? new (pgDriver().Pool)({ connectionString: target.url, max: 4 }) : undefined;
   shared?.on("error", (error) => log().error({ err: error }, "MCP replicas: database connection error"));
@@ -67,18 +72,29 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     secrets: (workspaceId, names) => resolveSecrets(db, workspaceId, names),
     searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
     connections: (workspaceId) => connectionSource(db, workspaceId),
+    documents: mcpDocuments(db),
+    prompts: mcpPrompts(db),
     recordRun: async (record) => runs.enqueue(record),
     runRecords: () => runs.counts,
     flush: async () => {
       await runs.flush();
       await inserter.close();
       await replicas?.close();
+      await surface?.close();
       await relay?.close();
       await shared?.end().catch(() => undefined);
     },
     onToolsChanged: (listener) => {
       const offLocal = onToolsChanged((event) => listener(event.workspaceId));
       const offRemote = replicas?.subscribe(listener);
+      return () => {
+        offLocal();
+        offRemote?.();
+      };
+    },
+    onSurfaceChanged: (listener) => {
+      const offLocal = onSurfaceChanged((event) => listener(event.workspaceId, event.kind));
+      const offRemote = surface?.subscribe(listener);
       return () => {
         offLocal();
         offRemote?.();
@@ -203,6 +219,37 @@ function listenForToolChanges(url: string, watched: () => Iterable<string>) {
   });
   return {
     subscribe(listener: (workspaceId: string) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => listening.close(),
+  };
+}
+
+/**
+ * PostgreSQL LISTEN for document and prompt changes on other replicas (payload `<kind>:<workspace id>`), the same way as
+ * tool changes: after every (re)connect the `watched` workspaces are re-checked for what changed meanwhile.
+ */
+function listenForSurfaceChanges(url: string, watched: () => Iterable<string>) {
+  const listeners = new Set<(workspaceId: string, kind: SurfaceKind) => void>();
+  const listening = listenOn(url, SURFACE_CHANGED_CHANNEL, {
+    onPayload: (payload) => {
+      const event = parseSurfacePayload(payload);
+      if (event) for (const listener of listeners) listener(event.workspaceId, event.kind);
+    },
+    onListening: () => {
+      for (const workspaceId of watched()) {
+        for (const listener of listeners) {
+          listener(workspaceId, "documents");
+          listener(workspaceId, "prompts");
+        }
+      }
+    },
+    failureMessage: "could not LISTEN for document and prompt changes (polling still applies)",
+    retryMs: 2000,
+  });
+  return {
+    subscribe(listener: (workspaceId: string, kind: SurfaceKind) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },

@@ -48,9 +48,28 @@ export function sessionStore(db: Db): SessionStore {
     async remove(id) {
       await db.mcpSession.deleteMany({ where: { id } });
     },
+    async setSubscribed(id, uri, subscribed) {
+      await db.$transaction(async (tx) => {
+        const row = await tx.mcpSession.findUnique({ where: { id }, select: { subscriptions: true } });
+        if (!row) return;
+        const uris = new Set(uriList(row.subscriptions));
+        if (subscribed) uris.add(uri);
+        else uris.delete(uri);
+        await tx.mcpSession.update({ where: { id }, data: { subscriptions: [...uris] } });
+      });
+    },
+    async subscriptions(ids) {
+      const rows = await db.mcpSession.findMany({ where: { id: { in: ids } }, select: { id: true, subscriptions: true } });
+      return new Map(rows.map((row) => [row.id, uriList(row.subscriptions)] as const).filter(([, uris]) => uris.length > 0));
+    },
     async removeIdle(before) {
       const { count } = await db.mcpSession.deleteMany({ where: { lastSeenAt: { lt: before } } });
       return count;
     },
   };
+}
+
+/** The stored list, or none when it is not a list of strings (written by hand, or by another version). */
+function uriList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }

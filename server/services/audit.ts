@@ -38,7 +38,11 @@ export type AuditAction =
   | "connection.import"
   | "connection.authorize"
   | "connection.disconnect"
-  | "connection.delete";
+  | "connection.delete"
+  | "prompt.create"
+  | "prompt.publish"
+  | "prompt.rollback"
+  | "prompt.delete";
 
 type Tx = Pick<Db, "auditEvent">;
 

@@ -10,6 +10,7 @@ import { extractInWorker, type ExtractionOptions } from "../documents/extractor"
 import { documentNameSchema, folderSchema, tagsSchema } from "../documents/fields";
 import { KIND_INFO, kindFromName, type DocumentKind } from "../documents/kinds";
 import { DOCUMENT_LANGUAGES, documentLanguageSchema, type DocumentLanguage } from "../documents/languages";
+import { resourceUriSchema } from "../documents/resource-uri";
 import { DEFAULT_DOCUMENT_LIMITS, describeBytes, documentCeilings, effectiveDocumentLimits, type DocumentLimits } from "../documents/limits";
 import { parseQuery } from "../documents/query";
 import { DocumentRefused } from "../documents/refusal";
@@ -21,11 +22,14 @@ import { recordAudit } from "./audit";
 import { afterCursor, encodeCursor } from "./paging";
 import { peopleById } from "./people";
 import { getSettings } from "./workspaceSettings";
+import { bumpSurfaceRevision, surfaceChanged } from "./surface";
 
 export const documentDetailsSchema = z.object({
   folder: folderSchema.optional(),
   tags: tagsSchema.optional(),
   language: documentLanguageSchema.optional(),
+  /** The URI MCP clients find it under besides toolflow://documents/<id> (null or "" for none). */
+  resourceUri: resourceUriSchema.optional(),
 });
 export type DocumentDetails = z.input<typeof documentDetailsSchema>;
 
@@ -82,7 +86,7 @@ async function usedWithout(db: Tx | Db, workspaceId: string, name: string): Prom
 
 export async function uploadDocument(db: Db, workspaceId: string, actorId: string | null, input: UploadInput, extraction?: ExtractionOptions) {
   const name = parseOrThrow(documentNameSchema, input.name);
-  const details = parseOrThrow(documentDetailsSchema, { folder: input.folder, tags: input.tags, language: input.language });
+  const details = parseOrThrow(documentDetailsSchema, { folder: input.folder, tags: input.tags, language: input.language, resourceUri: input.resourceUri });
   const settings = await getSettings(db, workspaceId);
   const ceilings = documentCeilings();
   const limits = effectiveDocumentLimits(settings, ceilings);
@@ -112,16 +116,24 @@ export async function uploadDocument(db: Db, workspaceId: string, actorId: strin
     const used = await usedWithout(tx, workspaceId, name);
     if (used + size > limits.documentQuotaBytes) throw quotaFull(name, size, used, limits.documentQuotaBytes);
     const existing = await tx.document.findUnique({ where: { workspaceId_name: { workspaceId, name } }, select: { id: true, currentVersion: true, language: true } });
+    if (details.resourceUri) await checkUriFree(tx, workspaceId, details.resourceUri, existing?.id);
     const version = existing ? existing.currentVersion + 1 : 1;
     const language: DocumentLanguage = details.language ?? (existing?.language as DocumentLanguage | undefined) ?? settings.documentLanguage;
     const document = existing
       ? await tx.document.update({
           where: { id: existing.id },
-          data: { currentVersion: version, kind, sizeBytes: size, language, ...(details.folder !== undefined ? { folder: details.folder } : {}) },
+          data: {
+            currentVersion: version,
+            kind,
+            sizeBytes: size,
+            language,
+            ...(details.folder !== undefined ? { folder: details.folder } : {}),
+            ...(details.resourceUri !== undefined ? { resourceUri: details.resourceUri } : {}),
+          },
           select: { id: true },
         })
       : await tx.document.create({
-          data: { workspaceId, name, folder: details.folder ?? "", language, currentVersion: 1, kind, sizeBytes: size, createdById: actorId },
+          data: { workspaceId, name, folder: details.folder ?? "", language, currentVersion: 1, kind, sizeBytes: size, resourceUri: details.resourceUri ?? null, createdById: actorId },
           select: { id: true },
         });
     if (existing) {
@@ -150,6 +162,7 @@ export async function uploadDocument(db: Db, workspaceId: string, actorId: strin
     if (providerOf(db) === "postgresql") await indexPassagesPostgres(tx, document.id);
     if (details.tags !== undefined) await replaceTags(tx, workspaceId, document.id, details.tags);
     await recordAudit(tx, { workspaceId, actorId, action: "document.upload", target: name, data: { version, kind, sizeBytes: size } });
+    await bumpSurfaceRevision(tx, workspaceId, "documents", providerOf(db));
     return document.id;
   };
   let id: string;
@@ -161,7 +174,14 @@ export async function uploadDocument(db: Db, workspaceId: string, actorId: strin
     if (!isUniqueViolation(error)) throw error;
     id = await db.$transaction(write, { timeout: 120_000, maxWait: 30_000 });
   }
+  surfaceChanged(workspaceId, "documents");
   return getDocument(db, workspaceId, id);
+}
+
+/** A resource URI names one document of a workspace. */
+async function checkUriFree(tx: Tx, workspaceId: string, resourceUri: string, documentId: string | undefined): Promise<void> {
+  const holder = await tx.document.findFirst({ where: { workspaceId, resourceUri, ...(documentId ? { NOT: { id: documentId } } : {}) }, select: { name: true } });
+  if (holder) throw new AppError("CONFLICT", `"${holder.name}" already has the resource URI ${resourceUri}; a URI names one document. Give this one another, or clear it there first.`, "resourceUri");
 }
 
 async function replaceTags(tx: Tx, workspaceId: string, documentId: string, tags: string[]): Promise<void> {
@@ -201,6 +221,7 @@ export async function listDocuments(db: Db, workspaceId: string, filter: z.input
       kind: true,
       sizeBytes: true,
       currentVersion: true,
+      resourceUri: true,
       updatedAt: true,
       createdAt: true,
       tags: { select: { tag: true }, orderBy: { tag: "asc" } },
@@ -249,6 +270,7 @@ export async function getDocument(db: Db, workspaceId: string, id: string) {
       kind: true,
       sizeBytes: true,
       currentVersion: true,
+      resourceUri: true,
       createdAt: true,
       updatedAt: true,
       tags: { select: { tag: true }, orderBy: { tag: "asc" } },
@@ -301,15 +323,22 @@ export async function updateDocument(db: Db, workspaceId: string, actorId: strin
   await db.$transaction(async (tx) => {
     const doc = await findDocument(tx, workspaceId, id);
     const current = await tx.document.findUniqueOrThrow({ where: { id }, select: { language: true } });
+    if (given.resourceUri) await checkUriFree(tx, workspaceId, given.resourceUri, id);
     await tx.document.update({
       where: { id },
-      data: { ...(given.folder !== undefined ? { folder: given.folder } : {}), ...(given.language !== undefined ? { language: given.language } : {}) },
+      data: {
+        ...(given.folder !== undefined ? { folder: given.folder } : {}),
+        ...(given.language !== undefined ? { language: given.language } : {}),
+        ...(given.resourceUri !== undefined ? { resourceUri: given.resourceUri } : {}),
+      },
     });
     if (given.tags !== undefined) await replaceTags(tx, workspaceId, id, given.tags);
     // Stemming depends on the language: the passages are indexed again in the new one.
     if (given.language !== undefined && given.language !== current.language && providerOf(db) === "postgresql") await indexPassagesPostgres(tx, id);
     await recordAudit(tx, { workspaceId, actorId, action: "document.update", target: doc.name, data: given });
+    await bumpSurfaceRevision(tx, workspaceId, "documents", providerOf(db));
   });
+  surfaceChanged(workspaceId, "documents");
   return getDocument(db, workspaceId, id);
 }
 
@@ -319,7 +348,9 @@ export async function deleteDocument(db: Db, workspaceId: string, actorId: strin
     // Versions, passages (and on SQLite their full-text entries, by trigger) and tags go with it.
     await tx.document.delete({ where: { id } });
     await recordAudit(tx, { workspaceId, actorId, action: "document.delete", target: doc.name });
+    await bumpSurfaceRevision(tx, workspaceId, "documents", providerOf(db));
   });
+  surfaceChanged(workspaceId, "documents");
 }
 
 /** Ranked passages of the workspace's documents (their latest versions) for what a person or a workflow typed. */

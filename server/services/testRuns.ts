@@ -7,6 +7,7 @@ import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { liveRunnable } from "../mcp/backend";
 import { searchDocuments } from "./documents";
+import { documentLinker } from "../mcp/documents";
 import { recordRun } from "./runs";
 import { resolveSecrets } from "./secrets";
 import { compileForWorkspace, connectionSource } from "./connectionRuns";
@@ -59,6 +60,7 @@ export async function testRunWorkflow(
       connections: connectionSource(db, workspace.id),
       versions,
       searchDocuments: (workspaceId, request) => searchDocuments(db, workspaceId, request),
+      linkDocuments: documentLinker(db),
       run: { id: runId, workspace: workspace.slug, client },
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import { invitationsRouter } from "./routers/invitations";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { oauthRouter } from "./routers/oauth";
+import { promptsRouter } from "./routers/prompts";
 import { runsRouter } from "./routers/runs";
 import { secretsRouter } from "./routers/secrets";
 import { settingsRouter } from "./routers/settings";
@@ -25,6 +26,7 @@ export const appRouter = router({
   oauth: oauthRouter,
   documents: documentsRouter,
   connections: connectionsRouter,
+  prompts: promptsRouter,
 });
 
 export type AppRouter = typeof appRouter;

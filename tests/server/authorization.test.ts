@@ -57,11 +57,22 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "documents.usage": { minimum: "viewer", input: () => ({}) },
   "documents.get": { minimum: "viewer", input: ({ documentId }) => ({ id: documentId }) },
   "documents.passages": { minimum: "viewer", input: ({ documentId }) => ({ id: documentId }) },
-  "documents.search": { minimum: "viewer", input: () => ({ query: "handbook" }) },
-  "documents.upload": { minimum: "editor", input: () => ({ name: "planted.txt", base64: Buffer.from("planted handbook").toString("base64") }) },
-  "documents.update": { minimum: "editor", input: ({ documentId }) => ({ id: documentId, tags: ["hijacked"] }) },
+  "documents.search": { minimum: "viewer", input: () => ({ query: "hello" }) },
+  "documents.upload": { minimum: "editor", input: () => ({ name: "planted.md", base64: Buffer.from("# Planted\n\nHello.").toString("base64") }) },
+  "documents.update": { minimum: "editor", input: ({ documentId }) => ({ id: documentId, folder: "Hijacked", resourceUri: "planted://doc" }) },
   "documents.delete": { minimum: "editor", input: ({ documentId }) => ({ id: documentId }) },
+  "prompts.list": { minimum: "viewer", input: () => ({}) },
+  "prompts.get": { minimum: "viewer", input: () => ({ name: "greeting" }) },
+  "prompts.versions": { minimum: "viewer", input: () => ({ name: "greeting" }) },
+  "prompts.version": { minimum: "viewer", input: () => ({ name: "greeting", number: 1 }) },
+  "prompts.create": { minimum: "editor", input: () => ({ name: "planted" }) },
+  "prompts.saveDraft": { minimum: "editor", input: () => ({ name: "greeting", revision: 1, draft: { ...GREETING, description: "tampered" } }) },
+  "prompts.publish": { minimum: "editor", input: () => ({ name: "greeting", note: "hijack" }) },
+  "prompts.rollback": { minimum: "editor", input: () => ({ name: "greeting", number: 1 }) },
+  "prompts.delete": { minimum: "editor", input: () => ({ name: "greeting" }) },
 };
+
+const GREETING = { name: "greeting", description: "Greets someone.", arguments: [], messages: [{ role: "user", content: { type: "text", text: "Say hello." } }] };
 
 function procedurePaths(): string[] {
   return Object.keys(appRouter._def.procedures as Record<string, unknown>);
@@ -95,6 +106,10 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     await api.secrets.set({ workspace: "workspace-b", name: "CRM_TOKEN", value: "b-secret-value" });
     await api.workflows.import({ workspace: "workspace-b", doc: ADD_TAX });
     await api.workflows.publish({ workspace: "workspace-b", name: "add_tax", note: "first" });
+    documentId = (await api.documents.upload({ workspace: "workspace-b", name: "hello.md", base64: Buffer.from("# Hello\n\nHello there.").toString("base64") })).id;
+    await api.prompts.create({ workspace: "workspace-b", name: "greeting" });
+    await api.prompts.saveDraft({ workspace: "workspace-b", name: "greeting", revision: 0, draft: GREETING });
+    await api.prompts.publish({ workspace: "workspace-b", name: "greeting" });
     const wf = await database.db.workflow.findFirstOrThrow({ where: { name: "add_tax" } });
     await database.db.run.create({ data: { id: "run_of_b", workspaceId: wf.workspaceId, workflowId: wf.id, trigger: "mcp", status: "ok" } });
     documentId = (await api.documents.upload({ workspace: "workspace-b", name: "handbook.md", base64: Buffer.from("# Handbook\n\nB's handbook.").toString("base64") })).id;
@@ -112,14 +127,16 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const secrets = await database.db.secret.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
     const workflows = await database.db.workflow.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
     const documents = await database.db.document.findMany({ where: { workspaceId: ws.id }, include: { tags: true, _count: { select: { passages: true, versions: true } } }, orderBy: { name: "asc" } });
+    const prompts = await database.db.prompt.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
     return {
       name: ws.name,
       members: ws.memberships.map((m) => [m.userId, m.role]),
       keys: keys.map((k) => [k.id, k.revokedAt]),
       secrets: secrets.map((s) => [s.name, s.ciphertext, s.hosts, s.readable]),
       workflows: workflows.map((w) => [w.name, w.revision, w.draft, w.liveVersionId, w.archivedAt, w.versions.length]),
+      prompts: prompts.map((p) => [p.name, p.revision, p.draft, p.liveVersionId, p.versions.length]),
       settings: ws.limits,
-      documents: documents.map((d) => [d.name, d.folder, d.currentVersion, d.tags.map((t) => t.tag), d._count]),
+      documents: documents.map((d) => [d.name, d.folder, d.resourceUri, d.currentVersion, d.tags.map((t) => t.tag), d._count]),
     };
   }
 

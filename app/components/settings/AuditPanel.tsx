@@ -29,8 +29,12 @@ const ACTION_LABELS: Record<string, string> = {
   "workflow.restore": "restored a version to the draft",
   "settings.update": "changed settings",
   "document.upload": "uploaded a document",
-  "document.update": "changed a document's folder, tags or language",
+  "document.update": "changed a document's details",
   "document.delete": "deleted a document",
+  "prompt.create": "created a prompt",
+  "prompt.publish": "published a prompt",
+  "prompt.rollback": "made a prompt version live",
+  "prompt.delete": "deleted a prompt",
 };
 
 function details(data: unknown): string {
