@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedWorkspace } from "./helpers/fixtures";
 import { startAppServer, type AppServer } from "./helpers/server";
 import { startKeyProxy, type KeyProxy } from "../fixtures/conformance/key-proxy";
+import { seedSurfaceFixtures } from "../fixtures/conformance/surface-fixtures";
 
 const root = resolve(import.meta.dirname, "../..");
 const fixtures = join(root, "tests/fixtures/conformance");
@@ -121,6 +122,8 @@ describe("the official MCP conformance suite", () => {
       for (const file of readdirSync(fixtures).filter((f) => f.endsWith(".workflow.json")).sort()) {
         await ws.publish(JSON.parse(readFileSync(join(fixtures, file), "utf8")), "conformance fixture");
       }
+      // The resource, prompt and completion scenarios: documents and published prompt templates of the workspace.
+      await seedSurfaceFixtures(server.database.db, ws.workspace.id, ws.owner.id);
       proxy.target(`${server.url}/mcp/conformance`, ws.key);
     });
     afterAll(async () => {
