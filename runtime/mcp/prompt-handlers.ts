@@ -86,22 +86,20 @@ export function registerPromptHandlers(server: Server, options: PromptHandlerOpt
   async function embed(def: PromptDefinition, source: DocumentSource): Promise<EmbeddedText> {
     const docs = options.documents;
     if (!docs) throw rpcError(ErrorCode.InternalError, `Prompt "${def.name}" embeds a document, and this server does not serve documents.`);
-    let doc: DocumentResource | null;
-    if ("documentId" in source) {
-      doc = (await docs.catalog.find(workspace.id, { by: "id", value: source.documentId, part: "file" })) ?? null;
-      if (!doc) throw rpcError(ErrorCode.InternalError, `Prompt "${def.name}" embeds a document this workspace no longer has; an editor must choose another and publish again.`);
-    } else {
-      doc = await documentNamedBy(docs.catalog, workspace.id, source.value);
-      if (!doc) {
-        throw rpcError(
-          ErrorCode.InvalidParams,
-          `Argument "${source.argument}" of prompt "${def.name}": "${source.value}" is not a document of this workspace; give a document's name, id or resource URI (resources/list shows them).`,
-        );
-      }
-    }
+    const fixed = "documentId" in source;
+    const gone = () =>
+      fixed
+        ? rpcError(ErrorCode.InternalError, `Prompt "${def.name}" embeds a document this workspace no longer has; an editor must choose another and publish again.`)
+        : rpcError(
+            ErrorCode.InvalidParams,
+            `Argument "${source.argument}" of prompt "${def.name}": "${source.value}" is not a document of this workspace; give a document's name, id or resource URI (resources/list shows them).`,
+          );
+    const doc = fixed ? await docs.catalog.find(workspace.id, { by: "id", value: source.documentId, part: "file" }) : await documentNamedBy(docs.catalog, workspace.id, source.value);
+    if (!doc) throw gone();
     // The document's text: a text file as it is, a PDF or Word file as extracted.
     const uri = doc.binary ? documentTextUri(doc.id) : resourceUriOf(doc);
     const read = await readDocument(docs.documents, workspace.id, uri, doc, doc.binary ? "text" : "file", docs.maxBytes);
+    if (!read) throw gone(); // deleted a moment ago
     const content = read.contents[0] as { uri: string; mimeType?: string; text?: string };
     return { uri: content.uri, mimeType: content.mimeType ?? "text/plain", text: content.text ?? "" };
   }

@@ -135,7 +135,10 @@ export function registerResourceHandlers(server: Server, options: ResourceHandle
   server.setRequestHandler(ReadResourceRequestSchema, async (request): Promise<ReadResourceResult> => {
     const uri = request.params.uri;
     const { doc, part } = await resolve(uri);
-    return readDocument(documents, workspace.id, uri, doc, part, maxBytes);
+    // Null when it was deleted a moment ago (the list is cached for a fraction of a second).
+    const read = await readDocument(documents, workspace.id, uri, doc, part, maxBytes);
+    if (!read) throw notFound(uri);
+    return read;
   });
 
   const subscriptions = options.subscriptions;
@@ -152,7 +155,7 @@ export function registerResourceHandlers(server: Server, options: ResourceHandle
   });
 }
 
-/** One document's contents as resources/read returns them (also embedded in prompts: `part` "text"). */
+/** One document's contents as resources/read returns them (prompts embed them too); null when it is gone. */
 export async function readDocument(
   documents: McpDocuments,
   workspaceId: string,
@@ -160,12 +163,12 @@ export async function readDocument(
   doc: DocumentResource,
   part: "file" | "text",
   maxBytes: number,
-): Promise<ReadResourceResult> {
+): Promise<ReadResourceResult | null> {
   // Checked before anything is loaded: a 40 MB PDF is refused without reading it.
   if (part === "file" && doc.sizeBytes > maxBytes) throw tooLarge(uri, doc, "the file", doc.sizeBytes, maxBytes);
   if (part === "text" && doc.textChars > maxBytes) throw tooLarge(uri, doc, "its text", doc.textChars, maxBytes);
   const read = await documents.read(workspaceId, doc.id, part);
-  if (!read) throw notFound(uri);
+  if (!read) return null;
   if ("text" in read) {
     const bytes = Buffer.byteLength(read.text, "utf8");
     if (bytes > maxBytes) throw tooLarge(uri, doc, part === "text" ? "its text" : "the file", bytes, maxBytes);

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentTextUri, documentUri } from "../../runtime/documents/uris";
-import { uploadDocument } from "../../server/services/documents";
+import { deleteDocument, uploadDocument } from "../../server/services/documents";
 import { SURFACE_CHANGED_CHANNEL } from "../../server/services/surface";
 import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { makePdf } from "../helpers/documents";
@@ -174,6 +174,23 @@ describe.each(TEST_PROVIDERS)("prompts over MCP on %s", (provider) => {
         message: `MCP error -32602: Argument "doc" of prompt "ask_about": "${value}" is not a document of this workspace; give a document's name, id or resource URI (resources/list shows them).`,
       });
     }
+  });
+
+  it("a prompt whose fixed document was deleted says so plainly, and the editor's problems name it", async () => {
+    const doomed = await uploadDocument(database.db, workspaceId, null, { name: "doomed.md", bytes: bytes("# Doomed\n\nSoon gone.") });
+    await publish({ name: "embeds_doomed", description: "Embeds a document that goes away.", messages: [{ role: "user", content: { type: "document", documentId: doomed.id } }] });
+    const server = await start();
+    const { client } = await server.connect("prompt-mcp", key);
+    expect((await client.getPrompt({ name: "embeds_doomed" })).messages[0]!.content).toMatchObject({ type: "resource", resource: { text: "# Doomed\n\nSoon gone." } });
+    await deleteDocument(database.db, workspaceId, null, doomed.id);
+    expect(await rpcError(client.getPrompt({ name: "embeds_doomed" }))).toEqual({
+      code: -32603,
+      message: 'MCP error -32603: Prompt "embeds_doomed" embeds a document this workspace no longer has; an editor must choose another and publish again.',
+    });
+    expect((await api.prompts.get({ ...ws, name: "embeds_doomed" })).problems).toEqual([
+      { path: "messages[0].content.documentId", message: "Message 1 embeds a document this workspace no longer has; choose another." },
+    ]);
+    await api.prompts.delete({ ...ws, name: "embeds_doomed" });
   });
 
   it("sends images as image content", async () => {
