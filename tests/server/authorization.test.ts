@@ -61,6 +61,20 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "documents.upload": { minimum: "editor", input: () => ({ name: "planted.md", base64: Buffer.from("# Planted\n\nHello.").toString("base64") }) },
   "documents.update": { minimum: "editor", input: ({ documentId }) => ({ id: documentId, folder: "Hijacked", resourceUri: "planted://doc" }) },
   "documents.delete": { minimum: "editor", input: ({ documentId }) => ({ id: documentId }) },
+  "connections.list": { minimum: "viewer", input: () => ({}) },
+  "connections.get": { minimum: "viewer", input: () => ({ name: "crm" }) },
+  "connections.authorizationStatus": { minimum: "viewer", input: () => ({ name: "crm" }) },
+  "connections.searchOperations": { minimum: "viewer", input: () => ({ name: "crm" }) },
+  "connections.tags": { minimum: "viewer", input: () => ({ name: "crm" }) },
+  "connections.operation": { minimum: "viewer", input: () => ({ name: "crm", operationId: "getContact" }) },
+  "connections.checkSteps": { minimum: "viewer", input: () => ({ draft: ADD_TAX }) },
+  "connections.createDraftTools": { minimum: "editor", input: () => ({ name: "crm", operationIds: ["getContact"] }) },
+  "connections.create": { minimum: "owner", input: () => ({ name: "planted", baseUrl: "https://planted.example.com" }) },
+  "connections.update": { minimum: "owner", input: () => ({ name: "crm", baseUrl: "https://attacker.example.net" }) },
+  "connections.delete": { minimum: "owner", input: () => ({ name: "crm" }) },
+  "connections.setCredential": { minimum: "owner", input: () => ({ name: "crm", secret: "planted" }) },
+  "connections.disconnect": { minimum: "owner", input: () => ({ name: "crm" }) },
+  "connections.importOpenApi": { minimum: "owner", input: () => ({ name: "crm", text: "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\n" }) },
   "prompts.list": { minimum: "viewer", input: () => ({}) },
   "prompts.get": { minimum: "viewer", input: () => ({ name: "greeting" }) },
   "prompts.versions": { minimum: "viewer", input: () => ({ name: "greeting" }) },
@@ -107,6 +121,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     await api.workflows.import({ workspace: "workspace-b", doc: ADD_TAX });
     await api.workflows.publish({ workspace: "workspace-b", name: "add_tax", note: "first" });
     documentId = (await api.documents.upload({ workspace: "workspace-b", name: "hello.md", base64: Buffer.from("# Hello\n\nHello there.").toString("base64") })).id;
+    await api.connections.create({ workspace: "workspace-b", name: "crm", baseUrl: "https://crm.example.com", auth: { kind: "bearer" }, secret: "b-connection-token" });
     await api.prompts.create({ workspace: "workspace-b", name: "greeting" });
     await api.prompts.saveDraft({ workspace: "workspace-b", name: "greeting", revision: 0, draft: GREETING });
     await api.prompts.publish({ workspace: "workspace-b", name: "greeting" });
@@ -127,6 +142,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     const secrets = await database.db.secret.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
     const workflows = await database.db.workflow.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
     const documents = await database.db.document.findMany({ where: { workspaceId: ws.id }, include: { tags: true, _count: { select: { passages: true, versions: true } } }, orderBy: { name: "asc" } });
+    const connections = await database.db.connection.findMany({ where: { workspaceId: ws.id }, orderBy: { name: "asc" } });
     const prompts = await database.db.prompt.findMany({ where: { workspaceId: ws.id }, include: { versions: true }, orderBy: { name: "asc" } });
     return {
       name: ws.name,
@@ -136,6 +152,7 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
       workflows: workflows.map((w) => [w.name, w.revision, w.draft, w.liveVersionId, w.archivedAt, w.versions.length]),
       prompts: prompts.map((p) => [p.name, p.revision, p.draft, p.liveVersionId, p.versions.length]),
       settings: ws.limits,
+      connections: connections.map((c) => JSON.stringify(c)),
       documents: documents.map((d) => [d.name, d.folder, d.resourceUri, d.currentVersion, d.tags.map((t) => t.tag), d._count]),
     };
   }
