@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makePdf } from "../helpers/documents";
-import { launchBrowser, newPage, screenshotPath } from "./helpers/browser";
+import { docsScreenshotPath, launchBrowser, newPage, screenshotPath } from "./helpers/browser";
 import { signUpWithWorkspace } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
@@ -75,7 +75,7 @@ describe("the Documents page", () => {
     await expect.poll(() => first.getAttribute("data-search-result")).toBe("travel-policy.md");
     await expect.poll(() => first.innerText()).toContain("Travel policy › Travelling abroad");
     expect((await first.locator("mark").allInnerTexts()).map((t) => t.toLowerCase())).toEqual(expect.arrayContaining(["travelling", "abroad"]));
-    await page.screenshot({ path: screenshotPath("documents-search") });
+    await page.screenshot({ path: docsScreenshotPath("documents-search") });
 
     await page.getByLabel("Search the documents").fill("badges reception");
     await expect.poll(() => first.getAttribute("data-search-result")).toBe("handbook.pdf");
@@ -88,7 +88,7 @@ describe("the Documents page", () => {
     await drawer.getByRole("table", { name: "Versions" }).getByText("v1 (searched)").waitFor();
     const booking = drawer.locator("[data-passage]").filter({ hasText: "Travel policy › Booking" });
     await expect.poll(() => booking.innerText()).toContain("Book flights, trains and hotels through the company travel portal");
-    await page.screenshot({ path: screenshotPath("documents-preview") });
+    await page.screenshot({ path: docsScreenshotPath("documents-preview") });
     await page.keyboard.press("Escape");
     await drawer.waitFor({ state: "hidden" });
   });

@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../server/services/apiKeys";
-import { launchBrowser, newPage, screenshotPath } from "./helpers/browser";
+import { docsScreenshotPath, launchBrowser, newPage, screenshotPath } from "./helpers/browser";
 import { signUpWithWorkspace } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
@@ -51,7 +51,7 @@ describe("the prompt editor", () => {
     await preview.getByLabel("Sample value of person").fill("Ada");
     await preview.getByText("Say hello to Ada.").waitFor();
     await page.getByTestId("save-state").getByText("All changes saved").waitFor();
-    await page.screenshot({ path: screenshotPath("prompts-editor") });
+    await page.screenshot({ path: docsScreenshotPath("prompt-editor") });
 
     await page.getByRole("button", { name: "Publish" }).click();
     const publish = page.getByRole("dialog", { name: "Publish greet" });

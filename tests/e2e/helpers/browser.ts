@@ -36,3 +36,14 @@ export function screenshotPath(name: string): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   return resolve(RESULTS_DIR, `${name}.png`);
 }
+
+/**
+ * Where a screenshot that documents a page goes: `docs/screenshots/` when TOOLFLOW_DOCS_SCREENSHOTS=1 (to refresh the
+ * pictures the README and closing notes show), otherwise beside the other test results.
+ */
+export function docsScreenshotPath(name: string): string {
+  if (process.env.TOOLFLOW_DOCS_SCREENSHOTS !== "1") return screenshotPath(name);
+  const dir = resolve(import.meta.dirname, "../../../docs/screenshots");
+  mkdirSync(dir, { recursive: true });
+  return resolve(dir, `${name}.png`);
+}
