@@ -6,6 +6,7 @@ import { registerAdminCommands } from "./admin";
 import { registerConnectionCommands } from "./connections";
 import { registerBackupCommands } from "./backup";
 import { registerFolderCommands } from "./folder";
+import { registerPromptCommands } from "./prompts";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerConnectionCommands(program);
   registerBackupCommands(program);
   registerFolderCommands(program);
+  registerPromptCommands(program);
   return program;
 }
 
