@@ -16,8 +16,11 @@ export default defineConfig({
           env: { TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1,localhost,crm.internal,10.0.0.0/8,192.168.0.0/16,fd00::/8" },
           pool: "forks",
           execArgv,
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Bounds for hangs, not for speed: a fresh-clone `npm test` beside other CPU-heavy work took 26–30 s for
+          // document extraction and server-start tests that take 2–3 s on an idle machine, and 120 s for one file's
+          // setup (two workspaces, documents, an endpoint). Passing tests end as soon as their conditions hold.
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
       {
