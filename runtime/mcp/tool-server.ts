@@ -29,7 +29,7 @@ import { registerCompletionHandler } from "./completion-handler";
 import type { PromptCatalog } from "./prompts";
 import type { DocumentLinker } from "../documents/contract";
 import type { CallOwner, CallRelay } from "./relay";
-import { runtimeLog, runtimeObserver } from "../observe";
+import { runtimeLog, runtimeObserver, runtimeTracer } from "../observe";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
@@ -163,7 +163,13 @@ export function createToolServer(options: ToolServerOptions): Server {
     return { tools: page, ...(next ? { nextCursor: next } : {}) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+    const tracer = runtimeTracer();
+    if (!tracer) return answerToolCall(request, extra);
+    return tracer.mcpRequest({ method: request.method, target: request.params.name, requestId: extra.requestId, sessionId: extra.sessionId, meta: request.params._meta }, () => answerToolCall(request, extra));
+  });
+
+  async function answerToolCall(request: z.infer<typeof CallToolRequestSchema>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) {
     try {
       return await callTool(request, extra);
     } catch (error) {
@@ -172,7 +178,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       runtimeLog().error({ reqId: requestIdOf(extra), workspace: workspace.slug, tool: request.params.name, err: error }, "MCP tools/call failed before the tool ran");
       throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
     }
-  });
+  }
 
   async function callTool(
     request: z.infer<typeof CallToolRequestSchema>,
