@@ -344,13 +344,15 @@ function shownUrl(url: string): string {
 export interface Tracing {
   /** Traces go here (the exporter's URL), for the start-up log line. */
   readonly endpoint: string;
+  /** Sends the spans ended so far. */
+  flush(): Promise<void>;
   /** Sends the spans still buffered, then stops tracing. */
   shutdown(): Promise<void>;
 }
 
 export interface TracingOptions {
   logger: Logger;
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
   /** Milliseconds between batches (the BatchSpanProcessor's; OTEL_BSP_SCHEDULE_DELAY also sets it). */
   scheduledDelayMillis?: number;
 }
@@ -380,6 +382,7 @@ export function startTracing(options: TracingOptions): Tracing {
   let stopped: Promise<void> | undefined;
   return {
     endpoint,
+    flush: () => provider.forceFlush(),
     shutdown() {
       return (stopped ??= (async () => {
         setRuntimeTracer(undefined);
