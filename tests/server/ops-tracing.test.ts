@@ -9,6 +9,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runtimeTracer, setRuntimeLogger, type LogFields } from "../../runtime/observe";
 import { createLogger } from "../../server/ops/log";
+import { Drain, Shutdown } from "../../server/ops/shutdown";
 import { remoteParent, type Tracing } from "../../server/ops/tracing";
 import { startTracingIfWanted, tracesWanted } from "../../server/ops/tracing-setup";
 import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from "../helpers/otlp-collector";
@@ -272,5 +273,34 @@ describe("W3C traceparent", () => {
     expect(remoteParent(`00-${"0".repeat(32)}-${PARENT_SPAN}-01`, undefined)).toBeUndefined();
     expect(remoteParent(`00-${TRACE_ID.toUpperCase()}-${PARENT_SPAN}-01`, undefined)).toBeUndefined();
     expect(remoteParent(42, undefined)).toBeUndefined();
+  });
+});
+
+describe("the shutdown", () => {
+  it("sends the last spans after everything else has closed, even when closing failed", async () => {
+    const steps: string[] = [];
+    const exited = new Promise<number>((resolve) => {
+      const shutdown = new Shutdown({
+        logger: createLogger({ level: "silent" }),
+        drainMs: 1_000,
+        drain: new Drain(),
+        beginDraining: () => void steps.push("drain"),
+        callsInFlight: () => 0,
+        callsEnded: () => Promise.resolve(),
+        cancelCalls: () => void steps.push("cancel"),
+        close: async () => {
+          steps.push("close");
+          throw new Error("the database was gone already");
+        },
+        flush: async () => void steps.push("flush"),
+        exit: (code) => {
+          steps.push(`exit ${code}`);
+          resolve(code);
+        },
+      });
+      shutdown.signal("SIGTERM");
+    });
+    expect(await exited).toBe(0);
+    expect(steps).toEqual(["drain", "close", "flush", "exit 0"]);
   });
 });
