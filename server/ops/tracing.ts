@@ -247,6 +247,7 @@ export class OtelRuntimeTracer implements RuntimeTracer {
   }
 
   async run<T extends TracedRun>(run: RunSpanInfo, work: () => Promise<T>): Promise<T> {
+    const startedAt = Date.now();
     const span = this.tracer.startSpan(`run ${cut(run.tool)}`, {
       kind: SpanKind.INTERNAL,
       attributes: { [TOOLFLOW_ATTRS.runId]: run.runId, [TOOLFLOW_ATTRS.workspace]: cut(run.workspace), [ATTR_GEN_AI_TOOL_NAME]: cut(run.tool) },
@@ -260,26 +261,30 @@ export class OtelRuntimeTracer implements RuntimeTracer {
       span.end();
       throw error;
     }
-    const endedAt = Date.now();
-    this.nodeSpans(inRun, outcome, endedAt, span);
+    this.nodeSpans(inRun, outcome, startedAt, Date.now(), span);
     span.setAttribute(TOOLFLOW_ATTRS.runStatus, outcome.status);
     if (outcome.error) span.setAttribute(ATTR_ERROR_TYPE, outcome.error.code);
     if (outcome.status === "error") span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end(endedAt);
+    span.end();
     return outcome;
   }
 
-  /** The run's nodes, as the sandbox timed them: spans started and ended in the past. */
-  private nodeSpans(parent: Context, outcome: TracedRun, endedAt: number, runSpan: Span): void {
+  /**
+   * The run's nodes, as the sandbox timed them (milliseconds of the wall clock): spans started and ended in the past,
+   * kept within the run's own time.
+   */
+  private nodeSpans(parent: Context, outcome: TracedRun, runStart: number, runEnd: number, runSpan: Span): void {
     const nodes = outcome.trace;
+    const within = (ms: number) => Math.min(runEnd, Math.max(runStart, ms));
     for (const node of nodes.slice(0, MAX_NODE_SPANS)) {
-      const start = Date.parse(node.startedAt);
-      if (!Number.isFinite(start)) continue;
+      const startedAt = Date.parse(node.startedAt);
+      if (!Number.isFinite(startedAt)) continue;
+      const start = within(startedAt);
       const span = this.tracer.startSpan(`node ${cut(node.nodeId)}`, { kind: SpanKind.INTERNAL, startTime: start, attributes: nodeAttributes(node) }, parent);
       // `running`: the run was ended (a limit, a cancellation) while the node ran.
       if (node.status === "error") fail(span, "node_failed");
       else if (node.status === "running") fail(span, outcome.error?.code ?? "interrupted");
-      span.end(node.durationMs !== undefined ? start + node.durationMs : Math.max(start, endedAt));
+      span.end(node.durationMs !== undefined ? within(startedAt + node.durationMs) : runEnd);
     }
     if (nodes.length > MAX_NODE_SPANS) runSpan.setAttribute(TOOLFLOW_ATTRS.droppedNodeSpans, nodes.length - MAX_NODE_SPANS);
   }
