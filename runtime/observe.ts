@@ -119,11 +119,13 @@ export interface RunSpanInfo {
   tool: string;
 }
 
-/** A JSON-RPC request the MCP server handles (today: tools/call). */
+/** A JSON-RPC request the MCP server handles. */
 export interface McpRequestSpanInfo {
   method: string;
-  /** The tool, prompt or resource it names. */
+  /** The tool or prompt it names. */
   target?: string;
+  /** The resource it is about (resources/read, subscribe, unsubscribe). */
+  resourceUri?: string;
   requestId: string | number;
   sessionId?: string;
   /** The request's `params._meta`, where MCP clients may put W3C `traceparent`/`tracestate`. */

@@ -29,7 +29,8 @@ import { registerCompletionHandler } from "./completion-handler";
 import type { PromptCatalog } from "./prompts";
 import type { DocumentLinker } from "../documents/contract";
 import type { CallOwner, CallRelay } from "./relay";
-import { runtimeLog, runtimeObserver, runtimeTracer } from "../observe";
+import { runtimeLog, runtimeObserver } from "../observe";
+import { traceRequests } from "./request-tracing";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
@@ -118,6 +119,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", its documents as resources" : ""}${options.prompts ? ", its prompt templates as prompts" : ""}.`,
     },
   );
+  traceRequests(server);
   if (documents) {
     registerResourceHandlers(server, {
       workspace,
@@ -163,13 +165,7 @@ export function createToolServer(options: ToolServerOptions): Server {
     return { tools: page, ...(next ? { nextCursor: next } : {}) };
   });
 
-  server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-    const tracer = runtimeTracer();
-    if (!tracer) return answerToolCall(request, extra);
-    return tracer.mcpRequest({ method: request.method, target: request.params.name, requestId: extra.requestId, sessionId: extra.sessionId, meta: request.params._meta }, () => answerToolCall(request, extra));
-  });
-
-  async function answerToolCall(request: z.infer<typeof CallToolRequestSchema>, extra: RequestHandlerExtra<ServerRequest, ServerNotification>) {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     try {
       return await callTool(request, extra);
     } catch (error) {
@@ -178,7 +174,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       runtimeLog().error({ reqId: requestIdOf(extra), workspace: workspace.slug, tool: request.params.name, err: error }, "MCP tools/call failed before the tool ran");
       throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
     }
-  }
+  });
 
   async function callTool(
     request: z.infer<typeof CallToolRequestSchema>,

@@ -2,9 +2,9 @@
 // OTLP over HTTP (JSON) in batches to OTEL_EXPORTER_OTLP_ENDPOINT. Loaded only when that is set (tracing-setup.ts).
 // Spans, each a child of the one before:
 // - the HTTP request to the MCP endpoint (HTTP server conventions), continuing the trace of its `traceparent` header;
-// - a tools/call it carries (MCP conventions: mcp.method.name, gen_ai.tool.name, jsonrpc.request.id, mcp.session.id),
-//   continuing the trace of `params._meta.traceparent` when the client sent one there (the conventions' carrier for
-//   MCP), then linked to the HTTP request's span;
+// - each MCP request it carries (MCP conventions: mcp.method.name, jsonrpc.request.id, mcp.session.id; gen_ai.tool.name
+//   for tools/call), continuing the trace of `params._meta.traceparent` when the client sent one there (the
+//   conventions' carrier for MCP), then linked to the HTTP request's span;
 // - the run it starts, and one span per node the run went through, with the times the sandbox measured.
 // Errors set status ERROR with `error.type` (a JSON-RPC code, `tool_error`, a run's error code). Nothing the caller
 // sent or got back is recorded, and no error text (it may quote arguments): the run record, found by its id, has it.
@@ -53,10 +53,12 @@ import {
 } from "@opentelemetry/semantic-conventions";
 import {
   ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROMPT_NAME,
   ATTR_GEN_AI_TOOL_NAME,
   ATTR_JSONRPC_REQUEST_ID,
   ATTR_MCP_METHOD_NAME,
   ATTR_MCP_PROTOCOL_VERSION,
+  ATTR_MCP_RESOURCE_URI,
   ATTR_MCP_SESSION_ID,
   ATTR_RPC_RESPONSE_STATUS_CODE,
   GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL,
@@ -230,6 +232,8 @@ export class OtelRuntimeTracer implements RuntimeTracer {
       attributes[ATTR_GEN_AI_TOOL_NAME] = cut(request.target);
       attributes[ATTR_GEN_AI_OPERATION_NAME] = GEN_AI_OPERATION_NAME_VALUE_EXECUTE_TOOL;
     }
+    if (request.method === "prompts/get" && request.target) attributes[ATTR_GEN_AI_PROMPT_NAME] = cut(request.target);
+    if (request.resourceUri) attributes[ATTR_MCP_RESOURCE_URI] = cut(request.resourceUri);
     const name = request.target ? `${request.method} ${cut(request.target)}` : request.method;
     const span = this.tracer.startSpan(name, { kind: SpanKind.SERVER, attributes, links }, parent);
     try {

@@ -1,8 +1,8 @@
 // OpenTelemetry traces (SPEC §15) from a real MCP endpoint over loopback HTTP to a real loopback OTLP/HTTP collector:
-// the HTTP request's span is the parent of the tools/call span, which is the parent of the run's span, which is the
-// parent of one span per node; traceparent headers and `_meta.traceparent` are honoured; failures are status ERROR;
-// nothing the caller sent, nor any secret, is exported; runtime log lines carry the trace id. Without the variable
-// nothing is started and nothing is sent.
+// the HTTP request's span is the parent of each MCP request's span (tools/list, tools/call…); a tools/call's is the
+// parent of the run's span, which is the parent of one span per node; traceparent headers and `_meta.traceparent` are
+// honoured; failures are status ERROR; nothing the caller sent, nor any secret, is exported; runtime log lines carry
+// the trace id. Without the variable nothing is started and nothing is sent.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -150,6 +150,7 @@ describe.each(["stateful", "stateless"] as const)("traces of the MCP endpoint (%
 
   it("exports the HTTP request, the tools/call in it, the run and its three nodes, each the parent of the next, in the caller's trace", async () => {
     const { client, transport } = await connect(harness, { traceparent: `00-${TRACE_ID}-${PARENT_SPAN}-01`, "user-agent": "tracing-test/1" });
+    await client.listTools();
     const result = (await client.callTool({ name: "add_total", arguments: { amount: 21, note: ARG_SENTINEL } })) as CallToolResult;
     expect(result.structuredContent).toMatchObject({ total: 42 });
     const sessionId = transport.sessionId;
@@ -185,6 +186,12 @@ describe.each(["stateful", "stateless"] as const)("traces of the MCP endpoint (%
     expect(typeof request.attributes["toolflow.request.id"]).toBe("string");
     if (mode === "stateful") expect(request.attributes["mcp.session.id"]).toBe(sessionId);
     expect(within(call, request)).toBe(true);
+
+    // Every MCP request gets its span, in the HTTP request that carried it.
+    const list = spans.find((s) => s.name === "tools/list" && s.traceId === TRACE_ID && (mode === "stateless" || s.attributes["mcp.session.id"] === sessionId))!;
+    expect(list.attributes).toMatchObject({ "mcp.method.name": "tools/list", "jsonrpc.request.id": expect.any(String) });
+    expect(list.attributes["gen_ai.tool.name"]).toBeUndefined();
+    expect(spans.find((s) => s.spanId === list.parentSpanId)!.name).toBe("POST /mcp/{workspace}");
 
     // The run, then one span per node in the order they ran, inside the run's time.
     expect(run.name).toBe("run add_total");
