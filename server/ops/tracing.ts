@@ -373,6 +373,10 @@ export function startTracing(options: TracingOptions): Tracing {
   // Credentials for the collector never reach a log line either.
   rememberSecrets([...headerValues(env.OTEL_EXPORTER_OTLP_HEADERS), ...headerValues(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS)]);
   diag.setLogger(diagnostics(logger), DiagLogLevel.WARN);
+  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim();
+  if (protocol && protocol !== "http/json") {
+    logger.warn({ protocol }, `traces: sent as OTLP over HTTP with JSON (http/json), not ${protocol}; point OTEL_EXPORTER_OTLP_ENDPOINT at the collector's HTTP port (4318)`);
+  }
   const contextManager = new AsyncLocalStorageContextManager();
   context.setGlobalContextManager(contextManager);
   // service.name "toolflow" unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise.
