@@ -195,7 +195,8 @@ function nodeAttributes(node: NodeTiming): Attributes {
 export class OtelRuntimeTracer implements RuntimeTracer {
   constructor(private readonly tracer: Tracer) {}
 
-  httpRequest(req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>): Promise<void> {
+  // Async, so that whatever goes wrong here becomes a rejection the HTTP server handles, never a throw in its listener.
+  async httpRequest(req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>): Promise<void> {
     const parent = remoteParent(req.headers.traceparent, req.headers.tracestate) ?? context.active();
     const method = HTTP_METHODS.has(req.method ?? "") ? req.method! : ERROR_TYPE_VALUE_OTHER;
     const path = (req.url ?? "/").split("?")[0]!;
