@@ -3,6 +3,7 @@
 // (server/ops/metrics.ts). Without one (the CLI's `toolflow run`, most tests) reports go nowhere.
 // Everything reported is bounded data: workspace slugs and tool names, limit names, numbers. Never a run id, an
 // argument or a secret.
+import type { IncomingMessage, ServerResponse } from "node:http";
 
 export type CallStatus = "ok" | "error" | "cancelled";
 
@@ -82,4 +83,72 @@ export function runtimeLog(): RuntimeLogger {
 /** Replaces the process's runtime logger; `undefined` restores the stderr one. */
 export function setRuntimeLogger(next: RuntimeLogger | undefined): void {
   logger = next ?? STDERR;
+}
+
+// Tracing: the MCP endpoint, its tools/call handler and the engine open spans through this interface, which the server
+// implements with OpenTelemetry (server/ops/tracing.ts) when OTEL_EXPORTER_OTLP_ENDPOINT is set. Without it
+// `runtimeTracer()` is undefined, and each of those places costs one check. What reaches a span is bounded data that
+// is not the caller's: names, ids, statuses, error codes, timings. Never an argument, a result, a param or a secret.
+
+/** One node's run as the engine's trace records it (a TraceEntry has these and more). */
+export interface NodeTiming {
+  nodeId: string;
+  type: string;
+  status: "ok" | "error" | "running";
+  /** ISO time the node started. */
+  startedAt: string;
+  durationMs?: number;
+  handle?: string;
+  loop?: { id: string; index: number };
+  /** Nodes of a workflow run by a `call` node: its tool name and nesting depth. */
+  workflow?: string;
+  depth?: number;
+}
+
+/** What the tracer reads of a finished run (a RunOutcome has these and more). */
+export interface TracedRun {
+  status: CallStatus;
+  error?: { code: string };
+  trace: readonly NodeTiming[];
+}
+
+export interface RunSpanInfo {
+  runId: string;
+  /** The workspace's slug. */
+  workspace: string;
+  tool: string;
+}
+
+/** A JSON-RPC request the MCP server handles. */
+export interface McpRequestSpanInfo {
+  method: string;
+  /** The tool or prompt it names. */
+  target?: string;
+  /** The resource it is about (resources/read, subscribe, unsubscribe). */
+  resourceUri?: string;
+  requestId: string | number;
+  sessionId?: string;
+  /** The request's `params._meta`, where MCP clients may put W3C `traceparent`/`tracestate`. */
+  meta?: Record<string, unknown>;
+}
+
+export interface RuntimeTracer {
+  /** Serves one HTTP request to the MCP endpoint inside its span, which lasts until the response is done. */
+  httpRequest(req: IncomingMessage, res: ServerResponse, serve: () => Promise<void>): Promise<void>;
+  /** Handles one MCP request inside its span; a thrown JSON-RPC error or an `isError` result marks it failed. */
+  mcpRequest<T extends { isError?: boolean }>(request: McpRequestSpanInfo, handle: () => Promise<T>): Promise<T>;
+  /** Runs a workflow inside its span; its nodes become child spans once it has finished (the sandbox reports them then). */
+  run<T extends TracedRun>(run: RunSpanInfo, work: () => Promise<T>): Promise<T>;
+}
+
+let tracer: RuntimeTracer | undefined;
+
+/** The process's tracer, or undefined when traces are off (the default). */
+export function runtimeTracer(): RuntimeTracer | undefined {
+  return tracer;
+}
+
+/** Replaces the process's tracer; `undefined` turns tracing off. */
+export function setRuntimeTracer(next: RuntimeTracer | undefined): void {
+  tracer = next;
 }

@@ -22,6 +22,7 @@ import { opsRoutes } from "./ops/routes";
 import { startLogging } from "./ops/log";
 import { rememberSecrets } from "./ops/redact";
 import { Drain, drainMs, Shutdown } from "./ops/shutdown";
+import { startTracingIfWanted } from "./ops/tracing-setup";
 import { getDefaultSandbox } from "../runtime/engine/run";
 import { setRuntimeObserver } from "../runtime/observe";
 import { projectRoot } from "./root";
@@ -49,6 +50,9 @@ async function main() {
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
   const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
   const drainFor = drainMs();
+  // Only with OTEL_EXPORTER_OTLP_ENDPOINT set: otherwise none of the OpenTelemetry SDK is loaded.
+  const tracing = await startTracingIfWanted(logger);
+  if (tracing) logger.info({ endpoint: tracing.endpoint }, `traces sent to ${tracing.endpoint}`);
 
   const target = databaseTarget();
   const migrationsDir = join(root, "prisma", "migrations");
@@ -153,6 +157,7 @@ async function main() {
       await readiness.close();
       await getDb().$disconnect();
     },
+    ...(tracing ? { flush: () => tracing.shutdown() } : {}),
     exit: (code) => process.exit(code),
   }).listen();
 }

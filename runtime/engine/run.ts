@@ -7,7 +7,7 @@ import { jsonTextDepth, MAX_NESTING_DEPTH, parseBounded } from "../model/json-de
 import { SandboxManager, SandboxCancelled, sandboxOptionsFromEnv } from "../sandbox/pool";
 import { executeProgram } from "../sandbox/execute";
 import { resolveLimits, limitMessage } from "../sandbox/limits";
-import { runtimeObserver } from "../observe";
+import { runtimeObserver, runtimeTracer } from "../observe";
 import { cancellationMessage } from "./cancel";
 import { checkArguments } from "./arguments";
 import { createAnnounceSink, createDispatcher, type ProgramFrame } from "./bridges";
@@ -217,7 +217,13 @@ function callAbortController(): AbortController {
   return controller;
 }
 
-export async function runWorkflow(options: RunOptions): Promise<RunOutcome> {
+export function runWorkflow(options: RunOptions): Promise<RunOutcome> {
+  const tracer = runtimeTracer();
+  if (!tracer) return runUntraced(options);
+  return tracer.run({ runId: options.run.id, workspace: options.run.workspace, tool: options.compiled.meta.name }, () => runUntraced(options));
+}
+
+async function runUntraced(options: RunOptions): Promise<RunOutcome> {
   const started = Date.now();
   const secrets = toGrants(options.secrets);
   // Masks with the state's masker once the call runs: `call` nodes may add their workflows' secrets to it.

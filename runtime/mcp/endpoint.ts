@@ -24,7 +24,7 @@ import { CallRelay, type CallOwner } from "./relay";
 import { adoptSession } from "./session-adoption";
 import { bearerChallenge, looksLikeJwt, METADATA_PREFIX, OAuthVerifier, protectedResourceMetadata, resourceUrl, type OAuthResourceOptions } from "./oauth";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { runtimeLog, runtimeObserver } from "../observe";
+import { runtimeLog, runtimeObserver, runtimeTracer } from "../observe";
 import { HostCancellation } from "../engine/cancel";
 import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 
@@ -150,7 +150,12 @@ export class McpEndpoint {
   }
 
   /** Node request handler for `/mcp/*`. */
-  handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  handle = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const tracer = runtimeTracer();
+    return tracer ? tracer.httpRequest(req, res, () => this.serve(req, res)) : this.serve(req, res);
+  };
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       await this.route(req, res);
     } catch (error) {
@@ -161,7 +166,7 @@ export class McpEndpoint {
       runtimeLog().error({ reqId: req.headers["x-request-id"], err: error }, "MCP endpoint error");
       sendFailure(res, new HttpFailure(500, "Internal error.", {}, -32603));
     }
-  };
+  }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");

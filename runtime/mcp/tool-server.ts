@@ -30,6 +30,7 @@ import type { PromptCatalog } from "./prompts";
 import type { DocumentLinker } from "../documents/contract";
 import type { CallOwner, CallRelay } from "./relay";
 import { runtimeLog, runtimeObserver } from "../observe";
+import { traceRequests } from "./request-tracing";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
@@ -118,6 +119,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", its documents as resources" : ""}${options.prompts ? ", its prompt templates as prompts" : ""}.`,
     },
   );
+  traceRequests(server);
   if (documents) {
     registerResourceHandlers(server, {
       workspace,

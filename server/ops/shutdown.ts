@@ -3,7 +3,7 @@
 // flight), and requests in flight may finish for up to `TOOLFLOW_DRAIN_MS`. Calls still running then are cancelled,
 // which still writes their run records (SPEC §11). Then the run records are flushed, MCP sessions and their streams
 // closed (clients reconnect elsewhere; stored sessions can be taken over there), and the HTTP server, upstream agents,
-// the app and the database closed; the process exits 0.
+// the app and the database closed, and the last spans of traces sent; the process exits 0.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "./log";
 
@@ -12,6 +12,8 @@ export const DEFAULT_DRAIN_MS = 10_000;
 const CANCEL_GRACE_MS = 5_000;
 /** A second signal sooner than this after the first is the same one delivered twice (terminal and launcher). */
 const REPEAT_AFTER_MS = 1_000;
+/** How long sending the last spans may take. */
+const FLUSH_GRACE_MS = 5_000;
 /** How long past its drain time a shutdown may take before the process exits anyway (with 1). */
 const CLOSE_GRACE_MS = 15_000;
 export const SHUTDOWN_CANCEL_MESSAGE = "Run cancelled: the server shut down before the call finished; call the tool again.";
@@ -73,6 +75,8 @@ export interface ShutdownParts {
   cancelCalls(message: string): void;
   /** Flushes run records, closes sessions, servers, agents and the database, in that order. */
   close(): Promise<void>;
+  /** Sends what is still buffered for outside systems (the spans of traces), after everything else has closed. */
+  flush?(): Promise<void>;
   exit(code: number): void;
   /** A second signal sooner than this after the first is the first delivered twice; default 1 s. */
   repeatAfterMs?: number;
@@ -117,7 +121,7 @@ export class Shutdown {
     const deadline = setTimeout(() => {
       logger.fatal({ signal }, "shutdown did not finish in time; exiting");
       this.parts.exit(1);
-    }, this.parts.drainMs + CANCEL_GRACE_MS + CLOSE_GRACE_MS);
+    }, this.parts.drainMs + CANCEL_GRACE_MS + CLOSE_GRACE_MS + (this.parts.flush ? FLUSH_GRACE_MS : 0));
     deadline.unref();
     drain.draining = true;
     this.parts.beginDraining();
@@ -134,6 +138,8 @@ export class Shutdown {
     } catch (error) {
       logger.error({ err: error }, "could not close everything cleanly");
     }
+    // Last, so the spans of the calls that were drained or cancelled above go out too.
+    if (this.parts.flush && !(await within(FLUSH_GRACE_MS, this.parts.flush().catch(() => undefined)))) logger.warn({}, "traces: the last spans could not be sent in time");
     clearTimeout(deadline);
     logger.info({ signal }, "stopped");
     this.parts.exit(0);
