@@ -97,8 +97,9 @@ describe("usage page", () => {
 
     await page.goto(`${server.url}/w/${SLUG}/usage?range=24h`);
     const callsChart = page.getByRole("figure", { name: /^Calls and errors per hour/ });
-    await callsChart.locator("svg.recharts-surface").waitFor();
-    await page.getByRole("figure", { name: /^Median and 95th percentile duration per hour/ }).locator("svg.recharts-surface").waitFor();
+    // The chart's SVG, named by its title (recharts' keyboard layer makes it an "application").
+    await callsChart.getByRole("application", { name: "Calls and errors per hour" }).waitFor();
+    await page.getByRole("figure", { name: /^Median and 95th percentile duration per hour/ }).getByRole("application", { name: "Duration per hour" }).waitFor();
     // One bar per series in the current hour (calls and errors), drawn as SVG paths.
     await expect.poll(() => callsChart.locator(".recharts-bar-rectangle path").count()).toBeGreaterThanOrEqual(2);
     expect(await stat("Calls").innerText()).toBe("4");
@@ -140,7 +141,7 @@ describe("usage page", () => {
   });
 
   it("saves a screenshot of the page for the docs", async () => {
-    await page.getByRole("figure", { name: /^Calls and errors per hour/ }).locator("svg.recharts-surface").waitFor();
+    await page.getByRole("application", { name: "Calls and errors per hour" }).waitFor();
     const shot = screenshotPath("usage");
     await page.screenshot({ path: shot, fullPage: true });
     mkdirSync(resolve(SCREENSHOT, ".."), { recursive: true });

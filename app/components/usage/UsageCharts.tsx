@@ -35,7 +35,7 @@ export function DurationChart({ report, title }: { report: Report; title: string
     <LineChart responsive style={CHART_STYLE} data={points(report)} title={title} desc={`Median and 95th percentile duration per ${report.bucket}, in milliseconds`} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
       <CartesianGrid strokeDasharray="3 3" vertical={false} />
       <XAxis dataKey="label" tick={AXIS_TICK} interval="preserveStartEnd" minTickGap={16} />
-      <YAxis tick={AXIS_TICK} width={56} unit=" ms" />
+      <YAxis tick={AXIS_TICK} width={64} unit=" ms" />
       <Tooltip formatter={(value) => formatDuration(typeof value === "number" ? value : null)} />
       <Legend />
       <Line type="monotone" dataKey="p50Ms" name="p50" stroke={COLORS.p50} strokeWidth={2} dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />

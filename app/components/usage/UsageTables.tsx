@@ -66,7 +66,7 @@ export function ShareTable({ rows, total, nameHeader, label }: { rows: Array<{ n
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
                   <Progress value={share} flex={1} aria-label={`${row.name}: ${Math.round(share)} % of calls`} />
-                  <Text size="xs" c="dimmed" w={36} ta="right">
+                  <Text size="xs" c="dimmed" w={44} ta="right" style={{ whiteSpace: "nowrap" }}>
                     {Math.round(share)} %
                   </Text>
                 </Group>
