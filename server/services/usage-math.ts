@@ -15,6 +15,20 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
+/** The same over a histogram (value → how many times it occurred), as SQL GROUP BY gives it. */
+export function histogramPercentile(histogram: ReadonlyMap<number, number>, p: number): number | null {
+  const values = [...histogram.keys()].sort((a, b) => a - b);
+  const total = values.reduce((sum, v) => sum + histogram.get(v)!, 0);
+  if (!total) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const value of values) {
+    seen += histogram.get(value)!;
+    if (seen >= rank) return value;
+  }
+  return values[values.length - 1]!;
+}
+
 export function summarize(values: number[]): { p50Ms: number | null; p95Ms: number | null; maxMs: number | null } {
   const sorted = [...values].sort((a, b) => a - b);
   return { p50Ms: percentile(sorted, 50), p95Ms: percentile(sorted, 95), maxMs: sorted.length ? sorted[sorted.length - 1]! : null };

@@ -57,11 +57,6 @@ export const UsageReportSchema = z.object({
   tool: z.string().nullable(),
   includeTests: z.boolean(),
   totals: z.object({ calls: z.number().int(), errors: z.number().int(), p50Ms: ms, p95Ms: ms }),
-  /** Calls in the range, and how many of them the figures were computed from (the newest, up to `scanCap`). */
-  matched: z.number().int(),
-  scanned: z.number().int(),
-  scanCap: z.number().int(),
-  capped: z.boolean(),
   series: z.array(UsageBucketSchema),
   tools: z.array(UsageToolRowSchema),
   clients: z.array(UsageClientRowSchema),
@@ -70,6 +65,8 @@ export const UsageReportSchema = z.object({
     /** Traces read for the step timings: those of the newest calls, up to `traceCap`. */
     tracesRead: z.number().int(),
     traceCap: z.number().int(),
+    /** More calls in the range than traces read: the timings are those of the newest calls only. */
+    sampled: z.boolean(),
     rows: z.array(UsageStepRowSchema),
   }),
 });

@@ -1,18 +1,17 @@
 // Usage figures for a workspace (SPEC §15): calls, errors and p50/p95 durations over time, per tool, top clients and
-// people, and the slowest steps, all from the run records. Runs are read newest first in pages, with the light columns
-// only, up to a scan cap; the step timings come from the traces of the newest calls, up to a smaller cap, because a
-// trace can be hundreds of kilobytes. Grouping and percentiles are done here in JS, so the answer is the same on
-// SQLite and PostgreSQL; the page says when a cap was reached.
+// people, and the slowest steps, all from the run records. The counts and durations come from GROUP BY queries
+// (Prisma's groupBy, the same SQL on SQLite and PostgreSQL): the database returns one row per distinct duration, not
+// one per run, so the figures are exact for any number of runs and the percentiles are computed here from those
+// histograms. Step timings live in the traces (up to hundreds of kilobytes each), so only the traces of the newest
+// calls are read, up to a cap, and the page says so.
 import type { Db } from "../db/client";
 import { AppError } from "../errors";
 import { peopleById } from "./people";
 import { readStoredTrace } from "./runs";
-import { planBuckets, summarize } from "./usage-math";
+import { histogramPercentile, planBuckets, summarize } from "./usage-math";
 import { UsageQuerySchema, type UsageQuery, type UsageReport } from "./usage-schemas";
 
-export const USAGE_SCAN_CAP = 50_000;
 export const USAGE_TRACE_CAP = 1_000;
-const PAGE_SIZE = 5_000;
 const TRACE_PAGE_SIZE = 100;
 const TOP_CLIENTS = 10;
 const TOP_PEOPLE = 10;
@@ -26,37 +25,31 @@ export const TEST_RUNS_LABEL = "Test runs in the editor";
 export const UNKNOWN_CLIENT = "Unnamed client";
 const FORMER_PERSON = "A former user";
 
+type RunWhere = NonNullable<NonNullable<Parameters<Db["run"]["findMany"]>[0]>["where"]>;
+
 export interface UsageOptions {
   now?: Date;
-  scanCap?: number;
   traceCap?: number;
-  pageSize?: number;
 }
 
-interface ScannedRun {
-  id: string;
-  workflowId: string;
-  trigger: string;
-  status: string;
-  startedAt: Date;
-  durationMs: number | null;
-  clientName: string | null;
-  actorUserId: string | null;
-}
-
-/** Counts and durations of one group (a bucket, a tool, a client, a person). */
+/** Counts and a duration histogram of one group (a bucket, a tool, a client, a person). */
 class Tally {
   calls = 0;
   errors = 0;
-  readonly durations: number[] = [];
-  add(run: ScannedRun) {
-    this.calls++;
-    if (run.status === "error") this.errors++;
-    if (run.durationMs !== null) this.durations.push(run.durationMs);
+  readonly durations = new Map<number, number>();
+  add(row: { status: string; durationMs?: number | null; _count: { _all: number } }) {
+    const n = row._count._all;
+    this.calls += n;
+    if (row.status === "error") this.errors += n;
+    if (typeof row.durationMs === "number") this.durations.set(row.durationMs, (this.durations.get(row.durationMs) ?? 0) + n);
+  }
+  merge(other: Tally) {
+    this.calls += other.calls;
+    this.errors += other.errors;
+    for (const [ms, n] of other.durations) this.durations.set(ms, (this.durations.get(ms) ?? 0) + n);
   }
   figures() {
-    const { p50Ms, p95Ms } = summarize(this.durations);
-    return { calls: this.calls, errors: this.errors, p50Ms, p95Ms };
+    return { calls: this.calls, errors: this.errors, p50Ms: histogramPercentile(this.durations, 50), p95Ms: histogramPercentile(this.durations, 95) };
   }
 }
 
@@ -71,9 +64,7 @@ const byCallsThenName = <T extends { calls: number }>(name: (row: T) => string) 
 export async function computeUsage(db: Db, workspaceId: string, query: UsageQuery, options: UsageOptions = {}): Promise<UsageReport> {
   const q = UsageQuerySchema.parse(query);
   const now = options.now ?? new Date();
-  const scanCap = options.scanCap ?? USAGE_SCAN_CAP;
   const traceCap = options.traceCap ?? USAGE_TRACE_CAP;
-  const pageSize = Math.min(options.pageSize ?? PAGE_SIZE, scanCap);
   const plan = planBuckets(q.range, now, q.utcOffsetMinutes);
 
   const workflows = await db.workflow.findMany({ where: { workspaceId }, select: { id: true, name: true } });
@@ -81,41 +72,38 @@ export async function computeUsage(db: Db, workspaceId: string, query: UsageQuer
   const tool = q.tool ? workflows.find((w) => w.name === q.tool) : undefined;
   if (q.tool && !tool) throw new AppError("NOT_FOUND", `There is no tool named "${q.tool}" in this workspace.`, "tool");
 
-  const where = {
+  const base = {
     workspaceId,
     ...(tool ? { workflowId: tool.id } : {}),
     trigger: { in: q.includeTests ? [...PRODUCTION_TRIGGERS, "test"] : PRODUCTION_TRIGGERS },
-    startedAt: { gte: plan.from, lte: now },
   };
-  const matched = await db.run.count({ where });
+  const where = { ...base, startedAt: { gte: plan.from, lte: now } };
+  const count = { _count: { _all: true } } as const;
 
-  // Newest first, keyset-paged on (startedAt, id): a page boundary inside one millisecond loses nothing.
-  const scanned: ScannedRun[] = [];
-  let after: { startedAt: Date; id: string } | undefined;
-  while (scanned.length < scanCap) {
-    const page = await db.run.findMany({
-      where: { ...where, ...(after ? { OR: [{ startedAt: { lt: after.startedAt } }, { startedAt: after.startedAt, id: { lt: after.id } }] } : {}) },
-      orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-      take: Math.min(pageSize, scanCap - scanned.length),
-      select: { id: true, workflowId: true, trigger: true, status: true, startedAt: true, durationMs: true, clientName: true, actorUserId: true },
-    });
-    scanned.push(...page);
-    if (page.length < pageSize) break;
-    after = page[page.length - 1]!;
-  }
+  // One query per bucket, by tool too (the per-tool figures are the buckets' sums); the buckets' bounds are computed
+  // here, so no database's date functions are needed. Clients and people come from one more pass over the range.
+  const tools = new Map<string, Tally>();
+  const buckets = await Promise.all(
+    plan.starts.map(async (start, i) => {
+      const end = plan.starts[i + 1];
+      const rows = await db.run.groupBy({ by: ["workflowId", "status", "durationMs"], where: { ...base, startedAt: end ? { gte: start, lt: end } : { gte: start, lte: now } }, ...count });
+      const tally = new Tally();
+      for (const row of rows) {
+        tally.add(row);
+        tallyBy(tools, row.workflowId).add(row);
+      }
+      return tally;
+    }),
+  );
+  const whoRows = await db.run.groupBy({ by: ["clientName", "actorUserId", "trigger", "status"], where, ...count });
 
   const total = new Tally();
-  const buckets = plan.starts.map(() => new Tally());
-  const tools = new Map<string, Tally>();
+  for (const bucket of buckets) total.merge(bucket);
   const clients = new Map<string, Tally>();
   const people = new Map<string, Tally>();
-  for (const run of scanned) {
-    total.add(run);
-    const i = plan.indexOf(run.startedAt);
-    if (i >= 0) buckets[i]!.add(run);
-    tallyBy(tools, run.workflowId).add(run);
-    tallyBy(clients, run.clientName?.trim() || UNKNOWN_CLIENT).add(run);
-    tallyBy(people, run.actorUserId ? `user:${run.actorUserId}` : run.trigger === "test" ? "test" : "api_key").add(run);
+  for (const row of whoRows) {
+    tallyBy(clients, row.clientName?.trim() || UNKNOWN_CLIENT).add(row);
+    tallyBy(people, row.actorUserId ? `user:${row.actorUserId}` : row.trigger === "test" ? "test" : "api_key").add(row);
   }
 
   const names = await peopleById(db, [...people.keys()].filter((k) => k.startsWith("user:")).map((k) => k.slice(5)));
@@ -133,23 +121,20 @@ export async function computeUsage(db: Db, workspaceId: string, query: UsageQuer
     tool: tool?.name ?? null,
     includeTests: q.includeTests,
     totals: total.figures(),
-    matched,
-    scanned: scanned.length,
-    scanCap,
-    capped: matched > scanned.length,
     series: plan.starts.map((start, i) => ({ start: start.toISOString(), ...buckets[i]!.figures() })),
     tools: [...tools].map(([id, tally]) => ({ tool: toolNames.get(id) ?? id, ...tally.figures() })).sort(byCallsThenName((r) => r.tool)),
     clients: [...clients].map(([client, tally]) => ({ client, calls: tally.calls, errors: tally.errors })).sort(byCallsThenName((r) => r.client)).slice(0, TOP_CLIENTS),
     people: [...people].map(([key, tally]) => personRow(key, tally)).sort(byCallsThenName((r) => r.person)).slice(0, TOP_PEOPLE),
-    steps: await slowestSteps(db, scanned.slice(0, traceCap), toolNames, traceCap),
+    steps: await slowestSteps(db, where, toolNames, traceCap, total.calls),
   };
 }
 
-/** Per step (tool and node id), how long it took in the traces of the given runs; slowest p95 first. */
-async function slowestSteps(db: Db, runs: ScannedRun[], toolNames: Map<string, string>, traceCap: number): Promise<UsageReport["steps"]> {
+/** Per step (tool and node id), how long it took in the traces of the newest calls; slowest p95 first. */
+async function slowestSteps(db: Db, where: RunWhere, toolNames: Map<string, string>, traceCap: number, calls: number): Promise<UsageReport["steps"]> {
+  const newest = await db.run.findMany({ where, orderBy: [{ startedAt: "desc" }, { id: "desc" }], take: traceCap, select: { id: true } });
   const steps = new Map<string, { tool: string; nodeId: string; type: string; durations: number[] }>();
-  for (let i = 0; i < runs.length; i += TRACE_PAGE_SIZE) {
-    const ids = runs.slice(i, i + TRACE_PAGE_SIZE).map((r) => r.id);
+  for (let i = 0; i < newest.length; i += TRACE_PAGE_SIZE) {
+    const ids = newest.slice(i, i + TRACE_PAGE_SIZE).map((r) => r.id);
     const rows = await db.run.findMany({ where: { id: { in: ids } }, select: { workflowId: true, trace: true } });
     for (const row of rows) {
       const runTool = toolNames.get(row.workflowId) ?? row.workflowId;
@@ -169,5 +154,5 @@ async function slowestSteps(db: Db, runs: ScannedRun[], toolNames: Map<string, s
     return { ...step, executions: durations.length, p50Ms: p50Ms!, p95Ms: p95Ms!, maxMs: maxMs! };
   });
   rows.sort((a, b) => b.p95Ms - a.p95Ms || b.maxMs - a.maxMs || a.tool.localeCompare(b.tool) || a.nodeId.localeCompare(b.nodeId));
-  return { tracesRead: runs.length, traceCap, rows: rows.slice(0, TOP_STEPS) };
+  return { tracesRead: newest.length, traceCap, sampled: calls > newest.length, rows: rows.slice(0, TOP_STEPS) };
 }

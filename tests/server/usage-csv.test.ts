@@ -3,7 +3,7 @@
 // percentiles and buckets on the viewer's clock.
 import { describe, expect, it } from "vitest";
 import { csvCell, toCsv, usageCsv, usageCsvFilename } from "../../server/services/usage-csv";
-import { percentile, planBuckets } from "../../server/services/usage-math";
+import { histogramPercentile, percentile, planBuckets } from "../../server/services/usage-math";
 import type { UsageReport } from "../../server/services/usage-schemas";
 
 /** A strict RFC 4180 reader, to check that what we write reads back as the same cells. */
@@ -78,10 +78,6 @@ describe("usage CSV", () => {
       tool: "add tax",
       includeTests: false,
       totals: { calls: 3, errors: 1, p50Ms: 20, p95Ms: 30 },
-      matched: 3,
-      scanned: 3,
-      scanCap: 50_000,
-      capped: false,
       series: [
         { start: "2026-03-10T11:00:00.000Z", calls: 0, errors: 0, p50Ms: null, p95Ms: null },
         { start: "2026-03-10T12:00:00.000Z", calls: 3, errors: 1, p50Ms: 20, p95Ms: 30 },
@@ -89,7 +85,7 @@ describe("usage CSV", () => {
       tools: [{ tool: "add tax", calls: 3, errors: 1, p50Ms: 20, p95Ms: 30 }],
       clients: [{ client: "-rm", calls: 3, errors: 1 }],
       people: [{ person: "API key", kind: "api_key", calls: 3, errors: 1 }],
-      steps: { tracesRead: 3, traceCap: 1000, rows: [{ tool: "add tax", nodeId: "fetch", type: "http", executions: 3, p50Ms: 18.5, p95Ms: 29, maxMs: 29 }] },
+      steps: { tracesRead: 3, traceCap: 1000, sampled: false, rows: [{ tool: "add tax", nodeId: "fetch", type: "http", executions: 3, p50Ms: 18.5, p95Ms: 29, maxMs: 29 }] },
     };
     expect(usageCsv(report, "calls")).toBe("hour_start_utc,calls,errors\r\n2026-03-10T11:00:00.000Z,0,0\r\n2026-03-10T12:00:00.000Z,3,1\r\n");
     expect(usageCsv(report, "durations")).toBe("hour_start_utc,calls,p50_ms,p95_ms\r\n2026-03-10T11:00:00.000Z,0,,\r\n2026-03-10T12:00:00.000Z,3,20,30\r\n");
@@ -110,6 +106,12 @@ describe("usage arithmetic", () => {
     expect(percentile(hundred, 95)).toBe(95);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([1, 2, 3, 4], 95)).toBe(4);
+    // The same from counts: 1×3, 2×1, 10×1 is 1 1 1 2 10.
+    const histogram = new Map([[10, 1], [1, 3], [2, 1]]);
+    expect(histogramPercentile(histogram, 50)).toBe(1);
+    expect(histogramPercentile(histogram, 80)).toBe(2);
+    expect(histogramPercentile(histogram, 95)).toBe(10);
+    expect(histogramPercentile(new Map(), 50)).toBeNull();
   });
 
   it("plans hourly and daily buckets ending with the current one", () => {

@@ -81,7 +81,6 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 
 function Figures({ report, query }: { report: Report; query: Query }) {
   const per = report.bucket === "hour" ? "hour" : "day";
-  const stepsSampled = report.steps.tracesRead >= report.steps.traceCap && report.scanned > report.steps.tracesRead;
   return (
     <>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
@@ -116,7 +115,7 @@ function Figures({ report, query }: { report: Report; query: Query }) {
         chart="steps"
         query={query}
         note={
-          stepsSampled
+          report.steps.sampled
             ? `From the step timings of the newest ${formatCount(report.steps.tracesRead)} calls, slowest p95 first.`
             : "From the step timings of each call, slowest p95 first."
         }
@@ -141,7 +140,7 @@ export function UsagePanel({ workspace, initial }: { workspace: string; initial:
   const [utcOffsetMinutes] = useState(() => -new Date().getTimezoneOffset());
   const workflows = useQuery(trpc.workflows.list.queryOptions({ workspace, includeArchived: true }));
   const query: Query = { workspace, range: filters.range, includeTests: filters.includeTests, utcOffsetMinutes, ...(filters.tool ? { tool: filters.tool } : {}) };
-  const report = useQuery({ ...trpc.usage.report.queryOptions(query), refetchInterval: 30_000, placeholderData: (previous) => previous });
+  const report = useQuery({ ...trpc.usage.report.queryOptions(query), refetchInterval: 60_000, placeholderData: (previous) => previous });
 
   function change(patch: Partial<UsageFilters>) {
     const next = { ...filters, ...patch };
@@ -192,12 +191,6 @@ export function UsagePanel({ workspace, initial }: { workspace: string; initial:
         <Group justify="center" p="xl">
           <Loader aria-label="Loading usage" />
         </Group>
-      )}
-      {data?.capped && (
-        <Alert color="yellow" title="Figures from the newest calls only">
-          There were {formatCount(data.matched)} calls in this range; these figures cover the newest {formatCount(data.scanned)} of them. Choose a shorter
-          range or one tool to see all of them.
-        </Alert>
       )}
       {data && data.totals.calls === 0 && (
         <Paper withBorder>
