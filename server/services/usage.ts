@@ -13,6 +13,7 @@ import { UsageQuerySchema, type UsageQuery, type UsageReport } from "./usage-sch
 
 export const USAGE_TRACE_CAP = 1_000;
 const TRACE_PAGE_SIZE = 100;
+const BUCKET_QUERIES_AT_ONCE = 4;
 const TOP_CLIENTS = 10;
 const TOP_PEOPLE = 10;
 const TOP_STEPS = 15;
@@ -83,9 +84,11 @@ export async function computeUsage(db: Db, workspaceId: string, query: UsageQuer
   // One query per bucket, by tool too (the per-tool figures are the buckets' sums); the buckets' bounds are computed
   // here, so no database's date functions are needed. Clients and people come from one more pass over the range.
   const tools = new Map<string, Tally>();
-  const buckets = await Promise.all(
-    plan.starts.map(async (start, i) => {
-      const end = plan.starts[i + 1];
+  const buckets: Tally[] = [];
+  // A few at a time: on PostgreSQL each holds a pooled connection, which the MCP endpoint's calls need too.
+  for (let i = 0; i < plan.starts.length; i += BUCKET_QUERIES_AT_ONCE) {
+    const batch = plan.starts.slice(i, i + BUCKET_QUERIES_AT_ONCE).map(async (start, j) => {
+      const end = plan.starts[i + j + 1];
       const rows = await db.run.groupBy({ by: ["workflowId", "status", "durationMs"], where: { ...base, startedAt: end ? { gte: start, lt: end } : { gte: start, lte: now } }, ...count });
       const tally = new Tally();
       for (const row of rows) {
@@ -93,8 +96,9 @@ export async function computeUsage(db: Db, workspaceId: string, query: UsageQuer
         tallyBy(tools, row.workflowId).add(row);
       }
       return tally;
-    }),
-  );
+    });
+    buckets.push(...(await Promise.all(batch)));
+  }
   const whoRows = await db.run.groupBy({ by: ["clientName", "actorUserId", "trigger", "status"], where, ...count });
 
   const total = new Tally();
