@@ -232,6 +232,18 @@ describe.each(TEST_PROVIDERS)("usage figures on %s", (provider) => {
     expect(all.steps).toMatchObject({ tracesRead: 300, sampled: false, rows: [{ tool: "busy", nodeId: "slow", executions: 10, p95Ms: 899 }] });
   });
 
+  it("names a person whose account is gone as a former user", async () => {
+    const db = database.db;
+    const e = await db.workspace.create({ data: { slug: "usage-e", name: "E" } });
+    const tool = await db.workflow.create({ data: { workspaceId: e.id, name: "t", draft: {} } });
+    await recordRuns(db, [run(e.id, tool.id, ago(MIN), 3, { actor: "user_deleted_long_ago" }), run(e.id, tool.id, ago(MIN), 4, { actor: ada.id })]);
+    const report = await computeUsage(db, e.id, { range: "24h" }, { now: NOW });
+    expect(report.people).toEqual([
+      { person: "A former user", kind: "person", calls: 1, errors: 0 },
+      { person: "Ada Lovelace", kind: "person", calls: 1, errors: 0 },
+    ]);
+  });
+
   it("serves viewers the report and each chart's CSV through the router", async () => {
     // The router asks about the real present, so this workspace's runs are a minute old.
     const db = database.db;
