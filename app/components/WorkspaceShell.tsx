@@ -17,6 +17,7 @@ export function WorkspaceShell(props: { user: Shell["user"]; workspace: Shell["w
     { href: `${base}/workflows`, label: "Workflows" },
     { href: `${base}/prompts`, label: "Prompts" },
     { href: `${base}/runs`, label: "Runs" },
+    { href: `${base}/usage`, label: "Usage" },
     { href: `${base}/documents`, label: "Documents" },
     { href: `${base}/members`, label: "Members" },
     { href: `${base}/settings`, label: "Settings" },

@@ -10,6 +10,7 @@ import { promptsRouter } from "./routers/prompts";
 import { runsRouter } from "./routers/runs";
 import { secretsRouter } from "./routers/secrets";
 import { settingsRouter } from "./routers/settings";
+import { usageRouter } from "./routers/usage";
 import { workflowsRouter } from "./routers/workflows";
 import { workspaceRouter } from "./routers/workspace";
 
@@ -27,6 +28,7 @@ export const appRouter = router({
   documents: documentsRouter,
   connections: connectionsRouter,
   prompts: promptsRouter,
+  usage: usageRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -43,6 +43,8 @@ const WORKSPACE_PROCEDURES: Record<string, Fixture> = {
   "workflows.restoreToDraft": { minimum: "editor", input: () => ({ name: "add_tax", number: 1 }) },
   "runs.list": { minimum: "viewer", input: () => ({}) },
   "runs.get": { minimum: "viewer", input: () => ({ runId: "run_of_b" }) },
+  "usage.report": { minimum: "viewer", input: () => ({ range: "24h" }) },
+  "usage.csv": { minimum: "viewer", input: () => ({ range: "24h", chart: "clients" }) },
   "settings.get": { minimum: "viewer", input: () => ({}) },
   "settings.update": { minimum: "owner", input: () => ({ settings: { allowHosts: ["10.0.0.0/8"] } }) },
   "settings.audit": { minimum: "owner", input: () => ({}) },
@@ -203,12 +205,14 @@ describe.each(TEST_PROVIDERS)("authorization on %s", (provider) => {
     expect(await api.workspace.get({ workspace: "workspace-b" })).toMatchObject({ role: "viewer" });
     expect(await api.members.list({ workspace: "workspace-b" })).toHaveLength(3);
     expect((await api.workspace.listMine()).map((w) => w.slug)).toEqual(["workspace-b"]);
+    expect((await api.usage.report({ workspace: "workspace-b", range: "24h" })).totals.calls).toBe(1);
   });
 
   it("a run or key id of workspace B is not found through workspace A", async () => {
     const api = callerFor(database.db, outsider);
     await expect(api.runs.get({ workspace: "workspace-a", runId: "run_of_b" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await api.runs.list({ workspace: "workspace-a" })).runs).toEqual([]);
+    expect((await api.usage.report({ workspace: "workspace-a", range: "24h" })).totals.calls).toBe(0);
     await expect(api.keys.revoke({ workspace: "workspace-a", keyId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
