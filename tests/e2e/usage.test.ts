@@ -1,8 +1,7 @@
 // The Usage page (SPEC §15, issue 17) in Chromium against the real server: real MCP calls from two named clients (one
 // name with a comma and quotes), the page's charts drawn as SVG, the totals, top clients, people and slowest steps,
 // a chart's figures downloaded as CSV, and a screenshot for the docs.
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
@@ -12,13 +11,12 @@ import { createApiKey } from "../../server/services/apiKeys";
 import { publishWorkflow } from "../../server/services/versions";
 import { importWorkflow } from "../../server/services/workflows";
 import { ADD_TAX } from "../helpers/workflows";
-import { launchBrowser, newPage, screenshotPath } from "./helpers/browser";
+import { docsScreenshotPath, launchBrowser, newPage, screenshotPath } from "./helpers/browser";
 import { signUpWithWorkspace } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
 const SLUG = "metrics";
 const AWKWARD_CLIENT = 'Claude, "Desktop"';
-const SCREENSHOT = resolve(import.meta.dirname, "../../docs/screenshots/usage.png");
 
 /** Waits a few milliseconds, then fails: every call is an error, and its wait is the slowest step. */
 const CHECK_STOCK = {
@@ -142,9 +140,6 @@ describe("usage page", () => {
 
   it("saves a screenshot of the page for the docs", async () => {
     await page.getByRole("application", { name: "Calls and errors per hour" }).waitFor();
-    const shot = screenshotPath("usage");
-    await page.screenshot({ path: shot, fullPage: true });
-    mkdirSync(resolve(SCREENSHOT, ".."), { recursive: true });
-    if (process.env.TOOLFLOW_UPDATE_SCREENSHOTS === "1") copyFileSync(shot, SCREENSHOT);
+    await page.screenshot({ path: docsScreenshotPath("usage"), fullPage: true });
   });
 });
