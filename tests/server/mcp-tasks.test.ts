@@ -216,6 +216,36 @@ describe.each(TEST_PROVIDERS)("MCP tasks on %s", (provider) => {
     await expect.poll(() => statuses.some((s) => s.taskId === task.taskId && s.status === "completed"), EVENTUALLY).toBe(true);
   });
 
+  it("a task cancelled through another replica stops where it runs", async () => {
+    // Two endpoints over one database stand for two replicas: the cancellation reaches the call through the relay
+    // (PostgreSQL) or, without one (SQLite, one process each), through the running replica's heartbeat.
+    const running = await start();
+    const other = await start({ mode: "stateless" });
+    const { client } = await running.connect("tasks", key);
+    const task = await callAsTask(client, "slow_wait", { ms: 9000 });
+    const { client: elsewhere } = await other.connect("tasks", key);
+    expect((await elsewhere.experimental.tasks.cancelTask(task.taskId)).status).toBe("cancelled");
+    const row = await database.db.mcpTask.findUniqueOrThrow({ where: { id: task.taskId } });
+    await expect.poll(async () => (await database.db.run.findUnique({ where: { id: row.runId } }))?.status ?? null, EVENTUALLY).toBe("cancelled");
+    await expect.poll(() => running.endpoint.tasks?.runningCount, EVENTUALLY).toBe(0);
+    expect((await client.experimental.tasks.getTask(task.taskId)).status).toBe("cancelled");
+  });
+
+  it("fails the tasks still running when the server's drain time is up, with the shutdown's sentence", async () => {
+    const server = await start();
+    const { client } = await server.connect("tasks", key);
+    const task = await callAsTask(client, "slow_wait", { ms: 9000 });
+    await expect.poll(() => server.endpoint.tasks?.runningCount, EVENTUALLY).toBe(1);
+    server.endpoint.drain();
+    server.endpoint.cancelCalls("The server is shutting down.");
+    // A draining server takes no new requests: another replica answers.
+    const { client: elsewhere } = await (await start({ mode: "stateless" })).connect("tasks", key);
+    const failed = await untilStatus(elsewhere, task.taskId, ended);
+    expect(failed).toMatchObject({ status: "failed", statusMessage: "The server is shutting down." });
+    const result = await elsewhere.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
+    expect(result).toMatchObject({ isError: true, content: [{ type: "text", text: "The server is shutting down." }] });
+  });
+
   it("a new endpoint over the same database answers for a finished task", async () => {
     const first = await start();
     const { client } = await first.connect("tasks", key);
