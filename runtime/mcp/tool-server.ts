@@ -9,6 +9,7 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
+  RELATED_TASK_META_KEY,
   SetLevelRequestSchema,
   type LoggingLevel,
   type Tool,
@@ -310,7 +311,12 @@ export function createToolServer(options: ToolServerOptions): Server {
     const sendNotification =
       taskId === undefined
         ? extra.sendNotification
-        : (notification: ServerNotification) => server.notification(notification, { relatedTask: { taskId } }).catch(() => undefined);
+        : // Marked as the task's by hand: the SDK's relatedTask option would queue it for tasks/result, which needs a
+          // message queue this server does not keep (see tasks.ts).
+          (notification: ServerNotification) =>
+            server
+              .notification({ ...notification, params: { ...notification.params, _meta: { ...notification.params?._meta, [RELATED_TASK_META_KEY]: { taskId } } } } as ServerNotification)
+              .catch(() => undefined);
     const clientCaps = options.assumeCapabilities ? { elicitation: { form: {}, url: {} }, sampling: {} } : server.getClientCapabilities();
     const modes = elicitationModes(clientCaps?.elicitation);
     const progressToken = request.params._meta?.progressToken;

@@ -28,6 +28,21 @@ const ECHO = {
   edges: [{ from: "input", to: "out" }],
 };
 
+const STEPS = {
+  format: "toolflow.workflow/v1",
+  name: "report_steps",
+  description: "Reports its progress, then answers.",
+  nodes: [
+    { id: "input", type: "input", position: { x: 0, y: 0 }, params: { fields: [] } },
+    { id: "half", type: "progress", position: { x: 200, y: 0 }, params: { progress: 1, total: 2, message: "half way" } },
+    { id: "out", type: "output", position: { x: 400, y: 0 }, params: { mode: "text", value: "done" } },
+  ],
+  edges: [
+    { from: "input", to: "half" },
+    { from: "half", to: "out" },
+  ],
+};
+
 const SLOW = {
   format: "toolflow.workflow/v1",
   name: "slow_wait",
@@ -78,7 +93,7 @@ describe.each(TEST_PROVIDERS)("MCP tasks on %s", (provider) => {
     const user = await createUser(database.db);
     const api = callerFor(database.db, user);
     const workspace = await api.workspace.create({ name: "Tasks", slug: "tasks" });
-    for (const doc of [ECHO, SLOW]) {
+    for (const doc of [ECHO, SLOW, STEPS]) {
       await api.workflows.import({ workspace: "tasks", doc });
       await api.workflows.publish({ workspace: "tasks", name: doc.name });
     }
@@ -103,6 +118,7 @@ describe.each(TEST_PROVIDERS)("MCP tasks on %s", (provider) => {
       const { tools } = await client.listTools();
       expect(tools.map((t) => [t.name, t.execution?.taskSupport])).toEqual([
         ["echo_back", "optional"],
+        ["report_steps", "optional"],
         ["slow_wait", "optional"],
       ]);
 
@@ -244,6 +260,19 @@ describe.each(TEST_PROVIDERS)("MCP tasks on %s", (provider) => {
     expect(failed).toMatchObject({ status: "failed", statusMessage: "The server is shutting down." });
     const result = await elsewhere.experimental.tasks.getTaskResult(task.taskId, CallToolResultSchema);
     expect(result).toMatchObject({ isError: true, content: [{ type: "text", text: "The server is shutting down." }] });
+  });
+
+  it("sends a task's progress to a stateful session with the progress token of its tools/call", async () => {
+    const server = await start();
+    const { client } = await server.connect("tasks", key);
+    const heard: Array<{ progress: number; total?: number; message?: string }> = [];
+    const created = await client.request({ method: "tools/call", params: { name: "report_steps", arguments: {}, task: {} } }, CreateTaskResultSchema, {
+      onprogress: (p) => void heard.push({ progress: p.progress, total: p.total, message: p.message }),
+    });
+    await untilStatus(client, created.task.taskId, ended);
+    await expect.poll(() => heard.length, EVENTUALLY).toBeGreaterThan(0);
+    expect(heard[0]).toEqual({ progress: 1, total: 2, message: "half way" });
+    expect((await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema)).content).toEqual([{ type: "text", text: "done" }]);
   });
 
   it("a new endpoint over the same database answers for a finished task", async () => {
