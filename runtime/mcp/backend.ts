@@ -176,6 +176,8 @@ export interface McpBackend {
    * session lives only in the process that created it.
    */
   sessions?: SessionStore;
+  /** Tool calls run as MCP tasks (SEP-1686), kept in storage; without it the endpoint offers no tasks. */
+  tasks?: TaskRecords;
 }
 
 /** What a stateful session's initialize request said, and who opened it. */
@@ -211,4 +213,66 @@ export interface SessionStore {
 /** What the endpoint needs of a rate limiter (rate-limiter-flexible's stores have it): rejects with `msBeforeNext`. */
 export interface SharedRateLimiter {
   consume(key: string, points: number): Promise<unknown>;
+}
+
+/** An MCP task's status (protocol 2025-11-25); the last three are terminal. */
+export type TaskStatus = "working" | "input_required" | "completed" | "failed" | "cancelled";
+
+/** Whose tasks: only the workspace and the principal (`key:<id>` or `grant:<id>`) that created one may see it. */
+export interface TaskScope {
+  workspaceId: string;
+  principalId: string;
+}
+
+/** A tools/call run as a task, as storage keeps it. */
+export interface StoredTask extends TaskScope {
+  id: string;
+  /** The run record the call writes (as any call does). */
+  runId: string;
+  toolName: string;
+  status: TaskStatus;
+  statusMessage?: string;
+  /** From creation; null: kept until the operator removes it. */
+  ttlMs: number | null;
+  pollIntervalMs: number;
+  createdAt: Date;
+  lastUpdatedAt: Date;
+  /** The CallToolResult, once the call has ended. */
+  result?: unknown;
+}
+
+export type NewTask = Pick<StoredTask, "id" | "workspaceId" | "principalId" | "runId" | "toolName" | "ttlMs" | "pollIntervalMs">;
+
+/** Where a page of tasks/list ends: the last task it showed (newest first). */
+export interface TaskCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface TaskRecords {
+  /** Stores a new task, `working`. */
+  create(task: NewTask): Promise<StoredTask>;
+  /** The task, when it is in this scope and not expired; null otherwise (another workspace's or key's reads alike). */
+  find(scope: TaskScope, id: string): Promise<StoredTask | null>;
+  /** The scope's unexpired tasks, newest first, after `cursor`. */
+  list(scope: TaskScope, limit: number, cursor?: TaskCursor): Promise<StoredTask[]>;
+  /**
+   * Moves a task that is still running (working or input_required) to `status`; false when it had already ended or
+   * is gone. The transition is atomic, so a cancellation and the call's end cannot both win.
+   */
+  setStatus(scope: TaskScope, id: string, status: TaskStatus, statusMessage?: string): Promise<boolean>;
+  /**
+   * The call ended: a running task takes `status` and the result; one cancelled meanwhile keeps its status and gets
+   * the result (what tasks/result returns). Returns the status the task ended with, or null when it is gone.
+   */
+  finish(id: string, status: "completed" | "failed", statusMessage: string | undefined, result: unknown): Promise<TaskStatus | null>;
+  /**
+   * Records that this process still runs these tasks; returns those of them no longer running (cancelled through
+   * another replica, or expired), so their calls stop.
+   */
+  beat(ids: string[]): Promise<string[]>;
+  /** Fails the tasks still running whose heartbeat stopped before `staleBefore` (their process died); returns how many. */
+  failAbandoned(staleBefore: Date, statusMessage: string): Promise<number>;
+  /** Deletes the tasks past their TTL; returns how many. */
+  removeExpired(now: Date): Promise<number>;
 }

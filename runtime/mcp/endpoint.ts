@@ -27,6 +27,7 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { runtimeLog, runtimeObserver, runtimeTracer } from "../observe";
 import { HostCancellation } from "../engine/cancel";
 import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
+import { TaskRunner, type TaskOptions } from "./tasks";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -46,6 +47,8 @@ export interface McpEndpointOptions {
   resourceMaxBytes?: number;
   /** Items per page of tools/list, resources/list and prompts/list (default 100). */
   pageSize?: number;
+  /** Tool calls as MCP tasks, when the backend stores them (`tasks`): heartbeat, TTLs, poll interval. */
+  tasks?: TaskOptions;
 }
 
 /** Who is calling: an API key or an OAuth grant. Sessions and the rate limit belong to one principal. */
@@ -116,6 +119,8 @@ export class McpEndpoint {
   private readonly verifier?: OAuthVerifier;
   /** Brings answers and cancellations to the call they are for, on this replica or another. */
   readonly relay: CallRelay;
+  /** Tool calls run as MCP tasks (durable in the backend). */
+  readonly tasks?: TaskRunner;
   private draining = false;
 
   constructor(private readonly options: McpEndpointOptions) {
@@ -127,6 +132,8 @@ export class McpEndpoint {
     this.origins = new Set(options.allowedOrigins.map((o) => o.toLowerCase()));
     this.mode = options.mode ?? "stateful";
     this.relay = new CallRelay(options.backend.relay);
+    // Tasks run under the relay: tasks/cancel on any replica, and cancelCalls at shutdown, reach their calls.
+    this.tasks = options.backend.tasks ? new TaskRunner(options.backend.tasks, this.relay, options.tasks) : undefined;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.idleMs = options.sessionIdleMs ?? 30 * 60_000;
     this.touchEveryMs = Math.min(60_000, this.idleMs / 2);
@@ -277,6 +284,7 @@ export class McpEndpoint {
       assumeCapabilities: this.mode === "stateless",
       ...(this.resources ? { resources: { catalog: this.resources, maxBytes: this.options.resourceMaxBytes, subscriptions } } : {}),
       ...(this.prompts ? { prompts: this.prompts } : {}),
+      ...(this.tasks ? { tasks: { runner: this.tasks, scope: { workspaceId: owner.workspaceId, principalId: owner.principalId } } } : {}),
     });
   }
 
@@ -534,6 +542,7 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    this.tasks?.close();
     for (const off of this.unsubscribe) off();
     await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
     this.sessions.clear();

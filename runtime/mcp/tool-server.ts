@@ -9,18 +9,20 @@ import {
   ErrorCode,
   ListToolsRequestSchema,
   McpError,
+  RELATED_TASK_META_KEY,
   SetLevelRequestSchema,
   type LoggingLevel,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import { checkArguments, runWorkflow, type RunOutcome } from "../engine";
 import { failureOutcome, secretValuesOf } from "../engine/outcome";
 import type { CallerChannel, LogLevel } from "../host/types";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord } from "./backend";
+import type { LiveTool, McpBackend, McpWorkspace, RunActor, RunRecord, TaskScope } from "./backend";
+import { toMcpTask, type LaunchedTask, type TaskRunner } from "./tasks";
 import type { ToolCatalog } from "./catalog";
 import { registerResourceHandlers, resourceCapability, DEFAULT_RESOURCE_MAX_BYTES, type SubscriptionSet } from "./resource-handlers";
 import { toDocumentLink, type ResourceCatalog } from "./resources";
@@ -79,6 +81,8 @@ export interface ToolServerOptions {
   };
   /** The workspace's live prompts. */
   prompts?: PromptCatalog;
+  /** Tool calls as MCP tasks (tasks.ts), for the principal this server serves. */
+  tasks?: { runner: TaskRunner; scope: TaskScope };
 }
 
 export function toMcpTool(tool: LiveTool): Tool {
@@ -105,7 +109,10 @@ export function createToolServer(options: ToolServerOptions): Server {
   const { workspace, catalog, backend } = options;
   const pageSize = options.pageSize ?? 100;
   const documents = options.resources && backend.documents ? { ...options.resources, documents: backend.documents } : undefined;
-  const server = new Server(
+  const tasks = options.tasks;
+  // The server's own notification of a task's new status: on the session's GET stream; nowhere in stateless mode.
+  const notifyTask = (task: ReturnType<typeof toMcpTask>) => void server.notification({ method: "notifications/tasks/status", params: task }).catch(() => undefined);
+  const server: Server = new Server(
     { name: `toolflow:${workspace.slug}`, version: options.version ?? "1.0.0" },
     {
       capabilities: {
@@ -115,7 +122,11 @@ export function createToolServer(options: ToolServerOptions): Server {
         ...(documents ? { resources: resourceCapability(documents.subscriptions !== undefined) } : {}),
         ...(options.prompts ? { prompts: { listChanged: true } } : {}),
         ...(options.prompts || documents ? { completions: {} } : {}),
+        // Every published tool may be called as a task (each says so: execution.taskSupport "optional").
+        ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
       },
+      // The SDK answers tasks/get, tasks/result, tasks/list and tasks/cancel from this store.
+      ...(tasks ? { taskStore: tasks.runner.store(tasks.scope, notifyTask), defaultTaskPollInterval: tasks.runner.pollIntervalMs } : {}),
       instructions: `Tools published in the Toolflow workspace "${workspace.slug}"${documents ? ", its documents as resources" : ""}${options.prompts ? ", its prompt templates as prompts" : ""}.`,
     },
   );
@@ -160,7 +171,7 @@ export function createToolServer(options: ToolServerOptions): Server {
   server.setRequestHandler(ListToolsRequestSchema, async (request) => {
     const { tools } = await catalog.tools(workspace.id);
     const offset = decodeCursor(request.params?.cursor);
-    const page = tools.slice(offset, offset + pageSize).map(toMcpTool);
+    const page = tools.slice(offset, offset + pageSize).map((tool) => (tasks ? { ...toMcpTool(tool), execution: { taskSupport: "optional" as const } } : toMcpTool(tool)));
     const next = offset + pageSize < tools.length ? Buffer.from(String(offset + pageSize)).toString("base64url") : undefined;
     return { tools: page, ...(next ? { nextCursor: next } : {}) };
   });
@@ -203,28 +214,31 @@ export function createToolServer(options: ToolServerOptions): Server {
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
     let secrets: Awaited<ReturnType<McpBackend["secrets"]>> | undefined;
-    // The client's notifications/cancelled may reach another replica, and the relay takes it before the SDK would
-    // see it even here: the relay brings it to this call.
-    let signal = extra.signal;
-    let untrack: (() => void) | undefined;
-    if (options.relay) {
-      const cancelled = new AbortController();
-      untrack = options.relay.relay.track(options.relay.owner, extra.requestId, (reason) => cancelled.abort(reason));
-      signal = AbortSignal.any([extra.signal, cancelled.signal]);
-    }
-    try {
-      const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
-      if (!args.ok) {
-        // Nothing ran and no secret was loaded: the arguments are kept as sent (depth-bounded by failureOutcome).
-        const refused = failureOutcome({ code: "invalid_arguments", message: args.message, startedAt, input: request.params.arguments ?? {} });
-        record(refused.input, refused);
-        throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
+    /** Records a failure not recorded yet, and turns it into what the client gets: its own error, or a plain one. */
+    const failed = (error: unknown): McpError => {
+      const protocol = error instanceof McpError;
+      if (!recorded) {
+        // Storage or sandbox failures: the operator gets the details in the log, the record and the client a plain message.
+        if (!protocol) runtimeLog().error({ ...about, err: error }, "MCP tools/call failed");
+        const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
+        const outcome = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
+        record(outcome.input, outcome);
       }
-      const caller = callerChannel(tool, request, extra, client, signal);
+      return protocol ? (error as McpError) : new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+    };
+    const checkedArguments = () => {
+      const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
+      if (args.ok) return args.value;
+      // Nothing ran and no secret was loaded: the arguments are kept as sent (depth-bounded by failureOutcome).
+      const refused = failureOutcome({ code: "invalid_arguments", message: args.message, startedAt, input: request.params.arguments ?? {} });
+      record(refused.input, refused);
+      throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
+    };
+    const execute = async (input: Record<string, unknown>, caller: CallerChannel, signal: AbortSignal) => {
       secrets = await backend.secrets(workspace.id, tool.runnable.secretNames);
       const outcome = await runWorkflow({
         compiled: tool.runnable,
-        input: args.value,
+        input,
         argumentsChecked: true,
         workspaceId: workspace.id,
         limits: workspace.limits,
@@ -240,32 +254,71 @@ export function createToolServer(options: ToolServerOptions): Server {
         run: { id: runId, workspace: workspace.slug, client },
       });
       // The answer does not wait for the run record.
-      record(outcome.input ?? args.value, outcome);
+      record(outcome.input ?? input, outcome);
       return outcome.result;
-    } catch (error) {
-      const protocol = error instanceof McpError;
-      if (!recorded) {
-        // Storage or sandbox failures: the operator gets the details in the log, the record and the client a plain message.
-        if (!protocol) runtimeLog().error({ ...about, err: error }, "MCP tools/call failed");
-        const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
-        const failed = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
-        record(failed.input, failed);
+    };
+
+    if (request.params.task && tasks) {
+      // A task: the arguments are checked and the task stored before the answer; the call runs on after it.
+      let input: Record<string, unknown>;
+      let launched: LaunchedTask;
+      try {
+        input = checkedArguments() as Record<string, unknown>;
+        launched = await tasks.runner.launch(tasks.scope, { runId, toolName: tool.name, ttl: request.params.task.ttl });
+      } catch (error) {
+        throw failed(error);
       }
-      if (protocol) throw error;
-      throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+      const caller = callerChannel(tool, request, extra, client, launched.signal, launched.task.id);
+      void execute(input, caller, launched.signal)
+        .catch((error: unknown): CallToolResult => ({ content: [{ type: "text", text: failed(error).message }], isError: true }))
+        .then((result) => launched.end(result))
+        .then((ended) => ended && notifyTask(toMcpTask(ended)))
+        .catch((error: unknown) => runtimeLog().error({ ...about, taskId: launched.task.id, err: error }, "MCP: could not store the end of a task"));
+      return { task: toMcpTask(launched.task) };
+    }
+
+    // The client's notifications/cancelled may reach another replica, and the relay takes it before the SDK would
+    // see it even here: the relay brings it to this call.
+    let signal = extra.signal;
+    let untrack: (() => void) | undefined;
+    if (options.relay) {
+      const cancelled = new AbortController();
+      untrack = options.relay.relay.track(options.relay.owner, extra.requestId, (reason) => cancelled.abort(reason));
+      signal = AbortSignal.any([extra.signal, cancelled.signal]);
+    }
+    try {
+      const input = checkedArguments() as Record<string, unknown>;
+      return await execute(input, callerChannel(tool, request, extra, client, signal), signal);
+    } catch (error) {
+      throw failed(error);
     } finally {
       untrack?.();
     }
   }
 
-  /** How the engine reaches this session's client: log messages, progress, elicitation and sampling. */
+  /**
+   * How the engine reaches this session's client: log messages, progress, elicitation and sampling. A task's call
+   * (`taskId`) outlives its request: its messages go out on their own, marked as the task's, and it asks the client
+   * nothing (input_required is not offered: a question would have to wait in storage for a tasks/result).
+   */
   function callerChannel(
     tool: LiveTool,
     request: z.infer<typeof CallToolRequestSchema>,
     extra: RequestHandlerExtra<ServerRequest, ServerNotification>,
     client: CallerChannel["client"],
     signal: AbortSignal,
+    taskId?: string,
   ): CallerChannel {
+    const interactive = options.interactive && taskId === undefined;
+    const sendNotification =
+      taskId === undefined
+        ? extra.sendNotification
+        : // Marked as the task's by hand: the SDK's relatedTask option would queue it for tasks/result, which needs a
+          // message queue this server does not keep (see tasks.ts).
+          (notification: ServerNotification) =>
+            server
+              .notification({ ...notification, params: { ...notification.params, _meta: { ...notification.params?._meta, [RELATED_TASK_META_KEY]: { taskId } } } } as ServerNotification)
+              .catch(() => undefined);
     const clientCaps = options.assumeCapabilities ? { elicitation: { form: {}, url: {} }, sampling: {} } : server.getClientCapabilities();
     const modes = elicitationModes(clientCaps?.elicitation);
     const progressToken = request.params._meta?.progressToken;
@@ -273,7 +326,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       client,
       log: (level: LogLevel, message: string, data?: unknown) => {
         if (LEVELS.indexOf(level) < LEVELS.indexOf(minLevel)) return;
-        return extra.sendNotification({
+        return sendNotification({
           method: "notifications/message",
           params: { level, logger: tool.name, data: data === undefined ? message : { message, data } },
         });
@@ -282,12 +335,12 @@ export function createToolServer(options: ToolServerOptions): Server {
         progressToken === undefined
           ? undefined
           : (progress: number, total?: number, message?: string) =>
-              extra.sendNotification({
+              sendNotification({
                 method: "notifications/progress",
                 params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
               }),
       elicit:
-        options.interactive && modes.form
+        interactive && modes.form
           ? async (message, requestedSchema) => {
               const result = await extra.sendRequest(
                 { method: "elicitation/create", params: { message, requestedSchema: requestedSchema as never } },
@@ -298,7 +351,7 @@ export function createToolServer(options: ToolServerOptions): Server {
             }
           : undefined,
       elicitUrl:
-        options.interactive && modes.url
+        interactive && modes.url
           ? async (message, url) => {
               // The id is opaque to the client; Toolflow does not learn when the page's flow ends, so it sends no
               // notifications/elicitation/complete and the step continues on the client's answer (its consent).
@@ -311,7 +364,7 @@ export function createToolServer(options: ToolServerOptions): Server {
             }
           : undefined,
       sample:
-        options.interactive && clientCaps?.sampling
+        interactive && clientCaps?.sampling
           ? async ({ prompt, system, maxTokens }) => {
               const result = await extra.sendRequest(
                 {

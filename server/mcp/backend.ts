@@ -20,6 +20,7 @@ import type { SurfaceKind } from "../../runtime/mcp/backend";
 import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 import { sessionStore } from "./sessions";
+import { taskRecords } from "./tasks";
 import { pgDriver } from "../../runtime/host/drivers";
 import { watchPool } from "../ops/db-pools";
 import { log } from "../ops/log";
@@ -45,6 +46,8 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     ...(shared ? { rateLimiter: (perMinute: number) => postgresRateLimiter(shared, perMinute) } : {}),
     // On SQLite too: a restarted process takes its sessions back.
     sessions: sessionStore(db),
+    // Tool calls as MCP tasks, durable across restarts and replicas.
+    tasks: taskRecords(db),
     async findWorkspace(slug): Promise<McpWorkspace | null> {
       const row = await db.workspace.findUnique({ where: { slug }, select: { id: true, slug: true, limits: true } });
       if (!row) return null;
