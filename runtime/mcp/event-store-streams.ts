@@ -67,6 +67,8 @@ interface Tracked {
 export class ResumableStreams {
   private readonly retryMs: number;
   private readonly wakers = new Map<string, Set<() => void>>();
+  /** The resumed streams this process serves, ended when it closes. */
+  private readonly tails = new Set<() => void>();
   private readonly tracked = new WeakMap<Transport, Tracked>();
   private readonly off?: () => void;
   private readonly sweep: NodeJS.Timeout;
@@ -105,17 +107,23 @@ export class ResumableStreams {
         poll?.unref();
         tracked.pending.set(message.id, poll);
       }
+      // A cancelled request gets no response: it no longer keeps the transport.
+      if ("method" in message && message.method === "notifications/cancelled") {
+        const requestId = (message.params as { requestId?: string | number } | undefined)?.requestId;
+        if (requestId !== undefined) done(requestId);
+      }
       onmessage?.(message, extra);
+    };
+    const done = (id: string | number) => {
+      if (!tracked.pending.has(id)) return;
+      clearTimeout(tracked.pending.get(id));
+      tracked.pending.delete(id);
+      if (!tracked.pending.size) tracked.settled?.();
     };
     const send = transport.send.bind(transport);
     transport.send = async (message: JSONRPCMessage, options) => {
       await send(message, options);
-      if (isResponse(message) && tracked.pending.has((message as { id: string | number }).id)) {
-        const id = (message as { id: string | number }).id;
-        clearTimeout(tracked.pending.get(id));
-        tracked.pending.delete(id);
-        if (!tracked.pending.size) tracked.settled?.();
-      }
+      if (isResponse(message)) done((message as { id: string | number }).id);
     };
   }
 
@@ -187,6 +195,7 @@ export class ResumableStreams {
     const end = () => {
       if (ended) return;
       ended = true;
+      this.tails.delete(end);
       clearInterval(timer);
       this.wakers.get(streamId)?.delete(read);
       if (!this.wakers.get(streamId)?.size) this.wakers.delete(streamId);
@@ -233,6 +242,7 @@ export class ResumableStreams {
     let set = this.wakers.get(streamId);
     if (!set) this.wakers.set(streamId, (set = new Set()));
     set.add(read);
+    this.tails.add(end);
     res.on("close", end);
     read();
   }
@@ -244,5 +254,6 @@ export class ResumableStreams {
   close(): void {
     clearInterval(this.sweep);
     this.off?.();
+    for (const end of [...this.tails]) end();
   }
 }
