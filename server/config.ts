@@ -162,6 +162,21 @@ function isIpOrCidr(entry: string): boolean {
 }
 
 /** How often open MCP sessions re-check their workspace's tools for changes made elsewhere (ms). */
+/**
+ * Resumable MCP streams: `TOOLFLOW_MCP_STREAM_POLL_MS` closes a call's POST stream after that long (the client comes
+ * back with Last-Event-ID after `TOOLFLOW_MCP_STREAM_RETRY_MS`, default 1000), so no connection is held for a whole
+ * long call; 0 (the default) keeps streams open until the response.
+ */
+export function mcpStreams(env: NodeJS.ProcessEnv = process.env): { pollAfterMs: number; retryMs: number } {
+  const read = (name: string, fallback: number, min: number) => {
+    const raw = env[name];
+    const value = Number(raw ?? fallback);
+    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of milliseconds ≥ ${min} (got "${raw}")`);
+    return value;
+  };
+  return { pollAfterMs: read("TOOLFLOW_MCP_STREAM_POLL_MS", 0, 0), retryMs: read("TOOLFLOW_MCP_STREAM_RETRY_MS", 1000, 100) };
+}
+
 export function mcpPollMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.TOOLFLOW_MCP_POLL_MS ?? 500);
   if (!Number.isFinite(value) || value < 50) throw new Error(`TOOLFLOW_MCP_POLL_MS must be a number of milliseconds ≥ 50 (got "${env.TOOLFLOW_MCP_POLL_MS}")`);

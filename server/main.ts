@@ -8,7 +8,7 @@ import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { closeHttpConnections } from "../runtime/host/http";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
-import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
+import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, mcpStreams, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
 import { loadMigrations, migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
@@ -66,6 +66,7 @@ async function main() {
     allowedOrigins: publicOrigins(),
     mode: mcpMode(),
     pollMs: mcpPollMs(),
+    streams: mcpStreams(),
     oauth: oauthResourceOptions(),
   });
   // The app (its API: tRPC and auth; its pages: Next.js) is loaded only when this process serves it, and after the

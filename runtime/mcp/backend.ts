@@ -9,6 +9,7 @@ import type { RelayBus } from "./relay";
 import type { ParsedDocumentSearchRequest, DocumentSearchResult } from "../documents/contract";
 import type { ClientCapabilities, Implementation } from "@modelcontextprotocol/sdk/types.js";
 import type { PromptDefinition } from "../model/prompt";
+import type { StreamEventLog } from "./event-store";
 
 /** A workspace document as an MCP resource: its latest version's metadata (what resources/list shows). */
 export interface DocumentResource {
@@ -178,6 +179,11 @@ export interface McpBackend {
   sessions?: SessionStore;
   /** Tool calls run as MCP tasks (SEP-1686), kept in storage; without it the endpoint offers no tasks. */
   tasks?: TaskRecords;
+  /**
+   * The events of SSE streams, so a client can resume a stream with Last-Event-ID on any replica (event-store.ts).
+   * Without it streams are not resumable (no priming events, no ids).
+   */
+  streamEvents?: StreamEventLog;
 }
 
 /** What a stateful session's initialize request said, and who opened it. */

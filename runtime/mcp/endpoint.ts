@@ -28,6 +28,7 @@ import { runtimeLog, runtimeObserver, runtimeTracer } from "../observe";
 import { HostCancellation } from "../engine/cancel";
 import { isJSONRPCRequest } from "@modelcontextprotocol/sdk/types.js";
 import { TaskRunner, type TaskOptions } from "./tasks";
+import { negotiatedVersion, newStatelessScope, parseStatelessScope, ResumableStreams, type ResumableStreamsOptions } from "./event-store-streams";
 
 export interface McpEndpointOptions {
   backend: McpBackend;
@@ -49,6 +50,8 @@ export interface McpEndpointOptions {
   pageSize?: number;
   /** Tool calls as MCP tasks, when the backend stores them (`tasks`): heartbeat, TTLs, poll interval. */
   tasks?: TaskOptions;
+  /** Resumable streams (when the backend stores stream events): the `retry` value and polling of long calls. */
+  streams?: ResumableStreamsOptions;
 }
 
 /** Who is calling: an API key or an OAuth grant. Sessions and the rate limit belong to one principal. */
@@ -121,6 +124,8 @@ export class McpEndpoint {
   readonly relay: CallRelay;
   /** Tool calls run as MCP tasks (durable in the backend). */
   readonly tasks?: TaskRunner;
+  /** Stream events for Last-Event-ID, when the backend stores them. */
+  private readonly streams?: ResumableStreams;
   private draining = false;
 
   constructor(private readonly options: McpEndpointOptions) {
@@ -134,6 +139,7 @@ export class McpEndpoint {
     this.relay = new CallRelay(options.backend.relay);
     // Tasks run under the relay: tasks/cancel on any replica, and cancelCalls at shutdown, reach their calls.
     this.tasks = options.backend.tasks ? new TaskRunner(options.backend.tasks, this.relay, options.tasks) : undefined;
+    if (options.backend.streamEvents) this.streams = new ResumableStreams(options.backend.streamEvents, options.streams);
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.idleMs = options.sessionIdleMs ?? 30 * 60_000;
     this.touchEveryMs = Math.min(60_000, this.idleMs / 2);
@@ -182,7 +188,9 @@ export class McpEndpoint {
     const match = /^\/mcp\/([a-z0-9-]{1,64})\/?$/.exec(url.pathname);
     if (!match) throw new HttpFailure(404, "Not found: the MCP endpoint is /mcp/<workspace-slug>.");
     const method = req.method ?? "GET";
-    if (!["POST", "GET", "DELETE"].includes(method) || (this.mode === "stateless" && method !== "POST")) {
+    // Stateless mode has no GET streams of its own; a GET may only resume a POST stream (Last-Event-ID).
+    const resumeGet = method === "GET" && typeof req.headers["last-event-id"] === "string";
+    if (!["POST", "GET", "DELETE"].includes(method) || (this.mode === "stateless" && method !== "POST" && !resumeGet)) {
       throw new HttpFailure(405, `Method ${method} is not allowed here.`, { allow: this.mode === "stateless" ? "POST" : "GET, POST, DELETE" });
     }
 
@@ -294,14 +302,30 @@ export class McpEndpoint {
       res.writeHead(202).end();
       return;
     }
+    // A client that can resume streams has a stream scope (its Mcp-Session-Id here), given at initialize.
+    const scope = parseStatelessScope(req.headers["mcp-session-id"]);
+    const initialize = isInitializeRequest(body) ? negotiatedVersion((body as InitializeRequest).params.protocolVersion) : undefined;
+    const sessionId = initialize ? newStatelessScope(initialize) : scope?.scope;
+    if (req.method === "GET") {
+      if (!(await this.streams?.resume(req, res, { ...owner, sessionId }, req.headers["last-event-id"] as string))) throw new HttpFailure(405, "Method GET is not allowed here.", { allow: "POST" });
+      return;
+    }
+    if (initialize && sessionId) res.setHeader("mcp-session-id", sessionId);
     const server = this.newServer(workspace, owner);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: false, ...this.streams?.transportOptions({ ...owner, sessionId }) });
     res.on("close", () => {
-      void transport.close();
-      void server.close();
+      const finish = () => {
+        void transport.close();
+        void server.close();
+      };
+      // A call whose client may resume its stream goes on until its response is stored.
+      if (this.streams) this.streams.whenSettled(transport, finish);
+      else finish();
     });
     await server.connect(transport);
     this.relay.attach(transport, owner);
+    this.streams?.attach(transport, initialize ?? scope?.version);
+    this.streams?.prime(transport, req);
     await transport.handleRequest(req, res, body);
   }
 
@@ -311,12 +335,15 @@ export class McpEndpoint {
       const session = await this.findSession(sessionId, workspace, principalId);
       if (!session) throw new HttpFailure(404, SESSION_NOT_FOUND, {}, -32001);
       session.lastSeen = Date.now();
+      const lastEventId = req.headers["last-event-id"];
+      if (req.method === "GET" && typeof lastEventId === "string" && (await this.streams?.resume(req, res, session.owner, lastEventId))) return;
       // Answers to the server's questions and cancellations go to the call they are for, which may run on another
       // replica that serves this session too (and the SDK would drop an answer to a request it did not send).
       if (await this.relay.route(session.owner, body)) {
         res.writeHead(202).end();
         return;
       }
+      this.streams?.prime(session.transport, req);
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
@@ -326,7 +353,7 @@ export class McpEndpoint {
     const owner: CallOwner = { workspaceId: workspace.id, principalId, sessionId: id };
     const subscriptions = new SessionSubscriptions();
     const server = this.newServer(workspace, owner, subscriptions);
-    const transport = this.sessionTransport(id, async () => {
+    const transport = this.sessionTransport(owner, async () => {
       const session = this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: false }, Date.now());
       // Stored before the client hears of the session, so its next request may reach any replica.
       session.stored = await this.storeSession(session, body);
@@ -334,13 +361,17 @@ export class McpEndpoint {
     });
     await server.connect(transport);
     this.relay.attach(transport, owner);
+    this.streams?.attach(transport, negotiatedVersion((body as InitializeRequest).params.protocolVersion));
+    this.streams?.prime(transport, req);
     await transport.handleRequest(req, res, body);
   }
 
   /** A transport for session `id`; its close drops the session from this process (storage keeps it for others). */
-  private sessionTransport(id: string, onInitialized?: () => Promise<void>): StreamableHTTPServerTransport {
+  private sessionTransport(owner: CallOwner, onInitialized?: () => Promise<void>): StreamableHTTPServerTransport {
+    const id = owner.sessionId!;
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
+      ...this.streams?.transportOptions(owner),
       ...(onInitialized ? { onsessioninitialized: onInitialized } : {}),
       // The client ended the session (DELETE): no replica may take it over again.
       onsessionclosed: async () => {
@@ -413,7 +444,7 @@ export class McpEndpoint {
     const subscriptions = new SessionSubscriptions();
     subscriptions.share(store, id);
     const server = this.newServer(workspace, owner, subscriptions);
-    const transport = this.sessionTransport(id);
+    const transport = this.sessionTransport(owner);
     try {
       await adoptSession(server, transport, saved);
     } catch (error) {
@@ -422,6 +453,7 @@ export class McpEndpoint {
       return undefined;
     }
     this.relay.attach(transport, owner);
+    this.streams?.attach(transport, negotiatedVersion(saved.protocolVersion));
     // Not touched yet: its first request here records the use.
     return this.register({ id, workspaceId: workspace.id, principalId, owner, server, transport, subscriptions, stored: true }, 0);
   }
@@ -547,6 +579,7 @@ export class McpEndpoint {
     await Promise.all([...this.sessions.values()].map((s) => s.transport.close().catch(() => undefined)));
     this.sessions.clear();
     this.relay.close();
+    this.streams?.close();
     await this.options.backend.flush?.();
   }
 }

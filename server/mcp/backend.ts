@@ -21,6 +21,7 @@ import { networkPolicy, parseSettings } from "../services/workspaceSettings";
 import { postgresRateLimiter, postgresRelayBus } from "./replicas";
 import { sessionStore } from "./sessions";
 import { taskRecords } from "./tasks";
+import { streamEventLog } from "./event-store";
 import { pgDriver } from "../../runtime/host/drivers";
 import { watchPool } from "../ops/db-pools";
 import { log } from "../ops/log";
@@ -41,7 +42,10 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   shared?.on("error", (error) => log().error({ err: error }, "MCP replicas: database connection error"));
   if (shared) watchPool("replicas", shared);
   const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
+  // Resumable streams: their events in the database, announced to the other replicas through the shared pool.
+  const streamEvents = streamEventLog(db, shared ? { pool: shared, url: target.url } : undefined);
   return {
+    streamEvents,
     ...(relay ? { relay } : {}),
     ...(shared ? { rateLimiter: (perMinute: number) => postgresRateLimiter(shared, perMinute) } : {}),
     // On SQLite too: a restarted process takes its sessions back.
@@ -85,6 +89,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
       await replicas?.close();
       await surface?.close();
       await relay?.close();
+      await streamEvents.close();
       await shared?.end().catch(() => undefined);
     },
     onToolsChanged: (listener) => {

@@ -117,7 +117,8 @@ describe("the official MCP conformance suite", () => {
       proxy = await startKeyProxy();
       // The MCP-only process (`npm run start:runtime`): the same McpEndpoint the one-process server mounts at /mcp/*,
       // without Next.js, so the suite needs no app build and leaves the two cores to the calls.
-      server = await startAppServer("sqlite", { TOOLFLOW_MCP_MODE: mode, TOOLFLOW_PUBLIC_URL: proxy.origin }, { args: ["--runtime"] });
+      // Stream polling (SEP-1699) closes a call's POST stream after 500 ms, so test_reconnection's stream ends mid-call.
+      server = await startAppServer("sqlite", { TOOLFLOW_MCP_MODE: mode, TOOLFLOW_PUBLIC_URL: proxy.origin, TOOLFLOW_MCP_STREAM_POLL_MS: "500" }, { args: ["--runtime"] });
       const ws = await seedWorkspace(server.database.db, "conformance");
       for (const file of readdirSync(fixtures).filter((f) => f.endsWith(".workflow.json")).sort()) {
         await ws.publish(JSON.parse(readFileSync(join(fixtures, file), "utf8")), "conformance fixture");
