@@ -12,7 +12,7 @@ import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import { MethodBadge } from "./MethodBadge";
 import { OperationPicker } from "./OperationPicker";
-import { argValue, formForValues, withArg, type Args } from "./operationArgs";
+import { argValue, formForValues, shownValue, storedValue, withArg, type Args } from "./operationArgs";
 
 type RenderField = (field: FormField, value: unknown, onChange: (value: unknown) => void) => ReactNode;
 
@@ -112,7 +112,7 @@ function ArgsFields(props: { workspace: string; connection: string; operationId:
       </Text>
       {fields.length === 0 && <Text size="xs" c="dimmed">This operation takes no arguments.</Text>}
       {fields.map((f) => (
-        <div key={f.key}>{props.renderField(f, argValue(args, f.key), (v) => props.onChange(withArg(args, f.key, v)))}</div>
+        <div key={f.key}>{props.renderField(f, f.kind === "select" ? shownValue(f, argValue(args, f.key)) : argValue(args, f.key), (v) => props.onChange(withArg(args, f.key, f.kind === "select" ? storedValue(f, v) : v)))}</div>
       ))}
       {props.error && <Alert color="red" p="xs">{props.error}</Alert>}
     </Stack>
