@@ -19,7 +19,6 @@ import {
 import { words } from "../../runtime/connections/openapi/search";
 import { performHttp } from "../../runtime/host/http";
 import { HostError } from "../../runtime/host/types";
-import type { FormField } from "../../runtime/nodes/types";
 import type { Shape } from "../../runtime/model/shapes";
 import type { Db } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
