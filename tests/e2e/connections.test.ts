@@ -129,4 +129,14 @@ describe("connections in the browser", () => {
     await dialog.getByRole("button", { name: "Publish version" }).click();
     await page.getByText("Version 1 of getTicket is live.").waitFor();
   });
+
+  it("lists the operation's response properties in a later step's field picker", async () => {
+    await selectNode(page, "out");
+    const result = panel(page, "out");
+    await result.getByRole("button", { name: "Insert field into Value", exact: true }).click();
+    // From the 2xx response schema (id, title), not from the run: a run only shows the step's top-level keys.
+    await page.getByRole("menuitem", { name: "steps.call.body.title", exact: true }).waitFor();
+    await page.getByRole("menuitem", { name: "steps.call.body.id", exact: true }).waitFor();
+    await page.keyboard.press("Escape");
+  });
 });
