@@ -139,4 +139,21 @@ describe("connections in the browser", () => {
     await page.getByRole("menuitem", { name: "steps.call.body.id", exact: true }).waitFor();
     await page.keyboard.press("Escape");
   });
+
+  it("scrolls a focused field of the operation step below the panel's sticky box of fields, not under it", async () => {
+    await selectNode(page, "call");
+    const step = panel(page, "call");
+    const fields = step.getByRole("group", { name: "Fields to drag" });
+    await fields.waitFor();
+    // Scrolled down: the connection select goes up under the sticky box.
+    await step.getByText("Treat 4xx/5xx as a normal response").scrollIntoViewIfNeeded();
+    const select = step.getByRole("combobox", { name: "Connection" });
+    const gap = async () => {
+      const [box, field] = await Promise.all([fields.boundingBox(), select.boundingBox()]);
+      return field!.y - (box!.y + box!.height);
+    };
+    expect(await gap()).toBeLessThan(0); // hidden under the box (or above it): what focusing has to fix
+    await select.focus();
+    await expect.poll(gap).toBeGreaterThanOrEqual(0);
+  });
 });
