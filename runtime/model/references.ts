@@ -14,6 +14,20 @@ import { templateOf, textCache } from "./parse-cache";
 /** Outputs seen in the last test run, by node id: they stand in where a node type declares no shape. */
 export type ObservedShapes = Record<string, unknown>;
 
+/**
+ * Output shapes declared outside the file, by node id: an operation step's, from its connection's API description
+ * (its 2xx response schema). They count like a node type's own declared shape, in place of it.
+ */
+export type DeclaredShapes = Record<string, Shape>;
+
+/** The shape a node's output is declared to have: given from outside, else its type's, else none. */
+function declaredShapeOf(node: WorkflowNode, declaredShapes: DeclaredShapes): Shape | undefined {
+  if (Object.hasOwn(declaredShapes, node.id)) return declaredShapes[node.id];
+  const descriptor = getNodeType(node.type);
+  const params = descriptor?.params.safeParse(node.params);
+  return descriptor?.outputShape && params?.success ? descriptor.outputShape(params.data) : undefined;
+}
+
 /** A shape and how sure it is: declared by the file (error when contradicted) or seen in a run (warning). */
 interface Known {
   shape: Shape;
@@ -41,13 +55,11 @@ function didYouMean(name: string, candidates: Iterable<string>): string {
   return best ? ` Did you mean "${best}"?` : "";
 }
 
-export function checkReferences(workflow: Workflow, observed: ObservedShapes = {}): Problem[] {
+export function checkReferences(workflow: Workflow, observed: ObservedShapes = {}, declaredShapes: DeclaredShapes = {}): Problem[] {
   const byId = new Map(workflow.nodes.map((n) => [n.id, n]));
   const declared = new Map<string, Shape | undefined>();
   for (const node of workflow.nodes) {
-    const descriptor = getNodeType(node.type);
-    const params = descriptor?.params.safeParse(node.params);
-    let shape = descriptor?.outputShape && params?.success ? descriptor.outputShape(params.data) : undefined;
+    let shape = declaredShapeOf(node, declaredShapes);
     // A step that continues or routes on error outputs `{ error }` instead when it fails.
     if (shape && (node.onError === "continue" || node.onError === "route")) {
       shape = shape.kind === "object" ? { ...shape, fields: { ...shape.fields, error: UNKNOWN } } : undefined;
@@ -413,14 +425,16 @@ function declaredIn(body: AnyNode): string[] {
 }
 
 /** What a step's expressions can name from earlier steps, for the editor's field picker: the steps and their declared fields. */
-export function pickableSteps(workflow: Pick<Workflow, "nodes" | "edges">, nodeId: string): Array<{ id: string; fields: Array<{ path: string; type: string }> }> {
+export function pickableSteps(
+  workflow: Pick<Workflow, "nodes" | "edges">,
+  nodeId: string,
+  declaredShapes: DeclaredShapes = {},
+): Array<{ id: string; fields: Array<{ path: string; type: string }> }> {
   const order = new RunOrder(workflow);
   const out: Array<{ id: string; fields: Array<{ path: string; type: string }> }> = [];
   for (const node of workflow.nodes) {
     if (!order.ranBefore(nodeId, node.id)) continue;
-    const descriptor = getNodeType(node.type);
-    const params = descriptor?.params.safeParse(node.params);
-    const shape = descriptor?.outputShape && params?.success ? descriptor.outputShape(params.data) : UNKNOWN;
+    const shape = declaredShapeOf(node, declaredShapes) ?? UNKNOWN;
     const fields: Array<{ path: string; type: string }> = [];
     const list = (s: Shape, path: string, depth: number) => {
       if (s.kind !== "object" || depth > 2) return;

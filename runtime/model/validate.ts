@@ -19,7 +19,7 @@ import { getNodeType, nodeTypeNames } from "../nodes/registry";
 import type { AnyNodeDescriptor } from "../nodes/types";
 import { collectTemplates } from "../expressions/template";
 import { secretReferences } from "../expressions/secrets";
-import { checkReferences, type ObservedShapes } from "./references";
+import { checkReferences, type DeclaredShapes, type ObservedShapes } from "./references";
 import { IconsSchema } from "./icons";
 import { templateOf, textCache } from "./parse-cache";
 
@@ -33,6 +33,8 @@ export interface ValidationContext {
   readableSecretNames?: string[];
   /** Output shapes learnt outside the file (the last test run's outputs, by node id); they make warnings, not errors. */
   shapes?: ObservedShapes;
+  /** Output shapes declared outside the file (an operation step's response, by node id); contradicting them is an error. */
+  stepShapes?: DeclaredShapes;
 }
 
 /** Handles a node offers given its params and on-error policy; `null` is the unnamed handle. */
@@ -375,12 +377,12 @@ export function validateWorkflow(doc: unknown, ctx: ValidationContext = {}): Val
   // while other things are wrong (a step not connected yet), over the nodes and edges that parsed, so a typo shows at once.
   const partial = { nodes: [...nodes.values()].map((n) => n.node), edges } as unknown as Workflow;
   if (problems.length > 0) {
-    const found = checkReferences(partial, ctx.shapes);
+    const found = checkReferences(partial, ctx.shapes, ctx.stepShapes);
     return { ok: false, problems: [...problems, ...found.filter((p) => p.severity !== "warning")], warnings: found.filter((p) => p.severity === "warning") };
   }
   const workflow = WorkflowSchema.safeParse(doc);
   if (!workflow.success) return { ok: false, problems: issuesToProblems(workflow.error.issues, { input: doc }), warnings: [] };
-  const found = checkReferences(workflow.data, ctx.shapes);
+  const found = checkReferences(workflow.data, ctx.shapes, ctx.stepShapes);
   const errors = found.filter((p) => p.severity !== "warning");
   const warnings = found.filter((p) => p.severity === "warning");
   if (errors.length > 0) return { ok: false, problems: errors, warnings };

@@ -1,5 +1,6 @@
 // `toolflow export --workspace <slug> <folder>` and `toolflow import <folder> --workspace <slug>` (SPEC §8, §15): a
-// workspace's workflow drafts and document metadata (and, with --with-files, the documents) as a folder kept in git.
+// workspace's workflow drafts, connections (settings and API descriptions, never a credential or token) and document
+// metadata (and, with --with-files, the documents) as a folder kept in git.
 // Files are written with a stable key order and 2-space indentation, so exporting twice gives the same bytes and git
 // diffs show only what changed. Prompts are not exported: the schema has no prompts model yet.
 import { createHash } from "node:crypto";
@@ -13,6 +14,7 @@ import { databaseTarget } from "../db/url";
 import { documentNameSchema } from "../documents/fields";
 import { AppError } from "../errors";
 import { projectRoot } from "../root";
+import { exportConnections, planConnectionImport, recreateConnection, type ConnectionPlan } from "./folder-connections";
 import { uploadDocument } from "../services/documents";
 import { canonicalJson, importWorkflow, ImportProblems, validateForWorkspace } from "../services/workflows";
 import { CliError } from "./admin";
@@ -109,6 +111,7 @@ export async function exportFolder(db: Db, slug: string, folder: string, options
 
   const workflows = await db.workflow.findMany({ where: { workspaceId: wsId, archivedAt: null }, orderBy: { name: "asc" }, select: { name: true, draft: true } });
   for (const wf of workflows) writeFileSync(join(dir, `${wf.name}${WORKFLOW_SUFFIX}`), stableJson(wf.draft));
+  const connections = await exportConnections(db, wsId, dir, stableJson);
   const docs = await documentEntries(db, wsId);
   if (docs.length) {
     mkdirSync(join(dir, "documents"), { recursive: true });
@@ -123,7 +126,7 @@ export async function exportFolder(db: Db, slug: string, folder: string, options
   }
   const manifest: z.infer<typeof manifestSchema> = { format: EXPORT_FORMAT, workspace: slug, exportedAt: (options.now ?? new Date()).toISOString(), withFiles: options.withFiles };
   writeFileSync(join(dir, MANIFEST), stableJson(manifest));
-  return { workflows: workflows.length, documents: docs.length };
+  return { workflows: workflows.length, connections, documents: docs.length };
 }
 
 function readJson(dir: string, file: string, problems: string[]): unknown {
@@ -140,6 +143,7 @@ function zodProblems(file: string, error: z.ZodError): string[] {
 }
 
 interface Plan {
+  connections: ConnectionPlan[];
   workflows: { file: string; doc: { name: string }; unchanged: boolean }[];
   documents: { entry: DocumentEntry; bytes: Uint8Array | null }[];
 }
@@ -152,7 +156,7 @@ async function planImport(db: Db, wsId: string, dir: string, replace: boolean): 
   const manifest = manifestSchema.safeParse(readJson(dir, MANIFEST, problems));
   if (!manifest.success && !problems.length) problems.push(...zodProblems(MANIFEST, manifest.error));
 
-  const plan: Plan = { workflows: [], documents: [] };
+  const plan: Plan = { connections: await planConnectionImport(db, wsId, dir, replace, problems), workflows: [], documents: [] };
   const existing = new Map((await db.workflow.findMany({ where: { workspaceId: wsId }, select: { name: true, draft: true } })).map((w) => [w.name, w.draft]));
   for (const file of readdirSync(dir).filter((f) => f.endsWith(WORKFLOW_SUFFIX)).sort()) {
     const doc = readJson(dir, file, problems);
@@ -209,7 +213,17 @@ async function planImport(db: Db, wsId: string, dir: string, replace: boolean): 
 export async function importFolder(db: Db, slug: string, folder: string, options: { replace: boolean }) {
   const wsId = await workspaceId(db, slug);
   const plan = await planImport(db, wsId, resolve(folder), options.replace);
-  const done = { imported: 0, replaced: 0, unchanged: 0, documents: 0 };
+  const done = { imported: 0, replaced: 0, unchanged: 0, documents: 0, connections: { created: 0, updated: 0, unchanged: 0, todo: [] as string[] } };
+  // Connections first: the workflows' operation steps name them.
+  for (const c of plan.connections) {
+    if (c.action === "unchanged") {
+      done.connections.unchanged++;
+      continue;
+    }
+    const { needs } = await recreateConnection(db, wsId, c);
+    done.connections[c.action === "new" ? "created" : "updated"]++;
+    if (needs) done.connections.todo.push(`${c.file.name}: ${needs}`);
+  }
   for (const wf of plan.workflows) {
     if (wf.unchanged) {
       done.unchanged++;
@@ -268,14 +282,15 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 export function registerFolderCommands(program: Command): void {
   program
     .command("export <folder>")
-    .description("write a workspace's workflow drafts and document list to a folder (for git)")
+    .description("write a workspace's workflow drafts, connections (no credentials) and document list to a folder (for git)")
     .requiredOption("--workspace <slug>")
     .option("--with-files", "also write the documents' files under documents/files/")
     .action(
       action(async (folder: string, options: { workspace: string; withFiles?: boolean }) => {
         const db = await database();
         const result = await exportFolder(db, options.workspace, folder, { withFiles: options.withFiles === true });
-        out(`exported ${result.workflows} workflow${result.workflows === 1 ? "" : "s"} and ${result.documents} document${result.documents === 1 ? "" : "s"} to ${resolve(folder)}`);
+        const connections = result.connections ? `, ${result.connections} connection${result.connections === 1 ? "" : "s"} (without credentials or tokens)` : "";
+        out(`exported ${result.workflows} workflow${result.workflows === 1 ? "" : "s"}${connections} and ${result.documents} document${result.documents === 1 ? "" : "s"} to ${resolve(folder)}`);
       }),
     );
   program
@@ -288,6 +303,12 @@ export function registerFolderCommands(program: Command): void {
         const db = await database();
         const r = await importFolder(db, options.workspace, folder, { replace: options.replace === true });
         out(`imported ${r.imported} new workflow${r.imported === 1 ? "" : "s"}, replaced ${r.replaced} draft${r.replaced === 1 ? "" : "s"}, ${r.unchanged} unchanged; ${r.documents} document${r.documents === 1 ? "" : "s"} uploaded`);
+        const c = r.connections;
+        if (c.created + c.updated + c.unchanged > 0) out(`connections: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`);
+        if (c.todo.length) {
+          out("Credentials and tokens are never exported. Before these connections can be called, an owner must, in Settings → Connections:");
+          for (const line of c.todo) out(`  ${line}`);
+        }
       }),
     );
 }

@@ -9,6 +9,7 @@ import {
   importDescription,
   MAX_DESCRIPTION_BYTES,
   operationForm,
+  type OperationFormField,
   operationOutputShape,
   OperationSchema,
   type DescriptionProblem,
@@ -18,7 +19,6 @@ import {
 import { words } from "../../runtime/connections/openapi/search";
 import { performHttp } from "../../runtime/host/http";
 import { HostError } from "../../runtime/host/types";
-import type { FormField } from "../../runtime/nodes/types";
 import type { Shape } from "../../runtime/model/shapes";
 import type { Db } from "../db/client";
 import { AppError, parseOrThrow } from "../errors";
@@ -291,7 +291,7 @@ export async function loadOperation(db: Db, connectionId: string, operationId: s
 export interface OperationDetails {
   operation: Operation;
   /** The step form's fields for the operation's arguments (keys `args.<group>.<name>`, see parseArgKey). */
-  form: FormField[];
+  form: OperationFormField[];
   /** What `steps.<id>` of an operation step holds: `{ status, headers, body }` with the 2xx body's shape. */
   outputShape: Shape;
 }

@@ -4,6 +4,8 @@
 import { compileWorkflow, type CompiledWorkflow } from "../../runtime/compiler";
 import { freezeOperation, type ConnectionAuth, type ConnectionSource, type FrozenOperation, type RunConnection } from "../../runtime/connections/runtime";
 import { OperationParamsSchema } from "../../runtime/connections/openapi/operation-params";
+import { operationOutputShape } from "../../runtime/connections/openapi/shape";
+import { checkReferences, type DeclaredShapes } from "../../runtime/model/references";
 import { stepName } from "../../runtime/model/messages";
 import type { Problem, Workflow } from "../../runtime/model";
 import { getNodeType } from "../../runtime/nodes/registry";
@@ -24,15 +26,21 @@ function cap(text: string): string {
  * The operations a workflow's `operation` steps call, frozen as their connections describe them now. Problems name
  * the step: a connection that does not exist, one without a description, an operation it does not have.
  */
-export async function resolveOperations(db: Db, workspaceId: string, workflow: Workflow): Promise<{ operations: FrozenOperation[]; problems: Problem[] }> {
+export async function resolveOperations(
+  db: Db,
+  workspaceId: string,
+  workflow: Workflow,
+): Promise<{ operations: FrozenOperation[]; problems: Problem[]; /** Each step's output as its operation's response declares it. */ shapes: DeclaredShapes }> {
   const steps = workflow.nodes.filter((n) => n.type === OPERATION_TYPE);
   const problems: Problem[] = [];
   const operations = new Map<string, FrozenOperation>();
-  if (steps.length === 0) return { operations: [], problems };
+  const shapes: DeclaredShapes = {};
+  if (steps.length === 0) return { operations: [], problems, shapes };
   const label = getNodeType(OPERATION_TYPE)?.label;
   const names = [...new Set(steps.map((s) => OperationParamsSchema.safeParse(s.params).data?.connection).filter((n): n is string => !!n))];
   const rows = await db.connection.findMany({ where: { workspaceId, name: { in: names } }, select: { id: true, name: true, importedAt: true } });
   const byName = new Map(rows.map((r) => [r.name, r]));
+  const loaded = new Map<string, Awaited<ReturnType<typeof loadOperation>>>();
   for (const step of steps) {
     const params = OperationParamsSchema.safeParse(step.params);
     if (!params.success) continue; // the validator has said what is wrong with it
@@ -48,15 +56,16 @@ export async function resolveOperations(db: Db, workspaceId: string, workflow: W
       continue;
     }
     const key = `${connection}\u0000${operationId}`;
-    if (operations.has(key)) continue;
-    const operation = await loadOperation(db, row.id, operationId);
+    const operation = loaded.has(key) ? (loaded.get(key) ?? null) : await loadOperation(db, row.id, operationId);
+    loaded.set(key, operation);
     if (!operation) {
       problems.push({ nodeId: step.id, path: "params.operationId", message: `${who} calls the operation "${operationId}", which the connection "${connection}" does not have (its description may have changed); choose another operation.` });
       continue;
     }
-    operations.set(key, freezeOperation(connection, operation));
+    shapes[step.id] = operationOutputShape(operation);
+    if (!operations.has(key)) operations.set(key, freezeOperation(connection, operation));
   }
-  return { operations: [...operations.values()], problems };
+  return { operations: [...operations.values()], problems, shapes };
 }
 
 /** The operation steps' problems in a draft (which may be unfinished), for the editor to show before publishing. */
@@ -66,11 +75,19 @@ export async function checkOperationSteps(db: Db, workspaceId: string, draft: un
   return (await resolveOperations(db, workspaceId, { nodes: steps } as Workflow)).problems;
 }
 
-/** Validate, resolve operations, compile: what publish and test runs do. Throws ImportProblems naming every step. */
+/**
+ * Validate, resolve operations, compile: what publish and test runs do. Expressions are checked again against the
+ * operations' response schemas (`steps.call.body.<field>`), which the file alone does not know. Throws ImportProblems
+ * naming every step.
+ */
 export async function compileForWorkspace(db: Db, workspaceId: string, doc: unknown): Promise<CompiledWorkflow & { operations: FrozenOperation[] }> {
   const workflow = await validateForWorkspace(db, workspaceId, doc);
-  const { operations, problems } = await resolveOperations(db, workspaceId, workflow);
+  const { operations, problems, shapes } = await resolveOperations(db, workspaceId, workflow);
   if (problems.length) throw new ImportProblems(problems);
+  if (Object.keys(shapes).length) {
+    const wrong = checkReferences(workflow, {}, shapes).filter((p) => p.severity !== "warning");
+    if (wrong.length) throw new ImportProblems(wrong);
+  }
   return { ...compileWorkflow(workflow), operations };
 }
 

@@ -174,8 +174,11 @@ export interface ConnectionView {
   /** What the credential is called for this kind, or null when it takes none. */
   secretLabel: string | null;
   status: ConnectionStatus;
-  /** Authorization code: where the app opens its "Connect" popup, and the redirect URI to register with the other system. */
-  oauth: { startPath: string; redirectUri: string } | null;
+  /**
+   * Authorization code: where the app opens its "Connect" popup, the redirect URI to register with the other system,
+   * and whether tokens are stored now (what Disconnect would drop).
+   */
+  oauth: { startPath: string; redirectUri: string; connected: boolean } | null;
   /** The imported API description, or null. */
   api: (ConnectionDescriptionInfo & { importedAt: Date; operationCount: number }) | null;
   createdAt: Date;
@@ -209,7 +212,7 @@ function statusOf(row: ConnectionRow, auth: AuthConfig, people: Map<string, Pers
   if (auth.kind === "oauth2_authorization_code") {
     if (row.authState === "needs_authorization") return { ...base, state: "needs_authorization", message: row.authMessage ?? "The other system no longer accepts this connection's authorization; an owner must connect it again." };
     if (!row.credential && auth.clientAuth !== "none") return { ...base, state: "no_secret", message: `Set the ${label!.toLowerCase()} the other system issued.` };
-    if (!row.tokens) return { ...base, state: "not_connected", message: "An owner must connect it: Connect opens the other system's sign-in." };
+    if (!row.tokens) return { ...base, state: "not_connected", message: "It needs to be connected: an owner clicks Connect, which opens the other system's sign-in." };
   } else if (label && !row.credential) return { ...base, state: "no_secret", message: `Set the ${label.toLowerCase()}.` };
   if (row.authState === "error") return { ...base, state: "error", message: row.authMessage ?? "The other system refused the connection's credential." };
   return { ...base, state: "ready" };
@@ -227,7 +230,7 @@ export function toView(row: ConnectionRow, workspaceSlug: string, people: Map<st
     hasSecret: row.credential !== null,
     secretLabel: SECRET_LABEL[auth.kind],
     status: statusOf(row, auth, people),
-    oauth: auth.kind === "oauth2_authorization_code" ? { startPath: oauthStartPath(workspaceSlug, row.name), redirectUri: oauthRedirectUri() } : null,
+    oauth: auth.kind === "oauth2_authorization_code" ? { startPath: oauthStartPath(workspaceSlug, row.name), redirectUri: oauthRedirectUri(), connected: row.tokens !== null } : null,
     api: info && row.importedAt ? { ...info, importedAt: row.importedAt, operationCount: row.operationCount } : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

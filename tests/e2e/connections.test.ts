@@ -129,4 +129,31 @@ describe("connections in the browser", () => {
     await dialog.getByRole("button", { name: "Publish version" }).click();
     await page.getByText("Version 1 of getTicket is live.").waitFor();
   });
+
+  it("lists the operation's response properties in a later step's field picker", async () => {
+    await selectNode(page, "out");
+    const result = panel(page, "out");
+    await result.getByRole("button", { name: "Insert field into Value", exact: true }).click();
+    // From the 2xx response schema (id, title), not from the run: a run only shows the step's top-level keys.
+    await page.getByRole("menuitem", { name: "steps.call.body.title", exact: true }).waitFor();
+    await page.getByRole("menuitem", { name: "steps.call.body.id", exact: true }).waitFor();
+    await page.keyboard.press("Escape");
+  });
+
+  it("scrolls a focused field of the operation step below the panel's sticky box of fields, not under it", async () => {
+    await selectNode(page, "call");
+    const step = panel(page, "call");
+    const fields = step.getByRole("group", { name: "Fields to drag" });
+    await fields.waitFor();
+    // Scrolled down: the connection select goes up under the sticky box.
+    await step.getByText("Treat 4xx/5xx as a normal response").scrollIntoViewIfNeeded();
+    const select = step.getByRole("combobox", { name: "Connection" });
+    const gap = async () => {
+      const [box, field] = await Promise.all([fields.boundingBox(), select.boundingBox()]);
+      return field!.y - (box!.y + box!.height);
+    };
+    expect(await gap()).toBeLessThan(0); // hidden under the box (or above it): what focusing has to fix
+    await select.focus();
+    await expect.poll(gap).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -31,7 +31,11 @@ export interface AuthorizationServer {
   close(): Promise<void>;
 }
 
-export async function startAuthorizationServer(clients: TestClient[], options: { accessTokenTtl?: number } = {}): Promise<AuthorizationServer> {
+/**
+ * `pages`: the interaction answers a GET with a page a person (a browser test) acts on, "Sign in" then "Allow", and
+ * goes on when that form is posted; without it the interaction goes on at once.
+ */
+export async function startAuthorizationServer(clients: TestClient[], options: { accessTokenTtl?: number; pages?: boolean } = {}): Promise<AuthorizationServer> {
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: "test", alg: "RS256", use: "sig" };
   const server = http.createServer();
@@ -101,6 +105,16 @@ export async function startAuthorizationServer(clients: TestClient[], options: {
     if (!req.url?.startsWith("/interaction/")) return void callback(req, res);
     void (async () => {
       const details = await provider.interactionDetails(req, res);
+      if (options.pages && req.method === "GET") {
+        const login = details.prompt.name === "login";
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        return res.end(
+          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${login ? "Sign in" : "Allow access"} · Test authorization server</title></head><body>` +
+            `<h1>${login ? "Sign in to the test authorization server" : `Allow ${String(details.params.client_id)} to use ${API_SCOPE}?`}</h1>` +
+            `<form method="post" action="/interaction/${details.uid}"><button type="submit">${login ? "Sign in as alice" : "Allow"}</button></form></body></html>`,
+        );
+      }
+      if (options.pages) await new Promise((r) => req.resume().on("end", r)); // the posted form's (empty) body
       if (as.interaction === "deny") return provider.interactionFinished(req, res, { error: "access_denied", error_description: "alice said no" });
       if (details.prompt.name === "login") return provider.interactionFinished(req, res, { login: { accountId: "alice" } });
       const grant = (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ?? new provider.Grant({ accountId: details.session!.accountId, clientId: String(details.params.client_id) });

@@ -302,10 +302,37 @@ describe.each(TEST_PROVIDERS)("OAuth 2.0 connections on %s", (provider) => {
       expect((await api.connections.authorizationStatus({ ...ws, name: "vault_ac" })).state).toBe("ready");
     });
 
-    it("forgets the tokens on disconnect", async () => {
-      await api.connections.disconnect({ ...ws, name: "vault_ac" });
+    it("forgets the tokens on disconnect, and an owner can remove and replace the client secret; both are audited", async () => {
+      expect((await api.connections.get({ ...ws, name: "vault_ac" })).oauth).toMatchObject({ connected: true });
+      const view = await api.connections.disconnect({ ...ws, name: "vault_ac" });
+      expect(view.oauth).toMatchObject({ connected: false });
+      expect(view.status).toMatchObject({ state: "not_connected", message: expect.stringContaining("needs to be connected"), authorizedAt: null });
       expect((await api.connections.authorizationStatus({ ...ws, name: "vault_ac" })).state).toBe("not_connected");
       expect((await row("vault_ac")).tokens).toBeNull();
+      expect(resultText(await call("GetVaults_2"))).toContain("has not been connected yet");
+
+      const removed = await api.connections.setCredential({ ...ws, name: "vault_ac", secret: null });
+      expect(removed).toMatchObject({ hasSecret: false, status: { state: "no_secret" } });
+      expect((await row("vault_ac")).credential).toBeNull();
+      await api.connections.setCredential({ ...ws, name: "vault_ac", secret: "ac-secret-7a2b" });
+      const { page } = await connect("vault_ac");
+      expect((await posted(page)).message).toMatchObject({ ok: true });
+      expect((await api.connections.get({ ...ws, name: "vault_ac" })).oauth).toMatchObject({ connected: true });
+
+      const audit = await database.db.auditEvent.findMany({ where: { workspaceId, target: "vault_ac" } });
+      const actions = audit.map((e) => e.action);
+      expect(actions).toContain("connection.disconnect");
+      const credentialEvents = audit.filter((e) => e.action === "connection.credential").map((e) => e.data);
+      expect(credentialEvents).toContainEqual({ removed: true });
+      expect(credentialEvents).toContainEqual({ removed: false });
+      expect(audit.every((e) => e.actorId === owner.userId)).toBe(true);
+    });
+
+    it("refuses disconnect and credential changes to an editor", async () => {
+      const asEditor = callerFor(database.db, await database.db.user.findUniqueOrThrow({ where: { id: editor.userId } }));
+      await expect(asEditor.connections.disconnect({ ...ws, name: "vault_ac" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(asEditor.connections.setCredential({ ...ws, name: "vault_ac", secret: null })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      expect((await row("vault_ac")).tokens).not.toBeNull();
     });
   });
 });

@@ -310,5 +310,29 @@ describe.each(TEST_PROVIDERS)("connections on %s", (provider) => {
       expect(gone.isError).toBe(true);
       expect(resultText(gone)).toContain('the connection "spare" does not exist in this workspace any more');
     });
+
+    it("check expressions against the operation's response schema before a test run or publish", async () => {
+      const description = {
+        openapi: "3.0.3",
+        info: { title: "Closed", version: "1" },
+        paths: {
+          "/ping": {
+            get: {
+              operationId: "ping",
+              responses: { "200": { description: "ok", content: { "application/json": { schema: { type: "object", additionalProperties: false, properties: { pong: { type: "boolean" } } } } } } },
+            },
+          },
+        },
+      };
+      await owner.connections.importOpenApi({ ...ws, name: "closed", text: JSON.stringify(description), baseUrl: `${vault.url}/v1` });
+      const [draft] = await editor.connections.createDraftTools({ ...ws, name: "closed", operationIds: ["ping"] });
+      const doc = (await editor.workflows.export({ ...ws, name: draft!.name })) as { nodes: Array<{ id: string; params: Record<string, unknown> }> };
+      doc.nodes.find((n) => n.id === "out")!.params.value = "{{ steps.call.body.pnog }}";
+      const refusal = 'has no field "pnog". Did you mean "pong"?';
+      await expect(editor.workflows.testRun({ ...ws, name: draft!.name, draft: doc, args: {} })).rejects.toThrow(refusal);
+      const { revision } = await editor.workflows.get({ ...ws, name: draft!.name });
+      await editor.workflows.saveDraft({ ...ws, name: draft!.name, revision, draft: doc });
+      await expect(editor.workflows.publish({ ...ws, name: draft!.name })).rejects.toThrow(refusal);
+    });
   });
 });

@@ -1,12 +1,14 @@
 "use client";
-// One connection opened in settings: its API description's facts, then its operations to make draft tools from.
+// One connection opened in settings: its API description's facts, an owner's credential actions, then its operations
+// to make draft tools from.
 import { Alert, Badge, Group, List, Paper, Stack, Text, Title } from "@mantine/core";
 import type { RouterOutputs } from "../../lib/router-types";
+import { CredentialActions } from "./CredentialActions";
 import { OperationTools } from "./OperationTools";
 
 type Connection = RouterOutputs["connections"]["list"][number];
 
-export function ConnectionDetail({ workspace, connection: c }: { workspace: string; connection: Connection }) {
+export function ConnectionDetail({ workspace, connection: c, isOwner }: { workspace: string; connection: Connection; isOwner: boolean }) {
   return (
     <Paper withBorder p="md" aria-label={`Connection ${c.name} details`}>
       <Stack gap="sm">
@@ -25,6 +27,7 @@ export function ConnectionDetail({ workspace, connection: c }: { workspace: stri
           )}
         </Group>
         {c.status.message && <Alert color={c.status.state === "needs_authorization" || c.status.state === "error" ? "red" : "yellow"}>{c.status.message}</Alert>}
+        {isOwner && <CredentialActions workspace={workspace} connection={c} />}
         {c.oauth && (
           <Text size="sm">
             Redirect URI to register with the other system: <Text span ff="monospace">{c.oauth.redirectUri}</Text>

@@ -143,7 +143,7 @@ export function ConnectionsPanel({ workspace, isOwner }: { workspace: string; is
           </Table.Tbody>
         </Table>
       </Paper>
-      {selected && <ConnectionDetail workspace={workspace} connection={selected} />}
+      {selected && <ConnectionDetail workspace={workspace} connection={selected} isOwner={isOwner} />}
       {editing && <ConnectionForm workspace={workspace} editing={editing === "new" ? null : editing} onDone={() => (setEditing(null), void refresh())} onCancel={() => setEditing(null)} />}
       {importing && (
         <ImportOpenApiDialog

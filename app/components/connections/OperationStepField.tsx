@@ -11,8 +11,9 @@ import type { FormField } from "../../../runtime/nodes/types";
 import { describeError } from "../../lib/errors";
 import { useTRPC } from "../../lib/trpc";
 import { MethodBadge } from "./MethodBadge";
+import classes from "./OperationStepField.module.css";
 import { OperationPicker } from "./OperationPicker";
-import { argValue, formForValues, withArg, type Args } from "./operationArgs";
+import { argValue, formForValues, shownValue, storedValue, withArg, type Args } from "./operationArgs";
 
 type RenderField = (field: FormField, value: unknown, onChange: (value: unknown) => void) => ReactNode;
 
@@ -43,6 +44,7 @@ function ConnectionSelect(props: { workspace: string; field: FormField; value: s
   return (
     <NativeSelect
       size="xs"
+      className={classes.belowSticky}
       label={props.field.label}
       description={props.field.help}
       withAsterisk={props.field.required}
@@ -61,7 +63,7 @@ function OperationChoice(props: { workspace: string; connection: string; field: 
   const details = useQuery({ ...trpc.connections.operation.queryOptions({ workspace: props.workspace, name: props.connection, operationId: props.value }), enabled: !!props.value });
   const op = details.data?.operation;
   return (
-    <Stack gap={4}>
+    <Stack gap={4} className={classes.belowSticky}>
       <Group justify="space-between">
         <Text size="xs" fw={500}>
           {props.field.label}
@@ -112,7 +114,7 @@ function ArgsFields(props: { workspace: string; connection: string; operationId:
       </Text>
       {fields.length === 0 && <Text size="xs" c="dimmed">This operation takes no arguments.</Text>}
       {fields.map((f) => (
-        <div key={f.key}>{props.renderField(f, argValue(args, f.key), (v) => props.onChange(withArg(args, f.key, v)))}</div>
+        <div key={f.key} className={classes.belowSticky}>{props.renderField(f, f.kind === "select" ? shownValue(f, argValue(args, f.key)) : argValue(args, f.key), (v) => props.onChange(withArg(args, f.key, f.kind === "select" ? storedValue(f, v) : v)))}</div>
       ))}
       {props.error && <Alert color="red" p="xs">{props.error}</Alert>}
     </Stack>

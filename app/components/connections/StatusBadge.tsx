@@ -9,7 +9,7 @@ const LABELS: Record<Status["state"], { label: string; color: string }> = {
   ready: { label: "ready", color: "green" },
   no_base_url: { label: "no base URL", color: "yellow" },
   no_secret: { label: "credential not set", color: "yellow" },
-  not_connected: { label: "not connected", color: "yellow" },
+  not_connected: { label: "needs to be connected", color: "yellow" },
   needs_authorization: { label: "needs re-authorisation", color: "red" },
   error: { label: "credential refused", color: "red" },
 };

@@ -38,14 +38,29 @@ export function withArg(args: Args, key: string, value: unknown): Args {
   return next;
 }
 
+/** A field of an operation's form; `values`: its listed values as the description types them (numbers, booleans). */
+export type ArgField = FormField & { values?: Array<string | number | boolean> };
+
+/** What a select shows for a stored value: a typed listed value (2, true) as its option's text. */
+export function shownValue(field: ArgField, value: unknown): unknown {
+  return field.values && (typeof value === "number" || typeof value === "boolean") && field.values.includes(value) ? String(value) : value;
+}
+
+/** What to store for a field's new value: a chosen option of a typed list as the value it stands for (2, not "2"). */
+export function storedValue(field: ArgField, value: unknown): unknown {
+  if (!field.values || typeof value !== "string") return value;
+  const typed = field.values.find((v) => String(v) === value);
+  return typed === undefined ? value : typed;
+}
+
 /**
  * An argument with listed values is a select while its value is empty or one of them; an expression already written
  * there (a draft's `{{ input.status }}`) keeps an expression field so it is not lost.
  */
-export function formForValues(form: FormField[], args: Args): FormField[] {
+export function formForValues<F extends ArgField>(form: F[], args: Args): F[] {
   return form.map((f) => {
     if (f.kind !== "expression" || !f.options?.length) return f;
-    const v = argValue(args, f.key);
+    const v = shownValue(f, argValue(args, f.key));
     return v === undefined || f.options.some((o) => o.value === v) ? { ...f, kind: "select" } : f;
   });
 }

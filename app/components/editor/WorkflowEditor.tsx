@@ -26,6 +26,7 @@ import { useDraftSaving } from "./useDraftSaving";
 import { useEditorShortcuts } from "./useEditorShortcuts";
 import { useTestRun } from "./useTestRun";
 import { useWorkflowChecks } from "./useWorkflowChecks";
+import { useOperationShapes } from "../connections/useOperationShapes";
 import { useWorkflowDocument } from "./useWorkflowDocument";
 import classes from "./WorkflowEditor.module.css";
 
@@ -112,7 +113,9 @@ function EditorInner(props: {
       clearTimeout(timer);
     };
   }, [checking, canvasDrawn]);
-  const checks = useWorkflowChecks(logical, secretNames, test.runByNode, checking);
+  // Operation steps' outputs as their API descriptions declare them (response properties for the picker and checks).
+  const stepShapes = useOperationShapes(workspace, logical.nodes);
+  const checks = useWorkflowChecks(logical, secretNames, test.runByNode, checking, stepShapes);
   const [tab, setTab] = useState<string | null>("node");
   // The mini map repaints every node on each viewport change; on large workflows it is shown on request only.
   const [miniMapWanted, setMiniMapWanted] = useState<boolean | null>(null);
@@ -197,8 +200,8 @@ function EditorInner(props: {
   const selectedNode = selection.length === 1 ? doc.nodes.find((n) => n.id === selection[0]) : undefined;
   const argFields = useMemo(() => inputFields(logical), [logical]);
   const pick = useMemo(
-    () => withRunItemFields(pickerScope({ doc: logical, nodeId: selectedNode?.id, secretNames, lastRun: runByNode }), logical, selectedNode?.id, runByNode),
-    [logical, selectedNode?.id, secretNames, runByNode],
+    () => withRunItemFields(pickerScope({ doc: logical, nodeId: selectedNode?.id, secretNames, lastRun: runByNode, stepShapes }), logical, selectedNode?.id, runByNode),
+    [logical, selectedNode?.id, secretNames, runByNode, stepShapes],
   );
   const { problems, blocking } = checks;
   const { run: runTest } = test;

@@ -16,6 +16,14 @@ export interface FormOptions {
   enumsAs?: "expression" | "select";
 }
 
+/**
+ * A field of an operation's form. `values`: a listed field's values as the description types them, in the order of
+ * `options` (whose values are text, as a select holds them), so a chosen 2 or true is written as 2 or true, not "2".
+ */
+export interface OperationFormField extends FormField {
+  values?: Array<string | number | boolean>;
+}
+
 const HELP_MAX = 300;
 
 function typeHint(schema: Record<string, unknown>): string | undefined {
@@ -25,13 +33,26 @@ function typeHint(schema: Record<string, unknown>): string | undefined {
   return typeof type === "string" ? type : undefined;
 }
 
-function options(values: ReadonlyArray<unknown> | undefined): FormField["options"] {
+function usableValues(values: ReadonlyArray<unknown> | undefined): Array<string | number | boolean> | undefined {
   const usable = values?.filter((v): v is string | number | boolean => typeof v === "string" || typeof v === "number" || typeof v === "boolean");
-  return usable && usable.length > 0 ? usable.map((v) => ({ value: String(v), label: String(v) })) : undefined;
+  // Two values that read the same as text (1 and "1") could not be told apart in a select: the first is kept.
+  const seen = new Set<string>();
+  const distinct = usable?.filter((v) => !seen.has(String(v)) && !!seen.add(String(v)));
+  return distinct && distinct.length > 0 ? distinct : undefined;
 }
 
-function field(key: string, label: string, schema: Record<string, unknown>, required: boolean, description: string | undefined, values: ReadonlyArray<unknown> | undefined, opts: FormOptions, deprecated = false): FormField {
-  const choices = options(values);
+function field(
+  key: string,
+  label: string,
+  schema: Record<string, unknown>,
+  required: boolean,
+  description: string | undefined,
+  values: ReadonlyArray<unknown> | undefined,
+  opts: FormOptions,
+  deprecated = false,
+): OperationFormField {
+  const typed = usableValues(values);
+  const choices = typed?.map((v) => ({ value: String(v), label: String(v) }));
   const help = clip([description, deprecated ? "Deprecated." : undefined].filter(Boolean).join(" "), HELP_MAX);
   const placeholder = typeHint(schema);
   return {
@@ -42,13 +63,14 @@ function field(key: string, label: string, schema: Record<string, unknown>, requ
     ...(placeholder ? { placeholder } : {}),
     ...(required ? { required: true } : {}),
     ...(choices ? { options: choices } : {}),
+    ...(typed?.some((v) => typeof v !== "string") ? { values: typed } : {}),
   };
 }
 
 const ORDER: Record<OperationParameter["in"], number> = { path: 0, query: 1, header: 2, cookie: 3 };
 
-export function operationForm(operation: Operation, opts: FormOptions = {}): FormField[] {
-  const fields: FormField[] = [];
+export function operationForm(operation: Operation, opts: FormOptions = {}): OperationFormField[] {
+  const fields: OperationFormField[] = [];
   const parameters = [...operation.parameters].sort((a, b) => ORDER[a.in] - ORDER[b.in]);
   for (const p of parameters) {
     fields.push(field(argKey(p.in, p.name), p.name, p.schema, p.required, p.description ?? (p.schema.description as string | undefined), p.enum, opts, p.deprecated));

@@ -3,7 +3,7 @@ export { importDescription } from "./import";
 export * from "./model";
 export { DescriptionProblemSchema, type DescriptionProblem } from "./problems";
 export { createOperationSearch, type OperationSearch } from "./search";
-export { operationForm, type FormOptions } from "./form";
+export { operationForm, type FormOptions, type OperationFormField } from "./form";
 export { responseBodyShape, operationOutputShape } from "./shape";
 export { draftTool, DRAFT_STEP_ID, type DraftOptions } from "./draft";
 export { OperationParamsSchema, OperationArgsSchema, argKey, parseArgKey, ARG_GROUPS, type OperationParams, type OperationArgs, type ArgGroup } from "./operation-params";

@@ -1,7 +1,7 @@
 // What the field picker offers in a step's expressions: exactly the names the runtime puts in scope, each filled in
 // from what is known before the workflow runs (the tool's parameters, the fields earlier steps declare, a loop's
 // items), then from what the last test run showed.
-import { pickableSteps } from "../../../../runtime/model";
+import { pickableSteps, type DeclaredShapes } from "../../../../runtime/model";
 import { shapeFromValue, UNKNOWN, type Shape } from "../../../../runtime/model/shapes";
 import { wrapCode } from "../../../../runtime/nodes/code";
 import { getNodeType } from "../../../../runtime/nodes/registry";
@@ -21,6 +21,8 @@ export interface ScopeContext {
   secretNames: readonly string[];
   /** The last test run, per node: outputs stand in where a step declares no fields. */
   lastRun: ReadonlyMap<string, { status: string; output?: unknown }>;
+  /** Output shapes known outside the file, by node id: an operation step's, from its operation's response schema. */
+  stepShapes?: DeclaredShapes;
 }
 
 /**
@@ -39,7 +41,7 @@ const DEPTH = 3;
 export const SCOPE_PROVIDERS: Record<string, (ctx: ScopeContext) => ScopeOption[]> = {
   input: (ctx) => {
     const input = ctx.doc.nodes.find(isToolInput);
-    return input ? fieldsOf(outputShape(input, true), "input").map((f) => ({ value: f.path, group: "Tool input", hint: f.type })) : [];
+    return input ? fieldsOf(outputShape(input, {}, true), "input").map((f) => ({ value: f.path, group: "Tool input", hint: f.type })) : [];
   },
   steps: stepOptions,
   item: (ctx) => {
@@ -64,7 +66,7 @@ function stepOptions(ctx: ScopeContext): ScopeOption[] {
   if (!ctx.nodeId) return [];
   const options: ScopeOption[] = [];
   const types = new Map(ctx.doc.nodes.map((n) => [n.id, n.type]));
-  for (const step of pickableSteps(ctx.doc as never, ctx.nodeId)) {
+  for (const step of pickableSteps(ctx.doc as never, ctx.nodeId, ctx.stepShapes)) {
     const type = types.get(step.id);
     if (type === "input" || type === "output" || type === "error") continue; // the input is offered as input.*
     options.push({ value: `steps.${step.id}`, group: "Steps", hint: getNodeType(type ?? "")?.label });
@@ -99,7 +101,8 @@ function enclosingLoop(ctx: ScopeContext): DocNode | undefined {
  * The output shape a node's type declares. `lenient` reads params that do not validate yet (a parameter still being
  * named), as the input step's fields are while someone types them.
  */
-function outputShape(node: DocNode, lenient = false): Shape {
+function outputShape(node: DocNode, stepShapes: DeclaredShapes = {}, lenient = false): Shape {
+  if (Object.hasOwn(stepShapes, node.id)) return stepShapes[node.id]!;
   const descriptor = getNodeType(node.type);
   if (!descriptor?.outputShape) return UNKNOWN;
   const parsed = descriptor.params.safeParse(node.params ?? {});
@@ -120,12 +123,12 @@ function loopItemShape(ctx: ScopeContext, loop: DocNode): Shape {
   let list: Shape = UNKNOWN;
   if (ref[1] === "input") {
     const input = ctx.doc.nodes.find(isToolInput);
-    list = input ? follow(outputShape(input, true), keys) : UNKNOWN;
+    list = input ? follow(outputShape(input, {}, true), keys) : UNKNOWN;
   } else {
     const [id, ...rest] = keys;
     const step = ctx.doc.nodes.find((n) => n.id === id);
     if (step) {
-      list = follow(outputShape(step), rest);
+      list = follow(outputShape(step, ctx.stepShapes), rest);
       const seen = ranOk(ctx, step.id);
       if (list.kind === "unknown" && seen !== undefined) list = follow(shapeFromValue(seen), rest);
     }
