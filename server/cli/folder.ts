@@ -1,8 +1,8 @@
 // `toolflow export --workspace <slug> <folder>` and `toolflow import <folder> --workspace <slug>` (SPEC §8, §15): a
-// workspace's workflow drafts, connections (settings and API descriptions, never a credential or token) and document
-// metadata (and, with --with-files, the documents) as a folder kept in git.
+// workspace's workflow drafts, connections (settings and API descriptions, never a credential or token), prompt drafts
+// and document metadata (and, with --with-files, the documents) as a folder kept in git.
 // Files are written with a stable key order and 2-space indentation, so exporting twice gives the same bytes and git
-// diffs show only what changed. Prompts are not exported: the schema has no prompts model yet.
+// diffs show only what changed.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,6 +15,7 @@ import { documentNameSchema } from "../documents/fields";
 import { AppError } from "../errors";
 import { projectRoot } from "../root";
 import { exportConnections, planConnectionImport, recreateConnection, type ConnectionPlan } from "./folder-connections";
+import { exportPrompts, importPlannedPrompts, planPromptImport, type PromptPlan } from "./folder-prompts";
 import { uploadDocument } from "../services/documents";
 import { canonicalJson, importWorkflow, ImportProblems, validateForWorkspace } from "../services/workflows";
 import { CliError } from "./admin";
@@ -112,6 +113,7 @@ export async function exportFolder(db: Db, slug: string, folder: string, options
   const workflows = await db.workflow.findMany({ where: { workspaceId: wsId, archivedAt: null }, orderBy: { name: "asc" }, select: { name: true, draft: true } });
   for (const wf of workflows) writeFileSync(join(dir, `${wf.name}${WORKFLOW_SUFFIX}`), stableJson(wf.draft));
   const connections = await exportConnections(db, wsId, dir, stableJson);
+  const prompts = await exportPrompts(db, wsId, dir, stableJson);
   const docs = await documentEntries(db, wsId);
   if (docs.length) {
     mkdirSync(join(dir, "documents"), { recursive: true });
@@ -126,7 +128,7 @@ export async function exportFolder(db: Db, slug: string, folder: string, options
   }
   const manifest: z.infer<typeof manifestSchema> = { format: EXPORT_FORMAT, workspace: slug, exportedAt: (options.now ?? new Date()).toISOString(), withFiles: options.withFiles };
   writeFileSync(join(dir, MANIFEST), stableJson(manifest));
-  return { workflows: workflows.length, connections, documents: docs.length };
+  return { workflows: workflows.length, connections, prompts, documents: docs.length };
 }
 
 function readJson(dir: string, file: string, problems: string[]): unknown {
@@ -146,6 +148,7 @@ interface Plan {
   connections: ConnectionPlan[];
   workflows: { file: string; doc: { name: string }; unchanged: boolean }[];
   documents: { entry: DocumentEntry; bytes: Uint8Array | null }[];
+  prompts: PromptPlan[];
 }
 
 /** Reads and checks everything in the folder; any problem means nothing is imported. */
@@ -156,7 +159,7 @@ async function planImport(db: Db, wsId: string, dir: string, replace: boolean): 
   const manifest = manifestSchema.safeParse(readJson(dir, MANIFEST, problems));
   if (!manifest.success && !problems.length) problems.push(...zodProblems(MANIFEST, manifest.error));
 
-  const plan: Plan = { connections: await planConnectionImport(db, wsId, dir, replace, problems), workflows: [], documents: [] };
+  const plan: Plan = { connections: await planConnectionImport(db, wsId, dir, replace, problems), workflows: [], documents: [], prompts: [] };
   const existing = new Map((await db.workflow.findMany({ where: { workspaceId: wsId }, select: { name: true, draft: true } })).map((w) => [w.name, w.draft]));
   for (const file of readdirSync(dir).filter((f) => f.endsWith(WORKFLOW_SUFFIX)).sort()) {
     const doc = readJson(dir, file, problems);
@@ -206,6 +209,8 @@ async function planImport(db: Db, wsId: string, dir: string, replace: boolean): 
       }
     }
   }
+  // After the documents: a prompt may embed one the folder brings.
+  plan.prompts = await planPromptImport(db, wsId, dir, { replace, documents: new Set(plan.documents.map((d) => d.entry.name)) }, problems);
   if (problems.length) throw new CliError(`nothing was imported; ${problems.length === 1 ? "one problem" : `${problems.length} problems`}:\n${problems.map((p) => `- ${p}`).join("\n")}`);
   return plan;
 }
@@ -249,7 +254,8 @@ export async function importFolder(db: Db, slug: string, folder: string, options
       });
     }
   }
-  return done;
+  const prompts = await importPlannedPrompts(db, wsId, plan.prompts);
+  return { ...done, prompts };
 }
 
 async function renumberCurrentVersion(db: Db, documentId: string, from: number, to: number): Promise<void> {
@@ -282,7 +288,7 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 export function registerFolderCommands(program: Command): void {
   program
     .command("export <folder>")
-    .description("write a workspace's workflow drafts, connections (no credentials) and document list to a folder (for git)")
+    .description("write a workspace's workflow drafts, connections (no credentials), prompt drafts and document list to a folder (for git)")
     .requiredOption("--workspace <slug>")
     .option("--with-files", "also write the documents' files under documents/files/")
     .action(
@@ -290,7 +296,8 @@ export function registerFolderCommands(program: Command): void {
         const db = await database();
         const result = await exportFolder(db, options.workspace, folder, { withFiles: options.withFiles === true });
         const connections = result.connections ? `, ${result.connections} connection${result.connections === 1 ? "" : "s"} (without credentials or tokens)` : "";
-        out(`exported ${result.workflows} workflow${result.workflows === 1 ? "" : "s"}${connections} and ${result.documents} document${result.documents === 1 ? "" : "s"} to ${resolve(folder)}`);
+        const prompts = result.prompts ? `, ${result.prompts} prompt${result.prompts === 1 ? "" : "s"}` : "";
+        out(`exported ${result.workflows} workflow${result.workflows === 1 ? "" : "s"}${connections}${prompts} and ${result.documents} document${result.documents === 1 ? "" : "s"} to ${resolve(folder)}`);
       }),
     );
   program
@@ -305,6 +312,8 @@ export function registerFolderCommands(program: Command): void {
         out(`imported ${r.imported} new workflow${r.imported === 1 ? "" : "s"}, replaced ${r.replaced} draft${r.replaced === 1 ? "" : "s"}, ${r.unchanged} unchanged; ${r.documents} document${r.documents === 1 ? "" : "s"} uploaded`);
         const c = r.connections;
         if (c.created + c.updated + c.unchanged > 0) out(`connections: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`);
+        const p = r.prompts;
+        if (p.created + p.updated + p.unchanged > 0) out(`prompts: ${p.created} created, ${p.updated} drafts replaced, ${p.unchanged} unchanged (nothing published)`);
         if (c.todo.length) {
           out("Credentials and tokens are never exported. Before these connections can be called, an owner must, in Settings → Connections:");
           for (const line of c.todo) out(`  ${line}`);

@@ -75,9 +75,10 @@ function shapeProblems(issues: z.core.$ZodIssue[]): PromptFileProblem[] {
 
 /**
  * Reads a prompt file into a draft for `workspaceId`: document names become the workspace's document ids. Throws
- * PromptFileProblems listing everything wrong (unknown keys, bad values, documents the workspace lacks).
+ * PromptFileProblems listing everything wrong (unknown keys, bad values, documents the workspace lacks). Names in
+ * `pendingDocuments` are accepted without an id: for checking a folder before its documents are uploaded.
  */
-export async function promptFromFile(db: Db, workspaceId: string, value: unknown): Promise<PromptDefinition> {
+export async function promptFromFile(db: Db, workspaceId: string, value: unknown, options: { pendingDocuments?: ReadonlySet<string> } = {}): Promise<PromptDefinition> {
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     throw new PromptFileProblems([{ path: "", message: `A prompt file is a JSON object with "format": "${PROMPT_FILE_FORMAT}".` }]);
   }
@@ -93,7 +94,8 @@ export async function promptFromFile(db: Db, workspaceId: string, value: unknown
   const converted = messages.map((m, i) => {
     if (m.content.type !== "document") return m;
     const { document, argument } = m.content;
-    const id = document === undefined ? undefined : idByName.get(document);
+    // A document about to be imported with it (a folder import) counts as there; the definition is then only checked.
+    const id = document === undefined ? undefined : (idByName.get(document) ?? (options.pendingDocuments?.has(document) ? `pending:${document}` : undefined));
     if (document !== undefined && !id) {
       problems.push({ path: `messages[${i}].content.document`, message: `Message ${i + 1} embeds the document "${document}", which this workspace does not have; upload it (or import the folder with its documents) first.` });
     }

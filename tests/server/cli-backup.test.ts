@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import { uploadDocument } from "../../server/services/documents";
+import { importPrompt } from "../../server/services/promptFiles";
 import { importWorkflow } from "../../server/services/workflows";
 import { createWorkspace } from "../../server/services/workspaces";
 
@@ -157,16 +158,27 @@ describe("toolflow backup, restore, export and import", { timeout: 240_000 }, ()
     const bytes = (text: string) => new TextEncoder().encode(text);
     await uploadDocument(db, acme.id, null, { name: "travel.md", bytes: bytes("# Travel\n\nBook trains."), folder: "Policies/HR", tags: ["travel", "hr"] });
     await uploadDocument(db, acme.id, null, { name: "travel.md", bytes: bytes("# Travel\n\nBook trains, not planes.") });
+    // A prompt embedding the document: the copy gets it from the folder's documents, by name.
+    await importPrompt(db, acme.id, null, {
+      format: "toolflow.prompt/v1",
+      name: "travel_answer",
+      arguments: [{ name: "question", required: true }],
+      messages: [
+        { role: "user", content: { type: "text", text: "Answer {{ question }}." } },
+        { role: "user", content: { type: "document", document: "travel.md" } },
+      ],
+    });
 
     const first = join(dir, "export-a");
     const second = join(dir, "export-b");
-    expect(toolflow(["export", "--workspace", "acme", "--with-files", first])).toMatchObject({ code: 0, stdout: expect.stringContaining("exported 2 workflows and 1 document") });
+    expect(toolflow(["export", "--workspace", "acme", "--with-files", first])).toMatchObject({ code: 0, stdout: expect.stringContaining("exported 2 workflows, 1 prompt and 1 document") });
+    expect(JSON.parse(readFileSync(join(first, "prompts/travel_answer.prompt.json"), "utf8")).messages[1]).toEqual({ role: "user", content: { type: "document", document: "travel.md" } });
     expect(readFileSync(join(first, "echo.workflow.json"), "utf8")).toMatch(/^\{\n {2}"format": "toolflow.workflow\/v1",\n {2}"name": "echo",\n {2}"description": "Echoes.",/);
     const index = JSON.parse(readFileSync(join(first, "documents/index.json"), "utf8"));
     expect(index).toEqual([expect.objectContaining({ name: "travel.md", folder: "Policies/HR", tags: ["hr", "travel"], mimeType: "text/markdown", version: 2 })]);
     expect(readFileSync(join(first, "documents/files/travel.md"), "utf8")).toBe("# Travel\n\nBook trains, not planes.");
 
-    expect(toolflow(["import", first, "--workspace", "copy"])).toMatchObject({ code: 0, stdout: expect.stringContaining("imported 2 new workflows") });
+    expect(toolflow(["import", first, "--workspace", "copy"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/imported 2 new workflows[^]*prompts: 1 created/) });
     expect(toolflow(["export", "--workspace", "copy", "--with-files", second])).toMatchObject({ code: 0 });
     const a = tree(first);
     const b = tree(second);
@@ -180,7 +192,7 @@ describe("toolflow backup, restore, export and import", { timeout: 240_000 }, ()
     for (const [path, content] of a) expect(b.get(path)!.equals(content), path).toBe(true);
 
     // Importing the same folder again changes nothing; a changed draft needs --replace.
-    expect(toolflow(["import", first, "--workspace", "copy"])).toMatchObject({ code: 0, stdout: expect.stringContaining("2 unchanged") });
+    expect(toolflow(["import", first, "--workspace", "copy"])).toMatchObject({ code: 0, stdout: expect.stringMatching(/2 unchanged[^]*prompts: 0 created, 0 drafts replaced, 1 unchanged/) });
     const echo = JSON.parse(readFileSync(join(first, "echo.workflow.json"), "utf8"));
     writeFileSync(join(first, "echo.workflow.json"), JSON.stringify({ ...echo, description: "Changed." }));
     const refused = toolflow(["import", first, "--workspace", "copy"]);
@@ -201,6 +213,9 @@ describe("toolflow backup, restore, export and import", { timeout: 240_000 }, ()
     writeFileSync(join(bad, "broken.workflow.json"), JSON.stringify({ format: "toolflow.workflow/v1", name: "broken", nodes: [{ id: "x", type: "teleport", position: { x: 0, y: 0 }, params: {} }], edges: [] }));
     writeFileSync(join(bad, "misnamed.workflow.json"), readFileSync(join(root, "examples/add_tax.workflow.json")));
     writeFileSync(join(bad, "garbage.workflow.json"), "{ not json");
+    mkdirSync(join(bad, "prompts"));
+    writeFileSync(join(bad, "prompts/ask.prompt.json"), JSON.stringify({ format: "toolflow.prompt/v1", name: "ask", mesages: [], arguments: [] }));
+    writeFileSync(join(bad, "prompts/cite.prompt.json"), JSON.stringify({ format: "toolflow.prompt/v1", name: "cite", messages: [{ role: "user", content: { type: "document", document: "gone.md" } }] }));
     writeFileSync(join(bad, "documents/index.json"), JSON.stringify([{ name: "../escape.txt", folder: "", tags: [], language: "english", kind: "text", mimeType: "text/plain", sizeBytes: 1, sha256: "0".repeat(64), version: 1 }]));
     const copy = await db.workspace.findUniqueOrThrow({ where: { slug: "copy" } });
     const before = await db.workflow.count({ where: { workspaceId: copy.id } });
@@ -210,6 +225,8 @@ describe("toolflow backup, restore, export and import", { timeout: 240_000 }, ()
     expect(result.stderr).toMatch(/broken\.workflow\.json: .*teleport/);
     expect(result.stderr).toContain('misnamed.workflow.json: the workflow inside is named "add_tax"; the file must be called add_tax.workflow.json.');
     expect(result.stderr).toContain("garbage.workflow.json: cannot be read as JSON");
+    expect(result.stderr).toMatch(/prompts[/\\]ask\.prompt\.json: The file has "mesages".*Did you mean "messages"\?/);
+    expect(result.stderr).toMatch(/prompts[/\\]cite\.prompt\.json: Message 1 embeds the document "gone\.md", which this workspace does not have/);
     expect(result.stderr).toMatch(/documents[/\\]index\.json: at 0\.name: A document name cannot contain \//);
     expect(await db.workflow.count({ where: { workspaceId: copy.id } })).toBe(before);
     expect(toolflow(["import", join(dir, "nowhere"), "--workspace", "copy"])).toMatchObject({ code: 1, stderr: expect.stringContaining("is not a folder") });
