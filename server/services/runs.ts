@@ -67,14 +67,42 @@ export async function recordRuns(db: Db, records: RunRecord[], inserter?: RunIns
     recordedSincePrune.set(record.workspaceId, count % PRUNE_EVERY);
     if (count >= PRUNE_EVERY) due.add(record.workspaceId);
   }
-  for (const workspaceId of due) await pruneRuns(db, workspaceId);
+  // The records are written by now: a prune that fails must not make the batch count as unwritten (and be written twice).
+  for (const workspaceId of due) {
+    await pruneRuns(db, workspaceId).catch((error: unknown) => log().warn({ workspaceId, err: briefError(error) }, "could not prune old runs (tried again after more runs)"));
+  }
 }
 
 export const recordRun = (db: Db, record: RunRecord) => recordRuns(db, [record]);
 
+/** A database error's message and code, without the driver objects hanging off it (a pg error carries its client). */
+export function briefError(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { message: error instanceof Error ? error.message : String(error), ...(typeof code === "string" ? { code } : {}) };
+}
+
+/**
+ * Whether a failed write was refused for what the rows hold (a constraint, a value out of range), so writing it again
+ * cannot help. Anything else (the database down or restarting, a dropped connection, a full or read-only disk, a
+ * locked file) may pass, and the records are kept for another try.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  // PostgreSQL SQLSTATE classes: 22 data exception, 23 integrity constraint violation, 42 syntax or access rule.
+  if (/^(22|23|42)[0-9A-Z]{3}$/.test(code)) return true;
+  // SQLite (better-sqlite3's codes): constraints, type mismatches, values too big.
+  if (/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code)) return true;
+  // Prisma's request errors about the data (P2xxx); P1xxx are connection errors.
+  return /^P2\d{3}$/.test(code);
+}
+
 /**
  * Buffers run records for a few milliseconds and writes them in batches, so busy endpoints pay one insert per batch
- * instead of one per call; the response never waits for it. `flush()` on shutdown writes what is left.
+ * instead of one per call; the response never waits for it. A batch the database cannot take right now (down,
+ * restarting, disk full or read-only) is kept and tried again with backoff, up to `maxBuffered` records (beyond that
+ * the oldest are given up, and counted); a batch refused for its data is written one record at a time, so only the
+ * record at fault is lost. `flush()` on shutdown writes what is left.
  */
 export class RunWriter {
   private queue: RunRecord[] = [];
@@ -82,6 +110,10 @@ export class RunWriter {
   readonly counts = { pending: 0, written: 0, failed: 0 };
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The wait before the next try while writes fail (0 while they succeed). */
+  private retryMs = 0;
+  /** Records still to write one per batch, after a batch was refused for its data. */
+  private isolating = 0;
 
   constructor(
     private readonly db: Db,
@@ -89,32 +121,75 @@ export class RunWriter {
     private readonly maxBatch = 200,
     /** The hot-path writer (server/db/run-inserts.ts); without one, Prisma writes the batch. */
     private readonly inserter?: RunInserter,
+    private readonly maxBuffered = 10_000,
+    private readonly maxRetryMs = 5_000,
   ) {}
 
   enqueue(record: RunRecord): void {
     this.queue.push(record);
     this.counts.pending++;
+    if (this.queue.length > this.maxBuffered) this.giveUp(this.queue.splice(0, this.queue.length - this.maxBuffered), "too many run records are waiting for the database");
+    // While writes fail, the retry timer decides when to try again.
+    if (this.retryMs) return;
     if (this.queue.length >= this.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
   }
 
+  /** Writes what is queued; resolves once written, or once a write failed and the rest was kept for the retry. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.queue.splice(0);
-    if (batch.length) {
-      this.writing = this.writing
-        .then(() => recordRuns(this.db, batch, this.inserter))
-        .then(
-          () => void (this.counts.written += batch.length),
-          (error: unknown) => {
-            this.counts.failed += batch.length;
-            log().error({ runIds: batch.map((r) => r.id), err: error }, `could not record ${batch.length} run(s)`);
-          },
-        )
-        .finally(() => void (this.counts.pending -= batch.length));
-    }
+    this.writing = this.writing.then(() => this.writeQueued());
     return this.writing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, this.isolating > 0 ? 1 : this.maxBatch);
+      try {
+        await recordRuns(this.db, batch, this.inserter);
+        this.settle(batch.length, "written");
+        if (batch.length === 1 && this.isolating > 0) this.isolating--;
+        if (this.retryMs) log().info({ pending: this.counts.pending }, "run records are being written again");
+        this.retryMs = 0;
+      } catch (error) {
+        if (isDataError(error)) {
+          if (batch.length > 1) {
+            this.queue.unshift(...batch);
+            this.isolating = batch.length;
+          } else {
+            this.giveUp(batch, "a run record was refused by the database", error);
+            if (this.isolating > 0) this.isolating--;
+          }
+          continue;
+        }
+        this.queue.unshift(...batch);
+        if (!this.retryMs) log().error({ pending: this.counts.pending, err: briefError(error) }, "could not write run records; they are kept and written when the database takes them");
+        this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : 250, this.maxRetryMs);
+        this.timer ??= setTimeout(() => void this.flush(), this.retryMs);
+        // A process that is stopping does not wait for the database to come back.
+        this.timer.unref();
+        return;
+      }
+    }
+  }
+
+  /** The last write on shutdown: what the database does not take now is lost, and said so. */
+  async close(): Promise<void> {
+    await this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length) this.giveUp(this.queue.splice(0), "the process stopped before the database took them");
+  }
+
+  private settle(n: number, as: "written" | "failed"): void {
+    this.counts[as] += n;
+    this.counts.pending -= n;
+  }
+
+  private giveUp(batch: RunRecord[], why: string, error?: unknown): void {
+    this.settle(batch.length, "failed");
+    log().error({ runIds: batch.slice(0, 20).map((r) => r.id), count: batch.length, ...(error ? { err: briefError(error) } : {}) }, `${why}: ${batch.length} run record(s) lost`);
   }
 }
 
