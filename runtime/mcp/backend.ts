@@ -141,7 +141,10 @@ export interface McpBackend {
   secrets(workspaceId: string, names: readonly string[]): Promise<Record<string, SecretGrant>>;
   /** The workspace's connections for `operation` steps: base URL, hosts and credential, host side only (SPEC §13). */
   connections?(workspaceId: string): ConnectionSource;
-  /** Stores a run record; the response never waits for it. */
+  /**
+   * Stores a run record; resolves once the write was tried (the call's answer waits for that, a bounded time, so an
+   * answered call has its record even if the process dies right after). A write that failed is the backend's to retry.
+   */
   recordRun(record: RunRecord): Promise<void>;
   /** Notifies of tool changes made in this process, so sessions hear about them at once. */
   onToolsChanged?(listener: (workspaceId: string) => void): () => void;

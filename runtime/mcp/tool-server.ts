@@ -33,17 +33,25 @@ import { runtimeLog, runtimeObserver } from "../observe";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
 
+/** The longest an answer waits for its run record's write (a database that hangs must not hold the answers). */
+const RECORD_WAIT_MS = 2_000;
+
 /**
  * Hands a run record to the backend without letting it fail the call: a backend that throws synchronously or rejects
- * is logged, and the answer still goes out.
+ * is logged, and the answer still goes out. Resolves when the backend has tried the write, or RECORD_WAIT_MS after.
  */
-function recordSafely(backend: McpBackend, record: RunRecord): void {
+function recordSafely(backend: McpBackend, record: RunRecord): Promise<void> {
   const failed = (error: unknown) => runtimeLog().error({ runId: record.id, err: error }, "could not record a run");
+  let written: Promise<void>;
   try {
-    void Promise.resolve(backend.recordRun(record)).catch(failed);
+    written = Promise.resolve(backend.recordRun(record)).catch(failed);
   } catch (error) {
     failed(error);
+    return Promise.resolve();
   }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)));
+  return Promise.race([written, late]).finally(() => clearTimeout(timer));
 }
 
 const LEVELS: LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
@@ -191,12 +199,13 @@ export function createToolServer(options: ToolServerOptions): Server {
     const about = { reqId: requestIdOf(extra), runId, ...labels };
     runtimeObserver().callStarted(labels);
     let recorded = false;
-    const record = (input: unknown, outcome: RunOutcome) => {
+    const record = (input: unknown, outcome: RunOutcome): Promise<void> => {
       recorded = true;
-      recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
+      const written = recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
       const end = { status: outcome.status, errorCode: outcome.error?.code, durationMs: Date.now() - startedAt.getTime() };
       runtimeObserver().callFinished(labels, end);
       runtimeLog().info({ ...about, ...end }, "tool call finished");
+      return written;
     };
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
@@ -215,7 +224,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       if (!args.ok) {
         // Nothing ran and no secret was loaded: the arguments are kept as sent (depth-bounded by failureOutcome).
         const refused = failureOutcome({ code: "invalid_arguments", message: args.message, startedAt, input: request.params.arguments ?? {} });
-        record(refused.input, refused);
+        await record(refused.input, refused);
         throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for tool "${tool.name}": ${args.message}`, { fields: args.fields });
       }
       const caller = callerChannel(tool, request, extra, client, signal);
@@ -237,8 +246,8 @@ export function createToolServer(options: ToolServerOptions): Server {
         ...(linkDocuments ? { linkDocuments } : {}),
         run: { id: runId, workspace: workspace.slug, client },
       });
-      // The answer does not wait for the run record.
-      record(outcome.input ?? args.value, outcome);
+      // The answer waits for its run record's write (one batched insert): a call answered is a call recorded.
+      await record(outcome.input ?? args.value, outcome);
       return outcome.result;
     } catch (error) {
       const protocol = error instanceof McpError;
@@ -247,7 +256,7 @@ export function createToolServer(options: ToolServerOptions): Server {
         if (!protocol) runtimeLog().error({ ...about, err: error }, "MCP tools/call failed");
         const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
         const failed = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
-        record(failed.input, failed);
+        await record(failed.input, failed);
       }
       if (protocol) throw error;
       throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);

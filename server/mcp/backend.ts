@@ -29,7 +29,8 @@ export type ServerMcpBackend = McpBackend & { runRecords(): Readonly<RunWriter["
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): ServerMcpBackend {
   const inserter = createRunInserter(target);
-  const runs = new RunWriter(db, 50, 200, inserter);
+  // Group commit: a call's answer waits for its run record (runtime/mcp/tool-server.ts), so no delay before a write.
+  const runs = new RunWriter(db, 0, 200, inserter);
   // Workspaces whose tools this process has read: after LISTEN (re)connects they are re-checked, since a NOTIFY sent
   // while it was not listening (at start-up, during a reconnect) is lost.
   const watched = new Set<string>();
@@ -74,7 +75,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     connections: (workspaceId) => connectionSource(db, workspaceId),
     documents: mcpDocuments(db),
     prompts: mcpPrompts(db),
-    recordRun: async (record) => runs.enqueue(record),
+    recordRun: (record) => runs.enqueue(record),
     runRecords: () => runs.counts,
     flush: async () => {
       await runs.close();

@@ -95,6 +95,23 @@ describe("run-record writer under database faults", () => {
     expect(writer.counts).toEqual({ pending: 0, written: 0, failed: 5 });
   });
 
+  it("without a delay, a record is written at once and its promise says when (what an answer waits for)", async () => {
+    const { inserter, written } = flakyInserter();
+    const writer = new RunWriter(database.db, 0, 200, inserter);
+    const tried = [writer.enqueue(record("g1")), writer.enqueue(record("g2"))];
+    expect(written).toHaveLength(0);
+    await Promise.all(tried);
+    expect(written.map((r) => r.id)).toEqual(["g1", "g2"]);
+    // While the database is away, a promise says so at once rather than at the next retry.
+    const failing = flakyInserter();
+    failing.state.fail = () => withCode("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED");
+    const away = new RunWriter(database.db, 0, 200, failing.inserter, 10_000, 60_000);
+    await away.enqueue(record("k1"));
+    await away.enqueue(record("k2"));
+    expect(away.counts).toEqual({ pending: 2, written: 0, failed: 0 });
+    await away.close();
+  });
+
   it("tells data errors from a database that is away", () => {
     expect(isDataError(withCode("duplicate key", "23505"))).toBe(true);
     expect(isDataError(withCode("constraint failed", "SQLITE_CONSTRAINT_FOREIGNKEY"))).toBe(true);
