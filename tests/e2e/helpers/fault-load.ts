@@ -45,9 +45,9 @@ export async function callOnce(client: Client, amount: number, timeoutMs = CALL_
  * `clients` loops of calls until `stop()`. A loop whose session broke (its server went away) connects again, so calls
  * go on as a real client's would; connection attempts that fail count as errors too.
  */
-export function startLoad(url: () => string, key: string, clients = 4, timeoutMs = CALL_TIMEOUT_MS) {
+export function startLoad(url: () => string, key: string, clients = 4, timeoutMs = CALL_TIMEOUT_MS, firstAmount = 1) {
   const outcomes: Outcome[] = [];
-  let next = 1;
+  let next = firstAmount;
   let stopped = false;
   const loops = Array.from({ length: clients }, async () => {
     let client: Client | undefined;
