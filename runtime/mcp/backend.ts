@@ -159,6 +159,11 @@ export interface McpBackend {
   onSurfaceChanged?(listener: (workspaceId: string, kind: SurfaceKind) => void): () => void;
   /** Notifies that keys or settings of a workspace changed in this process (cached access checks are dropped). */
   onAccessChanged?(listener: (workspaceId: string) => void): () => void;
+  /**
+   * Whether an error means the storage cannot be reached right now (the database down or restarting): the caller is
+   * told to try again shortly (HTTP 503 with Retry-After, or a tool error saying so) instead of "internal error".
+   */
+  storageUnavailable?(error: unknown): boolean;
   /** Writes what is still buffered (run records) before the process exits. */
   flush?(): Promise<void>;
   /**

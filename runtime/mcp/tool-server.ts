@@ -32,6 +32,7 @@ import type { CallOwner, CallRelay } from "./relay";
 import { runtimeLog, runtimeObserver } from "../observe";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
+const UNAVAILABLE_MESSAGE = "The tool could not run: Toolflow's database cannot be reached right now. Try again in a few seconds.";
 
 /** The longest an answer waits for its run record's write (a database that hangs must not hold the answers). */
 const RECORD_WAIT_MS = 2_000;
@@ -110,6 +111,8 @@ function decodeCursor(cursor: string | undefined): number {
 
 export function createToolServer(options: ToolServerOptions): Server {
   const { workspace, catalog, backend } = options;
+  /** What the client is told of a failure that is not its own: "try again shortly" while the storage is away. */
+  const failureMessage = (error: unknown) => (backend.storageUnavailable?.(error) ? UNAVAILABLE_MESSAGE : INTERNAL_MESSAGE);
   const pageSize = options.pageSize ?? 100;
   const documents = options.resources && backend.documents ? { ...options.resources, documents: backend.documents } : undefined;
   const server = new Server(
@@ -178,7 +181,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       if (error instanceof McpError) throw error;
       // Failures before the tool is known (the catalog's storage): the operator gets the details in the log.
       runtimeLog().error({ reqId: requestIdOf(extra), workspace: workspace.slug, tool: request.params.name, err: error }, "MCP tools/call failed before the tool ran");
-      throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+      throw new McpError(ErrorCode.InternalError, failureMessage(error));
     }
   });
 
@@ -254,12 +257,12 @@ export function createToolServer(options: ToolServerOptions): Server {
       if (!recorded) {
         // Storage or sandbox failures: the operator gets the details in the log, the record and the client a plain message.
         if (!protocol) runtimeLog().error({ ...about, err: error }, "MCP tools/call failed");
-        const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
+        const message = protocol ? (error as McpError).message : failureMessage(error);
         const failed = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
         await record(failed.input, failed);
       }
       if (protocol) throw error;
-      throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+      throw new McpError(ErrorCode.InternalError, failureMessage(error));
     } finally {
       untrack?.();
     }

@@ -5,6 +5,7 @@ import type { Db } from "../db/client";
 import { createRunInserter } from "../db/run-inserts";
 import { listenOn } from "../db/listen";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { onAccessChanged, onSurfaceChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { grantAccess } from "../services/oauthGrants";
@@ -76,6 +77,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     documents: mcpDocuments(db),
     prompts: mcpPrompts(db),
     recordRun: (record) => runs.enqueue(record),
+    storageUnavailable: isDatabaseUnavailable,
     runRecords: () => runs.counts,
     flush: async () => {
       await runs.close();

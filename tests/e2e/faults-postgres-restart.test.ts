@@ -80,13 +80,14 @@ describe.skipIf(unavailable !== undefined)("PostgreSQL restarted while a runtime
       await load.stop();
     }
 
+    if (process.env.FAULTS_KEEP_LOG) writeFileSync(process.env.FAULTS_KEEP_LOG, server.stdout());
     console.log("PostgreSQL restart, what clients saw:", tally(load.outcomes));
     console.log("PostgreSQL restart, what the server logged:", tally(server.stdout().split("\n").filter(Boolean).map((l) => ({ amount: 0, kind: "error" as const, message: (JSON.parse(l) as { msg: string }).msg, sentAt: 0, at: 0 }))));
     expect(load.count("timeout")).toBe(0);
-    // Every failure is a sentence a client can show, not a hang or a stack trace.
+    // Every failure says what is wrong and that trying again helps (HTTP 503 with Retry-After, or the tool error).
     const failures = load.outcomes.filter((o) => o.kind !== "ok");
     expect(failures.length).toBeGreaterThan(0);
-    for (const f of failures) expect(f.message).toMatch(/[a-z]/i);
+    for (const f of failures) expect(f.message).toMatch(/database cannot be reached right now.*try again in a few seconds/i);
 
     // Every call answered with its total has its run record, written once the database was back.
     const answered = load.outcomes.filter((o) => o.kind === "ok").map((o) => o.amount);
