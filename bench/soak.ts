@@ -22,7 +22,8 @@ const DURATION_MS = Number(process.env.BENCH_SOAK_MS ?? 10 * 60_000);
 const SAMPLE_MS = Number(process.env.BENCH_SOAK_SAMPLE_MS ?? 5_000);
 const ADD_TAX_CLIENTS = 4;
 const HTTP_CLIENTS = 2;
-const PUBLISH_EVERY_MS = 5_000;
+/** BENCH_SOAK_PUBLISH_MS=0: no publishes (to tell their share of the memory from the calls'). */
+const PUBLISH_EVERY_MS = Number(process.env.BENCH_SOAK_PUBLISH_MS ?? 5_000);
 
 export interface SoakResult {
   durationMs: number;
@@ -184,7 +185,7 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
     };
     const publishes = { count: 0, errors: 0 };
     const publisher = (async () => {
-      for (let n = 1; Date.now() < end; n++) {
+      for (let n = 1; PUBLISH_EVERY_MS > 0 && Date.now() < end; n++) {
         await new Promise((r) => setTimeout(r, Math.min(PUBLISH_EVERY_MS, Math.max(0, end - Date.now()))));
         if (Date.now() >= end) break;
         try {
@@ -270,7 +271,7 @@ export function describeSoak(r: SoakResult): string {
     .map(([k, c]) => `${k} ${c.count} calls, ${c.errors} errors, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms`)
     .join("; ");
   return (
-    `soak ${(r.durationMs / 60_000).toFixed(1)} min (${ADD_TAX_CLIENTS} add_tax + ${HTTP_CLIENTS} http clients, a publish every ${PUBLISH_EVERY_MS / 1000} s): ` +
+    `soak ${(r.durationMs / 60_000).toFixed(1)} min (${ADD_TAX_CLIENTS} add_tax + ${HTTP_CLIENTS} http clients, ${PUBLISH_EVERY_MS > 0 ? `a publish every ${PUBLISH_EVERY_MS / 1000} s` : "no publishes"}): ` +
     `${r.callsPerSecond.toFixed(0)} calls/s; ${kinds}; ${r.publishes.count} publishes (${r.publishes.errors} failed); errors ${r.errors} (goal 0)\n` +
     `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up: RSS ${r.rssMb.first.toFixed(0)} → ${r.rssMb.last.toFixed(0)} MB (max ${r.rssMb.max.toFixed(0)}), slope ${r.rssMb.slopeMbPerMin.toFixed(2)} MB/min; ` +
     `heap ${r.heapMb.first.toFixed(0)} → ${r.heapMb.last.toFixed(0)} MB (max ${r.heapMb.max.toFixed(0)}), slope ${r.heapMb.slopeMbPerMin.toFixed(2)} MB/min (goal: flat); ` +
