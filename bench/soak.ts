@@ -33,10 +33,27 @@ export interface SoakResult {
   errors: number;
   errorSamples: string[];
   publishes: { count: number; errors: number };
-  rssMb: { first: number; last: number; max: number; slopeMbPerMin: number };
-  heapMb: { first: number; last: number; max: number; slopeMbPerMin: number };
+  rssMb: MemoryTrend;
+  heapMb: MemoryTrend;
   runRecords: { pending: number; written: number; failed: number };
   samples: Array<{ atMs: number; rssMb: number; heapMb: number }>;
+}
+
+export interface MemoryTrend {
+  first: number;
+  last: number;
+  max: number;
+  /** Through every sample after the warm-up: sways with where the GC's sawtooth happens to be at the ends. */
+  slopeMbPerMin: number;
+  /** Through each minute's lowest sample (what is still held after collections): the one to read for a leak. */
+  floorSlopeMbPerMin: number;
+}
+
+/** Each minute's lowest value, at that minute's middle. */
+export function minuteFloors(points: Array<[number, number]>): Array<[number, number]> {
+  const byMinute = new Map<number, number>();
+  for (const [x, y] of points) byMinute.set(Math.floor(x), Math.min(byMinute.get(Math.floor(x)) ?? Infinity, y));
+  return [...byMinute].map(([m, y]) => [m + 0.5, y]);
 }
 
 /** Least-squares slope of y over x. */
@@ -226,12 +243,16 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
     lastMetrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
 
     const after = samples.filter((s) => s.atMs >= warmupMs);
-    const memory = (pick: (s: (typeof samples)[number]) => number) => ({
-      first: pick(after[0] ?? samples[0]!),
-      last: pick(samples[samples.length - 1]!),
-      max: Math.max(...samples.map(pick)),
-      slopeMbPerMin: slope(after.map((s) => [s.atMs / 60_000, pick(s)])),
-    });
+    const memory = (pick: (s: (typeof samples)[number]) => number): MemoryTrend => {
+      const points = after.map((s): [number, number] => [s.atMs / 60_000, pick(s)]);
+      return {
+        first: pick(after[0] ?? samples[0]!),
+        last: pick(samples[samples.length - 1]!),
+        max: Math.max(...samples.map(pick)),
+        slopeMbPerMin: slope(points),
+        floorSlopeMbPerMin: slope(minuteFloors(points)),
+      };
+    };
     const summary = (kind: "add_tax" | "fetch_rate") => {
       const sorted = [...latencies[kind]].sort((a, b) => a - b);
       return { count: sorted.length, errors: errors[kind], p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) };
@@ -273,8 +294,8 @@ export function describeSoak(r: SoakResult): string {
   return (
     `soak ${(r.durationMs / 60_000).toFixed(1)} min (${ADD_TAX_CLIENTS} add_tax + ${HTTP_CLIENTS} http clients, ${PUBLISH_EVERY_MS > 0 ? `a publish every ${PUBLISH_EVERY_MS / 1000} s` : "no publishes"}): ` +
     `${r.callsPerSecond.toFixed(0)} calls/s; ${kinds}; ${r.publishes.count} publishes (${r.publishes.errors} failed); errors ${r.errors} (goal 0)\n` +
-    `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up: RSS ${r.rssMb.first.toFixed(0)} → ${r.rssMb.last.toFixed(0)} MB (max ${r.rssMb.max.toFixed(0)}), slope ${r.rssMb.slopeMbPerMin.toFixed(2)} MB/min; ` +
-    `heap ${r.heapMb.first.toFixed(0)} → ${r.heapMb.last.toFixed(0)} MB (max ${r.heapMb.max.toFixed(0)}), slope ${r.heapMb.slopeMbPerMin.toFixed(2)} MB/min (goal: flat); ` +
+    `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up: RSS ${r.rssMb.first.toFixed(0)} → ${r.rssMb.last.toFixed(0)} MB (max ${r.rssMb.max.toFixed(0)}), slope ${r.rssMb.slopeMbPerMin.toFixed(2)} MB/min, of the per-minute floors ${r.rssMb.floorSlopeMbPerMin.toFixed(2)} MB/min; ` +
+    `heap ${r.heapMb.first.toFixed(0)} → ${r.heapMb.last.toFixed(0)} MB (max ${r.heapMb.max.toFixed(0)}), slope ${r.heapMb.slopeMbPerMin.toFixed(2)} MB/min, of the per-minute floors ${r.heapMb.floorSlopeMbPerMin.toFixed(2)} MB/min (goal: flat); ` +
     `run records written ${r.runRecords.written}, pending ${r.runRecords.pending}, lost ${r.runRecords.failed}` +
     (r.errorSamples.length ? `\nfirst errors: ${r.errorSamples.join(" | ")}` : "")
   );
