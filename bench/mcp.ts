@@ -14,11 +14,12 @@ import { benchSqlIsolation } from "./sql-isolation";
 import { benchTenantIsolation } from "./tenant-isolation";
 import { benchIoConcurrency } from "./io-concurrency";
 import { benchReplicas, describeReplicaBench } from "./replicas";
+import { benchSoak } from "./soak";
 
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 const CONCURRENCY = [1, 16];
-/** BENCH_QUICK=1: only the add_tax table, cold start and memory (for iterating on the call path). */
+/** BENCH_QUICK=1: only the add_tax table, cold start and memory (for iterating on the call path); no soak. */
 const QUICK = process.env.BENCH_QUICK === "1";
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
 
@@ -213,7 +214,7 @@ async function main() {
     console.log("");
     console.log(row(["server", "cold start ms", "idle RSS MB", "peak RSS MB"]));
     for (const [name, r] of Object.entries(results)) console.log(row([name, r.coldStartMs, r.idleRssMb, r.peakRssMb]));
-    let catalog, editor, tenants, sql, io, replicas;
+    let catalog, editor, tenants, sql, io, replicas, soak;
     if (!QUICK) {
       catalog = await benchCatalog(new URL(targets[0]!.url).origin, catalogSeed!.slug, catalogSeed!.key, catalogTools);
       console.log("");
@@ -267,12 +268,16 @@ async function main() {
       replicas = await benchReplicas();
       console.log("");
       console.log(describeReplicaBench(replicas));
+
+      // Steady mixed load for 10 minutes (BENCH_SOAK_MS): memory slope and errors (issue 17).
+      console.log("");
+      soak = await benchSoak((line) => console.log(line));
     }
 
     const outDir = join(root, "bench", "results");
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `mcp-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, tenants, sql, io, replicas, node: process.version }, null, 2));
+    writeFileSync(file, JSON.stringify({ calls: CALLS, results, ratios, catalog, editor, tenants, sql, io, replicas, soak, node: process.version }, null, 2));
     console.log(`\nresults written to ${file}`);
   } finally {
     await Promise.all(

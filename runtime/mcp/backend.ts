@@ -142,7 +142,10 @@ export interface McpBackend {
   secrets(workspaceId: string, names: readonly string[]): Promise<Record<string, SecretGrant>>;
   /** The workspace's connections for `operation` steps: base URL, hosts and credential, host side only (SPEC §13). */
   connections?(workspaceId: string): ConnectionSource;
-  /** Stores a run record; the response never waits for it. */
+  /**
+   * Stores a run record; resolves once the write was tried (the call's answer waits for that, a bounded time, so an
+   * answered call has its record even if the process dies right after). A write that failed is the backend's to retry.
+   */
   recordRun(record: RunRecord): Promise<void>;
   /** Notifies of tool changes made in this process, so sessions hear about them at once. */
   onToolsChanged?(listener: (workspaceId: string) => void): () => void;
@@ -157,6 +160,11 @@ export interface McpBackend {
   onSurfaceChanged?(listener: (workspaceId: string, kind: SurfaceKind) => void): () => void;
   /** Notifies that keys or settings of a workspace changed in this process (cached access checks are dropped). */
   onAccessChanged?(listener: (workspaceId: string) => void): () => void;
+  /**
+   * Whether an error means the storage cannot be reached right now (the database down or restarting): the caller is
+   * told to try again shortly (HTTP 503 with Retry-After, or a tool error saying so) instead of "internal error".
+   */
+  storageUnavailable?(error: unknown): boolean;
   /** Writes what is still buffered (run records) before the process exits. */
   flush?(): Promise<void>;
   /**

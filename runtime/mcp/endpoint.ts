@@ -176,6 +176,11 @@ export class McpEndpoint {
         if (error.status === 413) runtimeObserver().limitHit("maxBodyBytes");
         return sendFailure(res, error);
       }
+      if (this.options.backend.storageUnavailable?.(error)) {
+        // The database is away (restarting, down): the client, or the balancer, should try again shortly.
+        runtimeLog().warn({ reqId: req.headers["x-request-id"], err: { message: error instanceof Error ? error.message : String(error) } }, "MCP request refused: the database cannot be reached");
+        return sendFailure(res, new HttpFailure(503, "Toolflow's database cannot be reached right now; try again in a few seconds.", { "retry-after": "2" }, -32603));
+      }
       runtimeLog().error({ reqId: req.headers["x-request-id"], err: error }, "MCP endpoint error");
       sendFailure(res, new HttpFailure(500, "Internal error.", {}, -32603));
     }

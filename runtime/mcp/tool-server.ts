@@ -35,18 +35,27 @@ import { runtimeLog, runtimeObserver } from "../observe";
 import { traceRequests } from "./request-tracing";
 
 const INTERNAL_MESSAGE = "Internal error while running the tool; try again later.";
+const UNAVAILABLE_MESSAGE = "The tool could not run: Toolflow's database cannot be reached right now. Try again in a few seconds.";
+
+/** The longest an answer waits for its run record's write (a database that hangs must not hold the answers). */
+const RECORD_WAIT_MS = 2_000;
 
 /**
  * Hands a run record to the backend without letting it fail the call: a backend that throws synchronously or rejects
- * is logged, and the answer still goes out.
+ * is logged, and the answer still goes out. Resolves when the backend has tried the write, or RECORD_WAIT_MS after.
  */
-function recordSafely(backend: McpBackend, record: RunRecord): void {
+function recordSafely(backend: McpBackend, record: RunRecord): Promise<void> {
   const failed = (error: unknown) => runtimeLog().error({ runId: record.id, err: error }, "could not record a run");
+  let written: Promise<void>;
   try {
-    void Promise.resolve(backend.recordRun(record)).catch(failed);
+    written = Promise.resolve(backend.recordRun(record)).catch(failed);
   } catch (error) {
     failed(error);
+    return Promise.resolve();
   }
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, RECORD_WAIT_MS)));
+  return Promise.race([written, late]).finally(() => clearTimeout(timer));
 }
 
 const LEVELS: LoggingLevel[] = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"];
@@ -110,6 +119,8 @@ export function createToolServer(options: ToolServerOptions): Server {
   const pageSize = options.pageSize ?? 100;
   const documents = options.resources && backend.documents ? { ...options.resources, documents: backend.documents } : undefined;
   const tasks = options.tasks;
+  /** What the client is told of a failure that is not its own: "try again shortly" while the storage is away. */
+  const failureMessage = (error: unknown) => (backend.storageUnavailable?.(error) ? UNAVAILABLE_MESSAGE : INTERNAL_MESSAGE);
   // The server's own notification of a task's new status: on the session's GET stream; nowhere in stateless mode.
   const notifyTask = (task: ReturnType<typeof toMcpTask>) => void server.notification({ method: "notifications/tasks/status", params: task }).catch(() => undefined);
   const server: Server = new Server(
@@ -183,7 +194,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       if (error instanceof McpError) throw error;
       // Failures before the tool is known (the catalog's storage): the operator gets the details in the log.
       runtimeLog().error({ reqId: requestIdOf(extra), workspace: workspace.slug, tool: request.params.name, err: error }, "MCP tools/call failed before the tool ran");
-      throw new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+      throw new McpError(ErrorCode.InternalError, failureMessage(error));
     }
   });
 
@@ -204,27 +215,33 @@ export function createToolServer(options: ToolServerOptions): Server {
     const about = { reqId: requestIdOf(extra), runId, ...labels };
     runtimeObserver().callStarted(labels);
     let recorded = false;
-    const record = (input: unknown, outcome: RunOutcome) => {
+    let written: Promise<void> = Promise.resolve();
+    const record = (input: unknown, outcome: RunOutcome): Promise<void> => {
       recorded = true;
-      recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
+      written = recordSafely(backend, { id: runId, workspaceId: workspace.id, workflowId: tool.workflowId, versionId: tool.versionId, trigger: "mcp", client, actor, startedAt, input, outcome });
       const end = { status: outcome.status, errorCode: outcome.error?.code, durationMs: Date.now() - startedAt.getTime() };
       runtimeObserver().callFinished(labels, end);
       runtimeLog().info({ ...about, ...end }, "tool call finished");
+      return written;
     };
 
     // From here on every way out records the run (SPEC §6: every call writes a Run, whatever happens to it).
     let secrets: Awaited<ReturnType<McpBackend["secrets"]>> | undefined;
-    /** Records a failure not recorded yet, and turns it into what the client gets: its own error, or a plain one. */
-    const failed = (error: unknown): McpError => {
+    /**
+     * Records a failure not recorded yet, and turns it into what the client gets: its own error, or a plain one. It
+     * resolves once the record is written, like every answer: a call answered is a call recorded.
+     */
+    const failed = async (error: unknown): Promise<McpError> => {
       const protocol = error instanceof McpError;
       if (!recorded) {
         // Storage or sandbox failures: the operator gets the details in the log, the record and the client a plain message.
         if (!protocol) runtimeLog().error({ ...about, err: error }, "MCP tools/call failed");
-        const message = protocol ? (error as McpError).message : INTERNAL_MESSAGE;
+        const message = protocol ? (error as McpError).message : failureMessage(error);
         const outcome = failureOutcome({ code: "internal", message, startedAt, input: request.params.arguments ?? {}, secretValues: secretValuesOf(secrets) });
         record(outcome.input, outcome);
       }
-      return protocol ? (error as McpError) : new McpError(ErrorCode.InternalError, INTERNAL_MESSAGE);
+      await written;
+      return protocol ? (error as McpError) : new McpError(ErrorCode.InternalError, failureMessage(error));
     };
     const checkedArguments = () => {
       const args = checkArguments(tool.inputSchema, request.params.arguments ?? {});
@@ -253,8 +270,8 @@ export function createToolServer(options: ToolServerOptions): Server {
         ...(linkDocuments ? { linkDocuments } : {}),
         run: { id: runId, workspace: workspace.slug, client },
       });
-      // The answer does not wait for the run record.
-      record(outcome.input ?? input, outcome);
+      // The answer waits for its run record's write (one batched insert): a call answered is a call recorded.
+      await record(outcome.input ?? input, outcome);
       return outcome.result;
     };
 
@@ -266,11 +283,11 @@ export function createToolServer(options: ToolServerOptions): Server {
         input = checkedArguments() as Record<string, unknown>;
         launched = await tasks.runner.launch(tasks.scope, { runId, toolName: tool.name, ttl: request.params.task.ttl });
       } catch (error) {
-        throw failed(error);
+        throw await failed(error);
       }
       const caller = callerChannel(tool, request, extra, client, launched.signal, launched.task.id);
       void execute(input, caller, launched.signal)
-        .catch((error: unknown): CallToolResult => ({ content: [{ type: "text", text: failed(error).message }], isError: true }))
+        .catch(async (error: unknown): Promise<CallToolResult> => ({ content: [{ type: "text", text: (await failed(error)).message }], isError: true }))
         .then((result) => launched.end(result))
         .then((ended) => ended && notifyTask(toMcpTask(ended)))
         .catch((error: unknown) => runtimeLog().error({ ...about, taskId: launched.task.id, err: error }, "MCP: could not store the end of a task"));
@@ -290,7 +307,7 @@ export function createToolServer(options: ToolServerOptions): Server {
       const input = checkedArguments() as Record<string, unknown>;
       return await execute(input, callerChannel(tool, request, extra, client, signal), signal);
     } catch (error) {
-      throw failed(error);
+      throw await failed(error);
     } finally {
       untrack?.();
     }

@@ -8,6 +8,7 @@ import { stringifyBounded } from "../../runtime/model/json-depth";
 import type { DatabaseTarget } from "./url";
 import { pgDriver } from "../../runtime/host/drivers";
 import { watchPool } from "../ops/db-pools";
+import { log } from "../ops/log";
 
 export interface RunRow {
   id: string;
@@ -70,6 +71,9 @@ export function createRunInserter(target: DatabaseTarget): RunInserter {
   }
   const pool = new (pgDriver().Pool)({ connectionString: target.url, max: 2 });
   watchPool("run_records", pool);
+  // An idle connection the server ended (a restart, a terminated backend) is reported here; unheard, the error would
+  // end the process. The pool opens a new connection for the next batch.
+  pool.on("error", (error) => log().warn({ message: error.message }, "run records: a database connection was closed (a new one is opened for the next write)"));
   return {
     async insert(rows) {
       if (!rows.length) return;

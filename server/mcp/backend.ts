@@ -5,11 +5,12 @@ import type { Db } from "../db/client";
 import { createRunInserter } from "../db/run-inserts";
 import { listenOn } from "../db/listen";
 import { databaseTarget, type DatabaseTarget } from "../db/url";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { onAccessChanged, onSurfaceChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { grantAccess } from "../services/oauthGrants";
 import { searchDocuments } from "../services/documents";
-import { RunWriter } from "../services/runs";
+import { briefError, RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { connectionSource } from "../services/connectionRuns";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
@@ -31,7 +32,8 @@ export type ServerMcpBackend = McpBackend & { runRecords(): Readonly<RunWriter["
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): ServerMcpBackend {
   const inserter = createRunInserter(target);
-  const runs = new RunWriter(db, 50, 200, inserter);
+  // Group commit: a call's answer waits for its run record (runtime/mcp/tool-server.ts), so no delay before a write.
+  const runs = new RunWriter(db, 0, 200, inserter);
   // Workspaces whose tools this process has read: after LISTEN (re)connects they are re-checked, since a NOTIFY sent
   // while it was not listening (at start-up, during a reconnect) is lost.
   const watched = new Set<string>();
@@ -39,7 +41,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   const surface = target.provider === "postgresql" ? listenForSurfaceChanges(target.url, () => watched) : undefined;
   // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
   const shared = target.provider === "postgresql" ? new (pgDriver().Pool)({ connectionString: target.url, max: 4 }) : undefined;
-  shared?.on("error", (error) => log().error({ err: error }, "MCP replicas: database connection error"));
+  shared?.on("error", (error) => log().error({ err: briefError(error) }, "MCP replicas: database connection error"));
   if (shared) watchPool("replicas", shared);
   const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
   // Resumable streams: their events in the database, announced to the other replicas through the shared pool.
@@ -81,10 +83,11 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     connections: (workspaceId) => connectionSource(db, workspaceId),
     documents: mcpDocuments(db),
     prompts: mcpPrompts(db),
-    recordRun: async (record) => runs.enqueue(record),
+    recordRun: (record) => runs.enqueue(record),
+    storageUnavailable: isDatabaseUnavailable,
     runRecords: () => runs.counts,
     flush: async () => {
-      await runs.flush();
+      await runs.close();
       await inserter.close();
       await replicas?.close();
       await surface?.close();

@@ -67,21 +67,62 @@ export async function recordRuns(db: Db, records: RunRecord[], inserter?: RunIns
     recordedSincePrune.set(record.workspaceId, count % PRUNE_EVERY);
     if (count >= PRUNE_EVERY) due.add(record.workspaceId);
   }
-  for (const workspaceId of due) await pruneRuns(db, workspaceId);
+  // The records are written by now: a prune that fails must not make the batch count as unwritten (and be written twice).
+  for (const workspaceId of due) {
+    await pruneRuns(db, workspaceId).catch((error: unknown) => log().warn({ workspaceId, err: briefError(error) }, "could not prune old runs (tried again after more runs)"));
+  }
 }
 
 export const recordRun = (db: Db, record: RunRecord) => recordRuns(db, [record]);
 
+/** A database error's message and code, without the driver objects hanging off it (a pg error carries its client). */
+export function briefError(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown } | null)?.code;
+  return { message: error instanceof Error ? error.message : String(error), ...(typeof code === "string" ? { code } : {}) };
+}
+
 /**
- * Buffers run records for a few milliseconds and writes them in batches, so busy endpoints pay one insert per batch
- * instead of one per call; the response never waits for it. `flush()` on shutdown writes what is left.
+ * Whether a failed write was refused for what the rows hold (a constraint, a value out of range), so writing it again
+ * cannot help. Anything else (the database down or restarting, a dropped connection, a full or read-only disk, a
+ * locked file) may pass, and the records are kept for another try.
+ */
+export function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  // PostgreSQL SQLSTATE classes: 22 data exception, 23 integrity constraint violation, 42 syntax or access rule.
+  if (/^(22|23|42)[0-9A-Z]{3}$/.test(code)) return true;
+  // SQLite (better-sqlite3's codes): constraints, type mismatches, values too big.
+  if (/^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code)) return true;
+  // Prisma's request errors about the data (P2xxx); P1xxx are connection errors.
+  return /^P2\d{3}$/.test(code);
+}
+
+/** A record waiting to be written, and who waits for its first write attempt (the call's answer). */
+interface Queued {
+  record: RunRecord;
+  tried: () => void;
+}
+
+/**
+ * Writes run records in batches: with `delayMs` 0 (the MCP endpoint's), a batch is what arrived while the previous
+ * write was under way (group commit), so a call's answer can wait for its own record at the cost of one insert, and
+ * a busy endpoint still pays one insert per batch; with a delay, records are gathered that long first. A batch the
+ * database cannot take right now (down, restarting, disk full or read-only) is kept and tried again with backoff,
+ * up to `maxBuffered` records (beyond that the oldest are given up, and counted); a batch refused for its data is
+ * written one record at a time, so only the record at fault is lost. `close()` on shutdown writes what is left.
  */
 export class RunWriter {
-  private queue: RunRecord[] = [];
+  private queue: Queued[] = [];
   /** Records accepted and not yet written (queued, or in a batch being written), written, and lost to failed writes. */
   readonly counts = { pending: 0, written: 0, failed: 0 };
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Immediate | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private busy = false;
+  /** The wait before the next try while writes fail (0 while they succeed). */
+  private retryMs = 0;
+  /** Records still to write one per batch, after a batch was refused for its data. */
+  private isolating = 0;
 
   constructor(
     private readonly db: Db,
@@ -89,32 +130,97 @@ export class RunWriter {
     private readonly maxBatch = 200,
     /** The hot-path writer (server/db/run-inserts.ts); without one, Prisma writes the batch. */
     private readonly inserter?: RunInserter,
+    private readonly maxBuffered = 10_000,
+    private readonly maxRetryMs = 5_000,
   ) {}
 
-  enqueue(record: RunRecord): void {
-    this.queue.push(record);
+  /** Queues a record; resolves once a write that included it ended (written, or kept for a retry, or given up). */
+  enqueue(record: RunRecord): Promise<void> {
+    let entry!: Queued;
+    const tried = new Promise<void>((resolve) => (entry = { record, tried: resolve }));
+    this.queue.push(entry);
     this.counts.pending++;
+    if (this.queue.length > this.maxBuffered) this.giveUp(this.queue.splice(0, this.queue.length - this.maxBuffered), "too many run records are waiting for the database");
+    // While writes fail, nobody waits for the retry timer, which decides when to try again.
+    if (this.retryMs) entry.tried();
+    // While writes fail or one is under way, the timer or that write's loop takes the record.
+    if (this.retryMs || this.busy) return tried;
     if (this.queue.length >= this.maxBatch) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    else if (this.delayMs > 0) this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    // After this turn of the event loop: the records of calls that finished together go in one batch.
+    else this.soon ??= setImmediate(() => void this.flush());
+    return tried;
   }
 
+  /** Writes what is queued; resolves once written, or once a write failed and the rest was kept for the retry. */
   flush(): Promise<void> {
     clearTimeout(this.timer);
+    clearImmediate(this.soon);
     this.timer = undefined;
-    const batch = this.queue.splice(0);
-    if (batch.length) {
-      this.writing = this.writing
-        .then(() => recordRuns(this.db, batch, this.inserter))
-        .then(
-          () => void (this.counts.written += batch.length),
-          (error: unknown) => {
-            this.counts.failed += batch.length;
-            log().error({ runIds: batch.map((r) => r.id), err: error }, `could not record ${batch.length} run(s)`);
-          },
-        )
-        .finally(() => void (this.counts.pending -= batch.length));
-    }
+    this.soon = undefined;
+    this.writing = this.writing.then(() => this.writeQueued());
     return this.writing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.isolating > 0 ? 1 : this.maxBatch);
+        try {
+          await recordRuns(
+            this.db,
+            batch.map((q) => q.record),
+            this.inserter,
+          );
+          this.settle(batch, "written");
+          if (batch.length === 1 && this.isolating > 0) this.isolating--;
+          if (this.retryMs) log().info({ pending: this.counts.pending }, "run records are being written again");
+          this.retryMs = 0;
+        } catch (error) {
+          if (isDataError(error)) {
+            if (batch.length > 1) {
+              this.queue.unshift(...batch);
+              this.isolating = batch.length;
+            } else {
+              this.giveUp(batch, "a run record was refused by the database", error);
+              if (this.isolating > 0) this.isolating--;
+            }
+            continue;
+          }
+          // Kept: whoever waits for these records stops waiting (the call is answered; the record comes later).
+          for (const q of batch) q.tried();
+          this.queue.unshift(...batch);
+          if (!this.retryMs) log().error({ pending: this.counts.pending, err: briefError(error) }, "could not write run records; they are kept and written when the database takes them");
+          this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : 250, this.maxRetryMs);
+          this.timer ??= setTimeout(() => void this.flush(), this.retryMs);
+          // A process that is stopping does not wait for the database to come back.
+          this.timer.unref();
+          return;
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** The last write on shutdown: what the database does not take now is lost, and said so. */
+  async close(): Promise<void> {
+    await this.flush();
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.queue.length) this.giveUp(this.queue.splice(0), "the process stopped before the database took them");
+  }
+
+  private settle(batch: Queued[], as: "written" | "failed"): void {
+    this.counts[as] += batch.length;
+    this.counts.pending -= batch.length;
+    for (const q of batch) q.tried();
+  }
+
+  private giveUp(batch: Queued[], why: string, error?: unknown): void {
+    this.settle(batch, "failed");
+    log().error({ runIds: batch.slice(0, 20).map((q) => q.record.id), count: batch.length, ...(error ? { err: briefError(error) } : {}) }, `${why}: ${batch.length} run record(s) lost`);
   }
 }
 
