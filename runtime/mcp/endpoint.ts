@@ -330,7 +330,7 @@ export class McpEndpoint {
     await server.connect(transport);
     this.relay.attach(transport, owner);
     this.streams?.attach(transport, initialize ?? scope?.version);
-    this.streams?.prime(transport, req);
+    this.streams?.prime(transport, req, res);
     await transport.handleRequest(req, res, body);
   }
 
@@ -348,7 +348,7 @@ export class McpEndpoint {
         res.writeHead(202).end();
         return;
       }
-      this.streams?.prime(session.transport, req);
+      this.streams?.prime(session.transport, req, res);
       return session.transport.handleRequest(req, res, body);
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
@@ -367,7 +367,7 @@ export class McpEndpoint {
     await server.connect(transport);
     this.relay.attach(transport, owner);
     this.streams?.attach(transport, negotiatedVersion((body as InitializeRequest).params.protocolVersion));
-    this.streams?.prime(transport, req);
+    this.streams?.prime(transport, req, res);
     await transport.handleRequest(req, res, body);
   }
 

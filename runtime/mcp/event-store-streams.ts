@@ -62,6 +62,17 @@ interface Tracked {
   version: string | undefined;
   pending: Map<string | number, NodeJS.Timeout | undefined>;
   settled?: () => void;
+  /** The transport's event store, when it is ours and can be found (storeOf). */
+  store?: TransportEventStore;
+}
+
+/**
+ * The event store a transport was made with. The SDK keeps it on the web-standard transport inside the Node one,
+ * without an accessor; if a later SDK moves it, this finds nothing and every event is written at once as before.
+ */
+function storeOf(transport: StreamableHTTPServerTransport): TransportEventStore | undefined {
+  const inner = (transport as unknown as { _webStandardTransport?: { _eventStore?: unknown } })._webStandardTransport;
+  return inner?._eventStore instanceof TransportEventStore ? inner._eventStore : undefined;
 }
 
 export class ResumableStreams {
@@ -95,7 +106,9 @@ export class ResumableStreams {
    * resumable, closes their streams after `pollAfterMs`, and knows when their responses went out.
    */
   attach(transport: StreamableHTTPServerTransport, version: string | undefined): void {
-    const tracked: Tracked = { version, pending: new Map() };
+    const tracked: Tracked = { version, pending: new Map(), store: storeOf(transport) };
+    // Events stay in memory while their streams live only if this can tell when a stream is left (see prime).
+    tracked.store?.buffer();
     this.tracked.set(transport, tracked);
     const onmessage = transport.onmessage;
     transport.onmessage = (message, extra) => {
@@ -103,7 +116,13 @@ export class ResumableStreams {
       // 2025-11-25 or later): only such a stream may be closed early, since only its client can come back.
       if ("method" in message && "id" in message && extra?.closeSSEStream) {
         const close = extra.closeSSEStream;
-        const poll = this.options.pollAfterMs ? setTimeout(() => tracked.pending.has(message.id) && close(), this.options.pollAfterMs) : undefined;
+        const poll = this.options.pollAfterMs
+          ? setTimeout(() => {
+              if (!tracked.pending.has(message.id)) return;
+              // The client comes back for the rest: what it has not had yet must be in storage first.
+              void (tracked.store?.persistOpen() ?? Promise.resolve()).then(() => tracked.pending.has(message.id) && close());
+            }, this.options.pollAfterMs)
+          : undefined;
         poll?.unref();
         tracked.pending.set(message.id, poll);
       }
@@ -131,8 +150,17 @@ export class ResumableStreams {
    * The SDK primes a stream by the MCP-Protocol-Version header; a client that negotiated 2025-11-25 or later at
    * initialize has shown it reads priming events, whatever older version (or none) this request names.
    */
-  prime(transport: Transport, req: IncomingMessage): void {
-    const version = this.tracked.get(transport)?.version;
+  prime(transport: Transport, req: IncomingMessage, res: ServerResponse): void {
+    const tracked = this.tracked.get(transport);
+    const store = tracked?.store;
+    if (store) {
+      // A POST stream left before its response was written (the connection dropped), or any GET stream ending: the
+      // client may come back for what it has not had, so what is held goes to storage.
+      res.once("close", () => {
+        if (req.method === "GET" || !res.writableFinished) void store.persistOpen();
+      });
+    }
+    const version = tracked?.version;
     if (!resumableVersion(version)) return;
     const sent = req.headers["mcp-protocol-version"];
     if (typeof sent === "string" && (!SUPPORTED_PROTOCOL_VERSIONS.includes(sent) || sent >= version!)) return;
