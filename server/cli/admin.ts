@@ -70,6 +70,26 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
 
 export const out = (line: string) => process.stdout.write(`${line}\n`);
 
+/** A file given on the command line, parsed as JSON, or a one-line error naming it. */
+export function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** `--to 2` or `--to v2` of a rollback. */
+export function versionNumber(to: string): number {
+  const number = Number(to.replace(/^v/, ""));
+  if (!Number.isInteger(number) || number < 1) throw new CliError(`--to must be a version number like 2 (got "${to}")`);
+  return number;
+}
+
+/** One line of `… versions`: number, whether live, when, and the note. */
+export const versionLine = (v: { number: number; live: boolean; createdAt: Date; note: string }) =>
+  `v${v.number}${v.live ? "  live" : "      "}  ${v.createdAt.toISOString()}  ${v.note}`;
+
 export function registerAdminCommands(program: Command): void {
   const user = program.command("user").description("manage user accounts");
   user
@@ -219,12 +239,7 @@ export function registerAdminCommands(program: Command): void {
     .option("--note <note>", "note for the published version", "")
     .action(
       action(async (file: string, options: { workspace: string; publish?: boolean; note: string }) => {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(readFileSync(file, "utf8"));
-        } catch (error) {
-          throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-        }
+        const doc = readJsonFile(file);
         const db = await database();
         const id = await workspaceId(db, options.workspace);
         const imported = await importWorkflow(db, id, null, doc);
@@ -272,9 +287,7 @@ export function registerAdminCommands(program: Command): void {
     .action(
       action(async (name: string, options: { workspace: string }) => {
         const db = await database();
-        for (const v of await listVersions(db, await workspaceId(db, options.workspace), name)) {
-          out(`v${v.number}${v.live ? "  live" : "      "}  ${v.createdAt.toISOString()}  ${v.note}`);
-        }
+        for (const v of await listVersions(db, await workspaceId(db, options.workspace), name)) out(versionLine(v));
       }),
     );
   workflow
@@ -284,8 +297,7 @@ export function registerAdminCommands(program: Command): void {
     .requiredOption("--to <n>", "the version number to make live")
     .action(
       action(async (name: string, options: { workspace: string; to: string }) => {
-        const number = Number(options.to.replace(/^v/, ""));
-        if (!Number.isInteger(number) || number < 1) throw new CliError(`--to must be a version number like 2 (got "${options.to}")`);
+        const number = versionNumber(options.to);
         const db = await database();
         await makeVersionLive(db, await workspaceId(db, options.workspace), null, name, number);
         out(`${name} v${number} is live`);

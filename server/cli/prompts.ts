@@ -1,19 +1,10 @@
 // `toolflow prompt …` (SPEC §8, §14): prompt templates from files kept in git, like `toolflow workflow …` does for
 // workflows: import a `toolflow.prompt/v1` file as the draft, export a draft, publish, list versions, roll back.
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { exportPrompt, importPrompt, PromptFileProblems } from "../services/promptFiles";
 import { listPromptVersions, listPrompts, publishPrompt, rollbackPrompt } from "../services/prompts";
-import { action, CliError, database, out, workspaceId } from "./admin";
+import { action, database, out, readJsonFile, versionLine, versionNumber, workspaceId } from "./admin";
 import { stableJson } from "./folder";
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-}
 
 /** A file's problems, one per line, the way `workflow import` reports them. */
 function reported<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
@@ -53,7 +44,7 @@ export function registerPromptCommands(program: Command): void {
     .option("--note <note>", "note for the published version", "")
     .action(
       reported(async (file: string, options: { workspace: string; publish?: boolean; note: string }) => {
-        const doc = readJson(file);
+        const doc = readJsonFile(file);
         const db = await database();
         const id = await workspaceId(db, options.workspace);
         const imported = await importPrompt(db, id, null, doc);
@@ -91,9 +82,7 @@ export function registerPromptCommands(program: Command): void {
     .action(
       action(async (name: string, options: { workspace: string }) => {
         const db = await database();
-        for (const v of await listPromptVersions(db, await workspaceId(db, options.workspace), name)) {
-          out(`v${v.number}${v.live ? "  live" : "      "}  ${v.createdAt.toISOString()}  ${v.note}`);
-        }
+        for (const v of await listPromptVersions(db, await workspaceId(db, options.workspace), name)) out(versionLine(v));
       }),
     );
   prompt
@@ -103,8 +92,7 @@ export function registerPromptCommands(program: Command): void {
     .requiredOption("--to <n>", "the version number to make live")
     .action(
       action(async (name: string, options: { workspace: string; to: string }) => {
-        const number = Number(options.to.replace(/^v/, ""));
-        if (!Number.isInteger(number) || number < 1) throw new CliError(`--to must be a version number like 2 (got "${options.to}")`);
+        const number = versionNumber(options.to);
         const db = await database();
         await rollbackPrompt(db, await workspaceId(db, options.workspace), null, name, number);
         out(`prompt ${name} v${number} is live`);
