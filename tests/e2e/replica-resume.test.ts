@@ -11,28 +11,9 @@ import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helper
 import { seedWorkspace } from "./helpers/fixtures";
 import { startRoutingProxy } from "./helpers/proxy";
 import { startAppServer, type AppServer } from "./helpers/server";
+import { slowSteps } from "../helpers/workflows";
 
-const node = (id: string, type: string, x: number, params: Record<string, unknown>) => ({ id, type, position: { x, y: 0 }, params });
-const SLOW_STEPS = {
-  format: "toolflow.workflow/v1",
-  name: "slow_steps",
-  description: "Reports progress twice, waiting in between, then answers.",
-  nodes: [
-    node("input", "input", 0, { fields: [] }),
-    node("p1", "progress", 200, { progress: 1, total: 2 }),
-    node("w1", "wait", 400, { ms: 1000 }),
-    node("p2", "progress", 600, { progress: 2, total: 2 }),
-    node("w2", "wait", 800, { ms: 1000 }),
-    node("out", "output", 1000, { mode: "text", value: "all steps done" }),
-  ],
-  edges: [
-    { from: "input", to: "p1" },
-    { from: "p1", to: "w1" },
-    { from: "w1", to: "p2" },
-    { from: "p2", to: "w2" },
-    { from: "w2", to: "out" },
-  ],
-};
+const SLOW_STEPS = slowSteps(1000);
 
 type Replica = "A" | "B";
 
