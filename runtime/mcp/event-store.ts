@@ -40,6 +40,8 @@ export interface StreamEventLog {
 /** How long stored events are kept, and how many per stream at most (the oldest go first). */
 export const STREAM_EVENT_RETENTION_MS = 15 * 60_000;
 export const MAX_EVENTS_PER_STREAM = 1000;
+/** Events of a live GET stream held in memory (TransportEventStore.buffer). */
+const MAX_HELD_STANDALONE = 100;
 
 /** The SDK's id of a session's standalone GET stream (the same in every transport). */
 const SDK_STANDALONE_STREAM = "_GET_stream";
@@ -121,8 +123,9 @@ export class TransportEventStore implements EventStore {
       } else {
         const events = this.held.get(streamId) ?? [];
         events.push({ seq, message });
-        // A long-lived stream (a session's GET stream) keeps what storage would keep.
-        if (events.length > MAX_EVENTS_PER_STREAM) events.shift();
+        // A call's stream holds what storage would keep. A session's GET stream lives on, and a client coming back to
+        // it needs only what was on its way when the connection went (later events are written as they come).
+        if (events.length > (isStandaloneStream(streamId) ? MAX_HELD_STANDALONE : MAX_EVENTS_PER_STREAM)) events.shift();
         this.held.set(streamId, events);
       }
       return Promise.resolve(eventId(streamId, seq));
