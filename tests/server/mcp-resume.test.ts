@@ -156,6 +156,48 @@ describe.each(TEST_PROVIDERS)("resumable MCP streams on %s", (provider) => {
     if (mode === "stateless") expect(session).toMatch(/^stateless\.2025-11-25\./);
   });
 
+  it.each(["stateful", "stateless"] as const)("in %s mode: a call answered on its live stream leaves nothing in storage", { timeout: 60_000 }, async (mode) => {
+    const a = await startTestEndpoint(database, { mode, streams: { retryMs: 500 } });
+    endpoints.push(a);
+    const url = a.url("resume");
+    const session = await initialize(url, ws.key);
+    const events = await readSse(await callSlow(url, ws.key, session));
+    expectWholeCall(messages(events));
+    const streamId = lastId(events)!.replace(/_\d+$/, "");
+    expect(await database.db.mcpStreamEvent.count({ where: { streamId } })).toBe(0);
+  });
+
+  it.each(["stateful", "stateless"] as const)("in %s mode: a stream whose connection drops mid-call is stored, and resumes with the rest", { timeout: 60_000 }, async (mode) => {
+    const a = await startTestEndpoint(database, { mode, streams: { retryMs: 500 } });
+    endpoints.push(a);
+    const url = a.url("resume");
+    const session = await initialize(url, ws.key);
+    // Read until the first progress report, then drop the connection, as a network would.
+    const response = await callSlow(url, ws.key, session);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (!text.includes("notifications/progress")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await reader.cancel();
+    const seen = [...text.matchAll(/^id: (.+)$/gm)].map((m) => m[1]!);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    const cursor = seen.at(-1)!;
+    // What was held in memory is written once the server sees the connection gone; the client retries until then.
+    let resumed = await resume(url, ws.key, session, cursor);
+    for (let tries = 0; resumed.status === 404 && tries < 100; tries++) {
+      await resumed.body?.cancel();
+      await new Promise((r) => setTimeout(r, 100));
+      resumed = await resume(url, ws.key, session, cursor);
+    }
+    expect(resumed.status).toBe(200);
+    const rest = messages(await readSse(resumed));
+    const before = messages(text.split("\n\n").filter((b) => b.includes("data: {")).map((b) => ({ data: b.slice(b.indexOf("data: ") + 6) })));
+    expectWholeCall([...before, ...rest]);
+  });
+
   it("primes for the version negotiated at initialize, even when a request names an older one", { timeout: 60_000 }, async () => {
     const { first, all } = await closedAndResumed("stateful", undefined, "2025-03-26");
     expect(first[0]).toMatchObject({ data: "", retry: 500 });
