@@ -57,6 +57,9 @@ describe("the call's time limit ends a SQLite query, and its process", () => {
     ["a file database", () => fileSpec(ENDLESS, { timeoutMs: 300 })],
     ["sqlite::memory:", () => memorySpec(ENDLESS, { timeoutMs: 300 })],
   ])("against %s", async (_name, spec) => {
+    // A warm database process first: on a loaded machine starting one can take longer than the 300 ms limit, which
+    // would then end the query before it ever ran (and this test is about ending a running one).
+    await runSql({ ...spec(), query: "SELECT 1", timeoutMs: 60_000 }, { policy: policy() });
     const query = runSql(spec(), { policy: policy() });
     query.catch(() => {});
     const pid = await busyPid();
@@ -194,11 +197,12 @@ describe("the database process pool", () => {
     const pool = new SqliteProcessPool({ maxChildren: 4, maxIdle: 2 });
     try {
       // Four workspaces, so four processes run at once (one workspace may hold two).
-      await Promise.all([1, 2, 3, 4].map((n) => pool.run(request(`SELECT ${n}`), { timeoutMs: 10_000, workspace: `w${n}` })));
+      // Generous limits: four processes starting at once on a loaded machine took more than 10 s.
+      await Promise.all([1, 2, 3, 4].map((n) => pool.run(request(`SELECT ${n}`), { timeoutMs: 60_000, workspace: `w${n}` })));
       expect(pool.pids()).toMatchObject({ busy: [] });
       expect(pool.pids().idle).toHaveLength(2);
       const [first] = pool.pids().idle;
-      await pool.run(request("SELECT 1"), { timeoutMs: 10_000 });
+      await pool.run(request("SELECT 1"), { timeoutMs: 60_000 });
       expect(pool.pids().idle).toContain(first); // reused, not replaced
     } finally {
       pool.dispose();
