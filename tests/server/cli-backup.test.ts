@@ -1,9 +1,9 @@
 // `toolflow backup`, `restore`, `export` and `import`, each spawned as a real process against a temporary SQLite
 // database; the writer during a backup is another real process committing in a loop.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "../../server/db/client";
@@ -12,6 +12,7 @@ import { uploadDocument } from "../../server/services/documents";
 import { importPrompt } from "../../server/services/promptFiles";
 import { importWorkflow } from "../../server/services/workflows";
 import { createWorkspace } from "../../server/services/workspaces";
+import { tree } from "../helpers/files";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "toolflow-backup-"));
@@ -30,20 +31,6 @@ async function until<T>(probe: () => T | undefined | false, what: string): Promi
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`gave up waiting for ${what}`);
-}
-
-/** Every file under a folder, by relative path, with its bytes. */
-function tree(folder: string): Map<string, Buffer> {
-  const files = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(folder, path), readFileSync(path));
-    }
-  };
-  walk(folder);
-  return files;
 }
 
 describe("toolflow backup, restore, export and import", { timeout: 240_000 }, () => {

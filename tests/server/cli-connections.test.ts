@@ -1,10 +1,10 @@
 // `toolflow connection …` end to end: each command spawned as a user would run it, against a temporary SQLite
 // database, with a description served on loopback for the URL import.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnection, setConnectionCredential } from "../../server/services/connections";
 import { importOpenApi } from "../../server/services/connectionDescriptions";
@@ -13,6 +13,7 @@ import { createWorkspace } from "../../server/services/workspaces";
 import { updateSettings } from "../../server/services/workspaceSettings";
 import { VAULT_DESCRIPTION } from "../helpers/connections";
 import { createTestDatabase, createUser, type TestDatabase } from "../helpers/database";
+import { tree } from "../helpers/files";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -126,18 +127,6 @@ describe("toolflow connection", { timeout: 180_000 }, () => {
       process.env.TOOLFLOW_DATA_DIR = previousDataDir;
     }
 
-    const tree = (folder: string) => {
-      const files = new Map<string, Buffer>();
-      const walk = (d: string) => {
-        for (const name of readdirSync(d).sort()) {
-          const path = join(d, name);
-          if (statSync(path).isDirectory()) walk(path);
-          else files.set(relative(folder, path), readFileSync(path));
-        }
-      };
-      walk(folder);
-      return files;
-    };
     const scratch = mkdtempSync(join(database.env.TOOLFLOW_DATA_DIR!, "export-"));
     const first = join(scratch, "a");
     const second = join(scratch, "b");
