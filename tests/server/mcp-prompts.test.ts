@@ -4,7 +4,7 @@
 // prompts/list_changed after publish, rollback and delete: in this process, by another replica's NOTIFY, by polling.
 import Database from "better-sqlite3";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { documentTextUri, documentUri } from "../../runtime/documents/uris";
 import { deleteDocument, uploadDocument } from "../../server/services/documents";
 import { SURFACE_CHANGED_CHANNEL } from "../../server/services/surface";
@@ -99,6 +99,11 @@ describe.each(TEST_PROVIDERS)("prompts over MCP on %s", (provider) => {
     });
     // Never published: not served.
     await api.prompts.create({ ...ws, name: "unpublished" });
+  });
+  // Each test's endpoints close when it ends: every one holds database connections (LISTEN, relay, run records),
+  // and a file's worth of them open at once can use up a shared PostgreSQL server's connection limit.
+  afterEach(async () => {
+    for (const e of endpoints.splice(0)) await e.close();
   });
   afterAll(async () => {
     for (const e of endpoints) await e.close();

@@ -10,7 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { CallToolResult, Resource } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { documentTextUri, documentUri } from "../../runtime/documents/uris";
 import { deleteDocument, uploadDocument } from "../../server/services/documents";
 import { SURFACE_CHANGED_CHANNEL } from "../../server/services/surface";
@@ -95,6 +95,11 @@ describe.each(TEST_PROVIDERS)("documents as MCP resources on %s", (provider) => 
     await upload("expenses-policy.html", readFileSync(resolve(CORPUS, "expenses-policy.html")), "Policies/Finance");
     const secret = await uploadDocument(database.db, otherId, userId, { name: "secret-plans.md", bytes: bytes("# Secret\n\nOnly for the other workspace.") });
     ids.otherSecret = secret.id;
+  });
+  // Each test's endpoints close when it ends: every one holds database connections (LISTEN, relay, run records),
+  // and a file's worth of them open at once can use up a shared PostgreSQL server's connection limit.
+  afterEach(async () => {
+    for (const e of endpoints.splice(0)) await e.close();
   });
   afterAll(async () => {
     for (const e of endpoints) await e.close();

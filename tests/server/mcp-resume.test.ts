@@ -6,7 +6,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../server/services/apiKeys";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { startTestEndpoint, type TestEndpoint } from "../helpers/mcp-endpoint";
@@ -81,6 +81,11 @@ describe.each(TEST_PROVIDERS)("resumable MCP streams on %s", (provider) => {
     otherKey = (await createApiKey(database.db, ws.workspace.id, ws.owner.id, { name: "another client" })).key;
     foreign = await seedWorkspace(database.db, "resume-other");
   }, 60_000);
+  // Each test's endpoints close when it ends: every one holds database connections (LISTEN, relay, run records),
+  // and a file's worth of them open at once can use up a shared PostgreSQL server's connection limit.
+  afterEach(async () => {
+    for (const e of endpoints.splice(0)) await e.close();
+  });
   afterAll(async () => {
     for (const e of endpoints) await e.close();
     await database?.cleanup();

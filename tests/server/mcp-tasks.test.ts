@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CallToolResultSchema, CreateTaskResultSchema, TaskStatusNotificationSchema, type CallToolResult, type Task } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ABANDONED_MESSAGE, TASK_CANCELLED } from "../../runtime/mcp/tasks";
 import { createTestDatabase, createUser, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { rpcError, startTestEndpoint, type TestEndpoint } from "../helpers/mcp-endpoint";
@@ -104,6 +104,11 @@ describe.each(TEST_PROVIDERS)("MCP tasks on %s", (provider) => {
     await api.workflows.publish({ workspace: "tasks-other", name: ECHO.name });
     foreignKey = (await api.keys.create({ workspace: "tasks-other", name: "theirs" })).key;
     expect(workspace.id).toBeTruthy();
+  });
+  // Each test's endpoints close when it ends: every one holds database connections (LISTEN, relay, run records),
+  // and a file's worth of them open at once can use up a shared PostgreSQL server's connection limit.
+  afterEach(async () => {
+    for (const e of endpoints.splice(0)) await e.close();
   });
   afterAll(async () => {
     for (const e of endpoints) await e.close();
