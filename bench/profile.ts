@@ -11,6 +11,8 @@ import { callAddTax, connectClient, freePort } from "./mcp-client";
 
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
+/** Calls before the profiled ones, so V8 has finished optimising the call path (as in bench/mcp.ts). */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 
 interface ProfileNode {
   id: number;
@@ -52,14 +54,24 @@ const CATEGORIES: Array<[string, (url: string, fn: string) => boolean]> = [
   ["other (program, native)", () => true],
 ];
 
-export function breakdown(profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }): Array<{ category: string; ms: number; share: number }> {
+/**
+ * Self time by category, over the samples taken within `window` (µs of the monotonic clock, which V8's profile
+ * timestamps and `process.hrtime` share): the measured calls, without the start-up and warm-up before them.
+ */
+export function breakdown(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number },
+  window: { from: number; to: number } = { from: -Infinity, to: Infinity },
+): Array<{ category: string; ms: number; share: number }> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const maps = new Map<string, SourceMap | null>();
   const totals = new Map<string, number>();
   let all = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)!.callFrame;
     const dt = profile.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at < window.from || at > window.to) return;
     const url = sourceOf(frame, maps);
     const category = CATEGORIES.find(([, match]) => match(url, frame.functionName))![0];
     totals.set(category, (totals.get(category) ?? 0) + dt);
@@ -70,7 +82,7 @@ export function breakdown(profile: { nodes: ProfileNode[]; samples: number[]; ti
 }
 
 /** Profiles the bare SDK server (bench/bare-server.ts, bundled the same way) for the same calls, as the baseline. */
-async function profileBare(profileDir: string): Promise<{ wall: number; file: string }> {
+async function profileBare(profileDir: string): Promise<Driven> {
   const { build } = await import("esbuild");
   const entry = join(root, "dist", "bench", "bare-server.mjs");
   await build({ entryPoints: [join(root, "bench/bare-server.ts")], outfile: entry, bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: "linked", logLevel: "warning" });
@@ -80,10 +92,17 @@ async function profileBare(profileDir: string): Promise<{ wall: number; file: st
 }
 
 /**
- * Waits for a profiled server to say it is ready, makes 300 warm-up and CALLS measured add_tax calls with one client,
+ * Waits for a profiled server to say it is ready, makes WARMUP warm-up and CALLS measured add_tax calls with one client,
  * stops it (which writes the profile) and names its main thread's profile (a loader's worker thread writes one too).
  */
-async function driveProfiled(server: ChildProcess, url: string, headers: Record<string, string>, profileDir: string): Promise<{ wall: number; file: string }> {
+interface Driven {
+  wall: number;
+  file: string;
+  /** The measured calls, in µs of the monotonic clock. */
+  window: { from: number; to: number };
+}
+
+async function driveProfiled(server: ChildProcess, url: string, headers: Record<string, string>, profileDir: string): Promise<Driven> {
   let log = "";
   server.stdout!.on("data", (c: Buffer) => (log += c));
   while (!log.includes("ready on")) {
@@ -91,13 +110,15 @@ async function driveProfiled(server: ChildProcess, url: string, headers: Record<
     await new Promise((r) => setTimeout(r, 50));
   }
   const client = await connectClient(url, headers);
-  for (let i = 0; i < 300; i++) await callAddTax(client);
+  for (let i = 0; i < WARMUP; i++) await callAddTax(client);
+  const from = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
   for (let i = 0; i < CALLS; i++) await callAddTax(client);
   const wall = performance.now() - t0;
+  const to = Number(process.hrtime.bigint() / 1000n);
   await client.close();
   await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
-  return { wall, file: readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)! };
+  return { wall, window: { from, to }, file: readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)! };
 }
 
 function print(title: string, rows: ReturnType<typeof breakdown>, calls: number): void {
@@ -107,7 +128,7 @@ function print(title: string, rows: ReturnType<typeof breakdown>, calls: number)
     const perCall = Number.isNaN(r.share) ? "" : `${((r.ms * 1000) / calls).toFixed(0).padStart(6)} µs/call ${(r.share * 100).toFixed(1).padStart(5)} %`;
     console.log(`  ${r.category.padEnd(62)} ${r.ms.toFixed(0).padStart(7)} ms ${perCall}`);
   }
-  console.log(`  busy ${busyMs.toFixed(0)} ms, ${((busyMs * 1000) / calls).toFixed(0)} µs per call (start-up included)`);
+  console.log(`  busy ${busyMs.toFixed(0)} ms, ${((busyMs * 1000) / calls).toFixed(0)} µs per call`);
 }
 
 async function main() {
@@ -127,11 +148,11 @@ async function main() {
       env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const { wall, file } = await driveProfiled(server, `http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` }, profileDir);
-    const calls = CALLS + 300;
-    print(`Toolflow runtime, ${calls} warm add_tax calls (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call), server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8"))), calls);
+    const { wall, file, window } = await driveProfiled(server, `http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` }, profileDir);
+    const calls = CALLS;
+    print(`Toolflow runtime, ${calls} add_tax calls after ${WARMUP} warm-up ones (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call), server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8")), window), calls);
     const bare = await profileBare(profileDir);
-    print(`bare MCP SDK server, the same calls (${(bare.wall / CALLS).toFixed(3)} ms wall per call):`, breakdown(JSON.parse(readFileSync(join(profileDir, bare.file), "utf8"))), calls);
+    print(`bare MCP SDK server, the same calls (${(bare.wall / CALLS).toFixed(3)} ms wall per call):`, breakdown(JSON.parse(readFileSync(join(profileDir, bare.file), "utf8")), bare.window), calls);
     if (process.env.BENCH_PROFILE_KEEP) console.log(`profiles kept in ${profileDir}: ${file}, ${bare.file}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
