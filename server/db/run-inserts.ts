@@ -28,6 +28,8 @@ export interface RunRow {
   output: unknown;
   error: string | null;
   trace: unknown;
+  /** The JSON columns' text, when the caller has serialised them already (server/services/runs.ts capJsonText). */
+  json?: { input: string | null; output: string | null; trace: string | null };
 }
 
 const COLUMNS = [
@@ -46,7 +48,7 @@ function encode(row: RunRow, column: (typeof COLUMNS)[number], dateAs: "iso" | "
   const value = row[column];
   if (value === undefined || value === null) return null;
   // Never throws: a value too deep (or otherwise not serialisable) is stored cut or as a note, not lost with its batch.
-  if (JSON_COLUMNS.has(column)) return stringifyBounded(value) ?? null;
+  if (JSON_COLUMNS.has(column)) return row.json?.[column as keyof NonNullable<RunRow["json"]>] ?? stringifyBounded(value) ?? null;
   // Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset.
   if (DATE_COLUMNS.has(column)) return dateAs === "date" ? value : (value as Date).toISOString().replace("Z", "+00:00");
   return value;

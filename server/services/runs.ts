@@ -19,6 +19,14 @@ const PRUNE_EVERY = 200;
 const recordedSincePrune = new Map<string, number>();
 
 export function capJson(value: unknown, cap = RUN_PART_CAP): unknown {
+  return capJsonText(value, cap)?.value;
+}
+
+/**
+ * `capJson`'s value and its JSON text, so a writer that stores text (server/db/run-inserts.ts) does not walk and
+ * serialise every part a second time.
+ */
+export function capJsonText(value: unknown, cap = RUN_PART_CAP): { value: unknown; text: string } | undefined {
   if (value === undefined) return undefined;
   // Depth-bounded first: JSON.stringify (here, in the inserter, in Prisma) recurses, and one record that cannot be
   // serialised would lose the whole batch it is written with.
@@ -27,10 +35,14 @@ export function capJson(value: unknown, cap = RUN_PART_CAP): unknown {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    return { unserializable: error instanceof Error ? error.message.slice(0, 200) : "not JSON data" };
+    const unserializable = { unserializable: error instanceof Error ? error.message.slice(0, 200) : "not JSON data" };
+    return { value: unserializable, text: JSON.stringify(unserializable) };
   }
-  if (text === undefined || text.length <= cap) return value;
-  return { truncated: true, originalChars: text.length, preview: text.slice(0, Math.min(cap, 4096)) };
+  // A value JSON has no text for (a function, a symbol) is stored as null, as Prisma would.
+  if (text === undefined) return { value: null, text: "null" };
+  if (text.length <= cap) return { value, text };
+  const truncated = { truncated: true, originalChars: text.length, preview: text.slice(0, Math.min(cap, 4096)) };
+  return { value: truncated, text: JSON.stringify(truncated) };
 }
 
 function toRow(record: RunRecord): RunRow {
@@ -49,10 +61,17 @@ function toRow(record: RunRecord): RunRow {
     startedAt: record.startedAt,
     finishedAt: new Date(record.startedAt.getTime() + Math.round(outcome.durationMs)),
     durationMs: Math.round(outcome.durationMs),
-    input: capJson(record.input) ?? null,
-    output: capJson(outcome.result) ?? null,
     error: outcome.error?.message ?? null,
-    trace: capJson({ nodes: outcome.trace, logs: outcome.logs }),
+    ...jsonColumns({ input: capJsonText(record.input), output: capJsonText(outcome.result), trace: capJsonText({ nodes: outcome.trace, logs: outcome.logs }) }),
+  };
+}
+
+function jsonColumns(parts: Record<"input" | "output" | "trace", { value: unknown; text: string } | undefined>): Pick<RunRow, "input" | "output" | "trace" | "json"> {
+  return {
+    input: parts.input?.value ?? null,
+    output: parts.output?.value ?? null,
+    trace: parts.trace?.value ?? null,
+    json: { input: parts.input?.text ?? null, output: parts.output?.text ?? null, trace: parts.trace?.text ?? null },
   };
 }
 
@@ -60,7 +79,7 @@ function toRow(record: RunRecord): RunRow {
 export async function recordRuns(db: Db, records: RunRecord[], inserter?: RunInserter): Promise<void> {
   if (!records.length) return;
   if (inserter) await inserter.insert(records.map(toRow));
-  else await db.run.createMany({ data: records.map(toRow) as never });
+  else await db.run.createMany({ data: records.map((record) => withoutText(toRow(record))) as never });
   const due = new Set<string>();
   for (const record of records) {
     const count = (recordedSincePrune.get(record.workspaceId) ?? 0) + 1;
@@ -71,6 +90,12 @@ export async function recordRuns(db: Db, records: RunRecord[], inserter?: RunIns
   for (const workspaceId of due) {
     await pruneRuns(db, workspaceId).catch((error: unknown) => log().warn({ workspaceId, err: briefError(error) }, "could not prune old runs (tried again after more runs)"));
   }
+}
+
+/** The row as Prisma takes it: the values, not their text. */
+function withoutText(row: RunRow): Omit<RunRow, "json"> {
+  const { json: _text, ...rest } = row;
+  return rest;
 }
 
 export const recordRun = (db: Db, record: RunRecord) => recordRuns(db, [record]);
