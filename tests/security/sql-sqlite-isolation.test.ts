@@ -209,6 +209,23 @@ describe("the database process pool", () => {
     }
   });
 
+  it("ends a process whose query ran out of memory, so the next query (another workspace's) gets a fresh one", async () => {
+    const pool = new SqliteProcessPool({ maxChildren: 1, maxIdle: 1 });
+    try {
+      await pool.run(request("SELECT 1"), { timeoutMs: 60_000, workspace: "bomber" });
+      const [bomber] = pool.pids().idle;
+      const bomb = await pool.run(request("SELECT length(randomblob(300000000)) AS n", { maxResultBytes: 1 << 20 }), { timeoutMs: 60_000, workspace: "bomber" });
+      expect(bomb).toMatchObject({ ok: false, kind: "memory" });
+      await vi.waitFor(() => expect(alive(bomber!)).toBe(false), { timeout: 10_000 });
+      // Stepping through 400 rows of 100 KB (kept: 2) needs memory the bomb's process may no longer have.
+      const next = await pool.run(request("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 400) SELECT length(randomblob(100000)) AS n FROM c", { maxRows: 2 }), { timeoutMs: 60_000, workspace: "neighbour" });
+      expect(next).toMatchObject({ ok: true });
+      expect([...pool.pids().idle, ...pool.pids().busy]).not.toContain(bomber);
+    } finally {
+      pool.dispose();
+    }
+  });
+
   it("finds its script in the source tree", () => {
     expect(fs.existsSync(childScriptCandidates()[0]!)).toBe(true);
     expect(childScriptCandidates()).toContain(path.join(process.cwd(), "runtime", "host", "sqlite", "child.mjs"));

@@ -207,7 +207,10 @@ export class SqliteProcessPool {
             this.send(granted, request).then(
               (reply) => {
                 if (!settle()) return;
-                this.release(granted);
+                // A query that ran out of memory leaves its process near the limit (SQLite and the allocator keep
+                // what they grew to): the next query there, another workspace's perhaps, would fail for it. Ended.
+                if (!reply.ok && reply.kind === "memory") this.retire(granted);
+                else this.release(granted);
                 resolve(reply);
               },
               (error: unknown) => {
@@ -354,6 +357,15 @@ export class SqliteProcessPool {
     this.dispatch();
     // Only now trimmed, so a waiting query takes this child instead of a new one.
     while (this.idle.length > this.options.maxIdle) this.discard(this.idle.shift()!);
+  }
+
+  /** Ends a child after its query instead of reusing it, and starts a warm one in its place. */
+  private retire(child: Child): void {
+    child.onReply = undefined;
+    child.onExit = undefined;
+    this.discard(child);
+    this.dispatch();
+    this.keepWarm();
   }
 
   /** A child granted to a query that ended before it was sent: the workspace's share is free now, the child once ready. */
