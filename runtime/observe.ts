@@ -139,6 +139,11 @@ export interface RuntimeTracer {
   mcpRequest<T extends { isError?: boolean }>(request: McpRequestSpanInfo, handle: () => Promise<T>): Promise<T>;
   /** Runs a workflow inside its span; its nodes become child spans once it has finished (the sandbox reports them then). */
   run<T extends TracedRun>(run: RunSpanInfo, work: () => Promise<T>): Promise<T>;
+  /**
+   * The W3C `traceparent` of the current span (the run's, inside a call), for the requests a workflow's steps send,
+   * so an upstream that traces joins the call's trace; undefined outside any span.
+   */
+  traceparent(): string | undefined;
 }
 
 let tracer: RuntimeTracer | undefined;

@@ -105,7 +105,12 @@ async function main() {
     };
   }
   const drain = new Drain();
-  const readiness = new Readiness({ target, migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name), draining: () => drain.draining });
+  const readiness = new Readiness({
+    target,
+    migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name),
+    draining: () => drain.draining,
+    recordsFailing: backend.runRecordsFailing,
+  });
   const metrics = new OpsMetrics({
     maxToolSeries: metricsAt.maxToolSeries,
     processMetrics: true,

@@ -120,6 +120,8 @@ export function createDispatcher(state: CallState, frame: ProgramFrame) {
     checkSecretTarget: (name, url) => void valueFor(name, url.hostname, "an HTTP request"),
     // Calls of one workspace reuse their kept-alive connections; other workspaces never share them.
     connectionScope: options.workspaceId,
+    // While tracing is on: the upstream joins the call's trace.
+    traceparent: state.traceparent,
     signal: state.abort.signal,
     onRequest: () => {
       state.httpRequests++;

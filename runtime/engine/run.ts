@@ -256,6 +256,7 @@ async function runUntraced(options: RunOptions): Promise<RunOutcome> {
   const state: CallState = {
     options,
     limits,
+    traceparent: runtimeTracer()?.traceparent(),
     ...maskers,
     secrets,
     handle: lease.handle,

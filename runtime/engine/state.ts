@@ -19,6 +19,11 @@ export class LimitHit extends Error {
 export interface CallState {
   options: RunOptions;
   limits: ResolvedLimits;
+  /**
+   * The run span's W3C traceparent while tracing is on, for the requests its steps send. Taken when the call starts:
+   * the sandbox's calls into the host do not carry the async context the span is current in.
+   */
+  traceparent?: string;
   /** Replaced when a `call` brings in the callee's secrets, so everything is masked with every value in play. */
   masker: Masker;
   /** Masks only the secrets the sandbox may not read, for what host capabilities hand back to it; none: undefined. */

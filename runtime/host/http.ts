@@ -44,6 +44,11 @@ export interface HttpContext {
    * a connection. Absent: a connection of its own, closed afterwards.
    */
   connectionScope?: string;
+  /**
+   * W3C trace context for the upstream, sent only while tracing is on (a workflow step's request, in the call's
+   * trace). A `traceparent` the author set is kept.
+   */
+  traceparent?: string;
 }
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -115,6 +120,7 @@ async function run(spec: ParsedSpec, secretValue: string | undefined, masker: Ma
     applyAuth(spec.auth, secretValue, url, headers);
   }
   const body = encodeBody(method, spec.body, spec.bodyType ?? undefined, headers);
+  if (ctx.traceparent) headers["traceparent"] ??= ctx.traceparent;
   headers["user-agent"] ??= "Toolflow";
   headers["accept"] ??= spec.responseType === "text" ? "*/*" : "application/json, */*;q=0.8";
 

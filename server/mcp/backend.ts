@@ -28,7 +28,7 @@ import { watchPool } from "../ops/db-pools";
 import { log } from "../ops/log";
 
 /** The backend, plus what the operator's metrics read of it. */
-export type ServerMcpBackend = McpBackend & { runRecords(): Readonly<RunWriter["counts"]> };
+export type ServerMcpBackend = McpBackend & { runRecords(): Readonly<RunWriter["counts"]>; runRecordsFailing(): boolean };
 
 export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget()): ServerMcpBackend {
   const inserter = createRunInserter(target);
@@ -86,6 +86,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
     recordRun: (record) => runs.enqueue(record),
     storageUnavailable: isDatabaseUnavailable,
     runRecords: () => runs.counts,
+    runRecordsFailing: () => runs.failing,
     flush: async () => {
       await runs.close();
       await inserter.close();

@@ -106,15 +106,20 @@ export function taskRecords(db: Db): TaskRecords {
       const still = new Set(running.map((r) => r.id));
       return ids.filter((id) => !still.has(id));
     },
+    // The sweeps run every heartbeat on every replica, nearly always finding nothing. Each reads first (an index
+    // lookup: status+heartbeatAt, expiresAt) and writes only when a row matches: an UPDATE or DELETE is a write
+    // statement even when it matches nothing, and on SQLite it takes the database's one write lock, which an idle
+    // process then contended for with the busy replica's run records every few seconds.
     async failAbandoned(staleBefore, statusMessage) {
-      const { count } = await db.mcpTask.updateMany({
-        where: { status: { in: RUNNING }, heartbeatAt: { lt: staleBefore } },
-        data: { status: "failed", statusMessage, lastUpdatedAt: new Date() },
-      });
+      const where = { status: { in: RUNNING }, heartbeatAt: { lt: staleBefore } };
+      if (!(await db.mcpTask.findFirst({ where, select: { id: true } }))) return 0;
+      const { count } = await db.mcpTask.updateMany({ where, data: { status: "failed", statusMessage, lastUpdatedAt: new Date() } });
       return count;
     },
     async removeExpired(now) {
-      const { count } = await db.mcpTask.deleteMany({ where: { expiresAt: { lte: now } } });
+      const where = { expiresAt: { lte: now } };
+      if (!(await db.mcpTask.findFirst({ where, select: { id: true } }))) return 0;
+      const { count } = await db.mcpTask.deleteMany({ where });
       return count;
     },
   };

@@ -2,7 +2,8 @@
 // does no I/O. `/readyz` says whether this process should get traffic: the database answers (within a short timeout,
 // so a dead database gives 503 at once instead of a hanging probe), every migration this build knows is applied, a
 // sandbox can run (probed in a throwaway isolate, remembered for a few seconds so polling every second stays cheap),
-// and the process is not draining for shutdown. Neither is behind auth, so neither says more than a few booleans: no
+// on SQLite the disk takes writes (./sqlite-storage.ts, probed at most every couple of seconds, and false while the run
+// writer's batches fail), and the process is not draining for shutdown. Neither is behind auth, so neither says more than a few booleans: no
 // error text, versions or host names.
 import Database from "better-sqlite3";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -11,11 +12,18 @@ import { pgDriver } from "../../runtime/host/drivers";
 import { probeSandbox } from "../../runtime/sandbox/probe";
 import type { DatabaseTarget } from "../db/url";
 import { watchPool } from "./db-pools";
+import { sqliteTakesWrites } from "./sqlite-storage";
 
 export interface ReadinessChecks {
   database: boolean;
   migrations: boolean;
   sandbox: boolean;
+  /**
+   * SQLite only: the disk under the database takes writes. Absent on PostgreSQL, where the database is shared by every
+   * replica (taking them all out of rotation for a full database would turn kept run records into an outage) and a
+   * server that cannot write usually fails the connection check already.
+   */
+  storage?: boolean;
 }
 
 export interface ReadinessReport {
@@ -33,6 +41,12 @@ export interface ReadinessOptions {
   /** How long a sandbox probe's answer is reused: a good one this long, a failed one a fifth of it. */
   sandboxCacheMs?: number;
   probeSandbox?: () => Promise<boolean>;
+  /** How long a good SQLite write probe is reused (a failed one: each check). */
+  storageCacheMs?: number;
+  /** Below this much free space on the SQLite database's filesystem, storage counts as failed. */
+  minFreeBytes?: number;
+  /** True while the run writer's batches fail and it keeps records to retry (RunWriter.failing). */
+  recordsFailing?: () => boolean;
   /** True once shutdown has begun: the process stays alive but wants no new traffic. */
   draining?: () => boolean;
 }
@@ -41,6 +55,8 @@ export interface ReadinessOptions {
 interface DatabaseAnswer {
   reachable: boolean;
   applied: Set<string> | null;
+  /** SQLite: whether the write probe passed (undefined when not probed this time, or it could not tell). */
+  writable?: boolean;
 }
 
 const MIGRATIONS_QUERY = `SELECT "name" FROM "_toolflow_migrations"`;
@@ -60,6 +76,8 @@ export class Readiness {
   private pool: pg.Pool | undefined;
   private sandbox: { ok: boolean; at: number } | undefined;
   private sandboxProbe: Promise<boolean> | undefined;
+  private storage: { ok: boolean; at: number } | undefined;
+  private readonly storageCacheMs: number;
   private checking: Promise<ReadinessReport> | undefined;
   /** The last report, for the metrics (no I/O on a scrape). */
   last: ReadinessReport | undefined;
@@ -68,6 +86,7 @@ export class Readiness {
     this.databaseTimeoutMs = options.databaseTimeoutMs ?? 1_000;
     this.sandboxCacheMs = options.sandboxCacheMs ?? 5_000;
     this.expected = options.migrations;
+    this.storageCacheMs = options.storageCacheMs ?? 2_000;
   }
 
   /** One check at a time: probes arriving together (several balancers) share it. */
@@ -84,14 +103,26 @@ export class Readiness {
       this.sandboxOk(),
     ]);
     const migrations = database.applied !== null && this.expected.every((name) => database.applied!.has(name));
-    const checks = { database: database.reachable, migrations, sandbox };
-    const report = { ready: !draining && checks.database && checks.migrations && checks.sandbox, draining, checks };
+    const checks: ReadinessChecks = { database: database.reachable, migrations, sandbox };
+    if (this.options.target.provider === "sqlite") checks.storage = this.storageOk(database);
+    const report = { ready: !draining && Object.values(checks).every(Boolean), draining, checks };
     this.last = report;
     return report;
   }
 
   private askDatabase(): Promise<DatabaseAnswer> {
     return this.options.target.provider === "sqlite" ? Promise.resolve(this.askSqlite()) : this.askPostgres();
+  }
+
+  /** The write probe's answer, or the last one while it was not due or could not tell; false without a database. */
+  private storageOk(database: DatabaseAnswer): boolean {
+    if (!database.reachable) return false;
+    if (database.writable !== undefined) this.storage = { ok: database.writable, at: Date.now() };
+    return (this.storage?.ok ?? true) && !(this.options.recordsFailing?.() ?? false);
+  }
+
+  private storageDue(): boolean {
+    return !this.storage?.ok || Date.now() - this.storage.at >= this.storageCacheMs;
   }
 
   /**
@@ -108,11 +139,12 @@ export class Readiness {
       db?.close();
       return { reachable: false, applied: null };
     }
+    const writable = this.storageDue() ? sqliteTakesWrites(db, this.options.target.url, this.options.minFreeBytes ?? 1024 * 1024) : undefined;
     try {
       const rows = db.prepare(MIGRATIONS_QUERY).all() as Array<{ name: string }>;
-      return { reachable: true, applied: new Set(rows.map((r) => r.name)) };
+      return { reachable: true, applied: new Set(rows.map((r) => r.name)), writable };
     } catch {
-      return { reachable: true, applied: null };
+      return { reachable: true, applied: null, writable };
     } finally {
       db.close();
     }

@@ -6,6 +6,7 @@
 import { format } from "node:util";
 import pino from "pino";
 import { setRuntimeLogger } from "../../runtime/observe";
+import { serializeError } from "./log-error";
 import { redactLine } from "./redact";
 
 export type Logger = pino.Logger;
@@ -40,6 +41,8 @@ export function createLogger(options: { level?: LogLevel; destination?: pino.Des
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: "[redacted]" },
+      // Errors as bounded plain objects: a database error would otherwise bring its client, pool and socket along.
+      serializers: { err: serializeError },
       hooks: { streamWrite: redactLine },
     },
     // Synchronous, like console.log on a pipe: a line written before process.exit is not lost.

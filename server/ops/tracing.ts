@@ -21,6 +21,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Attributes,
   type Context,
   type DiagLogger,
@@ -249,6 +250,12 @@ export class OtelRuntimeTracer implements RuntimeTracer {
     } finally {
       span.end();
     }
+  }
+
+  traceparent(): string | undefined {
+    const span = trace.getSpan(context.active())?.spanContext();
+    if (!span || !isSpanContextValid(span)) return undefined;
+    return `00-${span.traceId}-${span.spanId}-${(span.traceFlags & TraceFlags.SAMPLED ? 1 : 0).toString(16).padStart(2, "0")}`;
   }
 
   async run<T extends TracedRun>(run: RunSpanInfo, work: () => Promise<T>): Promise<T> {

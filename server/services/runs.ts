@@ -159,6 +159,11 @@ export class RunWriter {
     private readonly maxRetryMs = 5_000,
   ) {}
 
+  /** True while batches fail and are kept for a retry (the database or its disk does not take writes). */
+  get failing(): boolean {
+    return this.retryMs > 0;
+  }
+
   /** Queues a record; resolves once a write that included it ended (written, or kept for a retry, or given up). */
   enqueue(record: RunRecord): Promise<void> {
     let entry!: Queued;

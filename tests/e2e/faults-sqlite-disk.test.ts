@@ -61,7 +61,7 @@ async function serveFrom(dir: string) {
 }
 
 /** Load through one fault: `begin` it once calls succeed, and wait until 30 calls sent after it have ended. */
-async function loadThrough(server: AppServer, key: string, name: string, begin: () => void, end?: () => void) {
+async function loadThrough(server: AppServer, key: string, name: string, begin: () => void, end?: () => void, during?: () => Promise<void>) {
   const load = startLoad(() => `${server.url}/mcp/disk`, key, 4);
   let faultAt = 0;
   try {
@@ -69,6 +69,7 @@ async function loadThrough(server: AppServer, key: string, name: string, begin: 
     begin();
     faultAt = Date.now();
     await until(() => load.outcomes.filter((o) => o.sentAt > faultAt).length >= 30, `calls to end during the ${name}`);
+    await during?.();
     if (end) {
       end();
       const endAt = Date.now();
@@ -145,6 +146,12 @@ describe.skipIf(noTmpfs !== undefined)("SQLite on a full disk", () => {
         fillDisk(filler);
       },
       () => unlinkSync(filler),
+      // While full, /readyz takes the replica out of rotation, naming the disk.
+      async () => {
+        const ready = await fetch(`${server.url}/readyz`);
+        expect(ready.status).toBe(503);
+        expect(await ready.json()).toMatchObject({ status: "not ready", checks: { storage: false } });
+      },
     );
     const answered = outcomes.filter((o) => o.kind === "ok").map((o) => o.amount);
     let missing: number[] = [];
@@ -207,8 +214,12 @@ describe.skipIf(noLoop !== undefined)("SQLite on a disk that turns read-only", (
     const first = server!;
     const { outcomes, faultAt } = await loadThrough(first, served.ws.key, "read-only disk", () => writeFileSync(trigger(), "toolflow fault test"));
     expect(run("findmnt", ["-n", "-o", "OPTIONS", roPoint]).stdout).toMatch(/emergency_ro|(^|,)ro(,|$)/);
+    // Reads still work on the read-only disk; the write probe is what takes the replica out of rotation.
     const ready = await fetch(`${first.url}/readyz`);
-    console.log("read-only disk, /readyz:", ready.status, await ready.text());
+    const readyBody = await ready.text();
+    console.log("read-only disk, /readyz:", ready.status, readyBody);
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(readyBody)).toMatchObject({ status: "not ready", checks: { storage: false } });
 
     // The operator's way back: stop, check the disk, mount it again, start.
     await first.stop();

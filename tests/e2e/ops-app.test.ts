@@ -18,7 +18,7 @@ describe("operating the app process", () => {
 
   it("answers /healthz and /readyz like the runtime process", async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: "ok" });
-    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: "ready", checks: { database: true, migrations: true, sandbox: true } });
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: "ready", checks: { database: true, migrations: true, sandbox: true, storage: true } });
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
   });
 

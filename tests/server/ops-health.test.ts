@@ -51,7 +51,7 @@ describe("operator endpoints on the HTTP server", () => {
     expect(health.headers.get("cache-control")).toBe("no-store");
     expect(await health.json()).toEqual({ status: "ok" });
     const ready = await readyz(server.url);
-    expect(ready).toEqual({ status: 200, body: { status: "ready", checks: { database: true, migrations: true, sandbox: true } } });
+    expect(ready).toEqual({ status: 200, body: { status: "ready", checks: { database: true, migrations: true, sandbox: true, storage: true } } });
     expect((await fetch(`${server.url}/healthz?probe=1`)).status).toBe(200);
     expect((await fetch(`${server.url}/healthz`, { method: "HEAD" })).status).toBe(200);
     expect(appRequests).toBe(0);
@@ -78,7 +78,7 @@ describe("operator endpoints on the HTTP server", () => {
     try {
       const down = await readyz(server.url);
       expect(down.status).toBe(503);
-      expect(down.body).toEqual({ status: "not ready", checks: { database: false, migrations: false, sandbox: true } });
+      expect(down.body).toEqual({ status: "not ready", checks: { database: false, migrations: false, sandbox: true, storage: false } });
       // Liveness is not readiness: the process still serves.
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
@@ -97,12 +97,12 @@ describe("readiness checks", () => {
 
   it("is not ready when a migration of this build is not applied", async () => {
     const readiness = new Readiness({ target: database.target, migrations: [...migrationNames("sqlite"), "9999_from_a_newer_build"] });
-    expect(await readiness.check()).toEqual({ ready: false, draining: false, checks: { database: true, migrations: false, sandbox: true } });
+    expect(await readiness.check()).toEqual({ ready: false, draining: false, checks: { database: true, migrations: false, sandbox: true, storage: true } });
   });
 
   it("is not ready while draining, though every check passes", async () => {
     const readiness = new Readiness({ target: database.target, migrations: migrationNames("sqlite"), draining: () => true });
-    expect(await readiness.check()).toEqual({ ready: false, draining: true, checks: { database: true, migrations: true, sandbox: true } });
+    expect(await readiness.check()).toEqual({ ready: false, draining: true, checks: { database: true, migrations: true, sandbox: true, storage: true } });
   });
 
   it("remembers the sandbox probe between polls, and shares one check among probes arriving together", async () => {
@@ -128,7 +128,7 @@ describe("readiness checks", () => {
       migrations: migrationNames("sqlite"),
       probeSandbox: () => Promise.reject(new Error("isolated-vm is broken")),
     });
-    expect((await readiness.check()).checks).toEqual({ database: true, migrations: true, sandbox: false });
+    expect((await readiness.check()).checks).toEqual({ database: true, migrations: true, sandbox: false, storage: true });
   });
 
   it("counts a database that is not answering within the timeout as down", async () => {

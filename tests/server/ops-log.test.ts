@@ -2,6 +2,7 @@
 // a finished line, whether as a field named like one, a value shaped like one, or a secret value this process has
 // decrypted (in any encoding the run-record masker knows); request ids from callers are kept only when plain.
 import { IncomingMessage } from "node:http";
+import pg from "pg";
 import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureConsole, createLogger, logLevel } from "../../server/ops/log";
@@ -157,5 +158,52 @@ describe("request ids", () => {
       expect(req.headers["x-request-id"]).toBe(id);
       expect(req.rawHeaders).toEqual(["Host", "x", "X-Request-Id", id]);
     }
+  });
+});
+
+describe("errors in log lines", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+  });
+  afterAll(async () => database?.cleanup());
+
+  it("keep a Prisma error's code and its driver's, bounded, without the adapter's objects", async () => {
+    const { logger, lines, parsed } = capture();
+    // A real one: Prisma through the SQLite driver adapter, refusing a duplicate key.
+    const error = await database.db
+      .$executeRawUnsafe(`INSERT INTO "_toolflow_migrations" ("name", "appliedAt") SELECT "name", 'x' FROM "_toolflow_migrations" LIMIT 1`)
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    // What the long ones look like: a query or a row quoted in full.
+    (error as Error).message += ` ${"SELECT ".repeat(20_000)}`;
+    logger.error({ err: error }, "could not record a run");
+    const { err } = parsed()[0] as { err: Record<string, unknown> };
+    expect(err).toMatchObject({
+      type: "PrismaClientKnownRequestError",
+      code: "P2010",
+      driverAdapterError: { kind: "UniqueConstraintViolation", code: "SQLITE_CONSTRAINT_PRIMARYKEY", message: expect.stringContaining("UNIQUE constraint failed") },
+    });
+    expect(Object.keys(err).sort()).toEqual(["code", "driverAdapterError", "message", "stack", "type"]);
+    expect((err.message as string).length).toBeLessThan(600);
+    expect((err.stack as string).split("\n").length).toBeLessThanOrEqual(7);
+    expect(lines[0]!.length).toBeLessThan(4_000);
+  });
+
+  it("never carry the client a pg error came with, nor its connection string", () => {
+    const { logger, lines, parsed } = capture();
+    const client = new pg.Client({ connectionString: "postgresql://toolflow:pg-s3cret@db.internal:5432/prod" });
+    const error = Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET", client, pool: { clients: [client] } });
+    const wrapped = new Error("could not write run records", { cause: error });
+    logger.error({ err: error }, "MCP relay: could not pass a message to the other replicas");
+    logger.error({ err: wrapped }, "nested");
+    logger.error({ err: { message: "plain", code: 40001, client } }, "not an Error");
+    const [direct, nested, plain] = parsed() as Array<{ err: Record<string, unknown> }>;
+    expect(direct!.err).toMatchObject({ type: "Error", message: "Connection terminated unexpectedly", code: "ECONNRESET" });
+    expect(nested!.err).toMatchObject({ message: "could not write run records", cause: { code: "ECONNRESET" } });
+    expect(plain!.err).toEqual({ type: "Object", message: "plain", code: 40001 });
+    const text = lines.join("");
+    for (const leaked of ["client", "pool", "db.internal", "pg-s3cret", "connectionParameters", "_events"]) expect(text).not.toContain(leaked);
+    for (const line of lines) expect(line.length).toBeLessThan(4_000);
   });
 });
