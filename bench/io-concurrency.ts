@@ -22,6 +22,8 @@ const here = resolve(import.meta.dirname, "..");
 const UPSTREAM_MS = 200;
 const CALLERS = (process.env.BENCH_IO_CALLERS ?? "1,16,64").split(",").map(Number);
 const MEASURE_MS = Number(process.env.BENCH_IO_MS ?? 5_000);
+/** Unmeasured load before each row (BENCH_IO_WARM_MS). */
+const WARM_MS = Number(process.env.BENCH_IO_WARM_MS ?? 3_000);
 const SPIN_TIMEOUT_MS = 2_000;
 /** The I/O workspace's time limit, which its own spinners (the "same" rows) run into. */
 const IO_TIMEOUT_MS = 5_000;
@@ -120,6 +122,14 @@ async function measure(pid: number, clients: Client[], spinning: IoMeasurement["
   // Warm-up: every client's session and an isolate each (behind the same workspace's spinners a call may run out of
   // time waiting for a compute slot: counted as failed in the measurement, not here).
   await Promise.all(clients.map((c, i) => lookup(c, i).catch(() => undefined)));
+  // Then WARM_MS of the same load unmeasured: each of the workspace's isolates runs the workflow cold at first (its
+  // own heap, its own JIT), and a few calls per isolate would otherwise measure that instead of the steady state.
+  const warmEnd = performance.now() + WARM_MS;
+  await Promise.all(
+    clients.map(async (client, i) => {
+      for (let n = 0; performance.now() < warmEnd; n++) await lookup(client, i * 100_000 + 50_000 + n).catch(() => undefined);
+    }),
+  );
   const latencies: number[] = [];
   let failed = 0;
   const cpu0 = cpuMs(pid);
@@ -253,7 +263,7 @@ export async function benchIoConcurrency(before?: string, report: (line: string)
   const results: IoTreeResult[] = [];
   try {
     const trees: Array<[string, () => string]> = [...(before ? [[`before (${before})`, () => worktreeOf(before)] as [string, () => string]] : []), ["this tree", () => here]];
-    report(`I/O-bound calls of one workspace (upstream answers in ${UPSTREAM_MS} ms; ideal = callers / ${UPSTREAM_MS / 1000} s), ${MEASURE_MS} ms per row`);
+    report(`I/O-bound calls of one workspace (upstream answers in ${UPSTREAM_MS} ms; ideal = callers / ${UPSTREAM_MS / 1000} s), ${MEASURE_MS} ms per row after ${WARM_MS} ms unmeasured`);
     report(row(["tree", "callers", "spinner", "calls/s", "of ideal", "p50 ms", "p99 ms", "failed", "CPU ms/call"]));
     for (const [label, root] of trees) {
       const r = await benchTree(label, root(), upstream.url);
