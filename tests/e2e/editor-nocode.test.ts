@@ -1,9 +1,9 @@
 // The editor for business users (issue 14): data is mapped by dragging fields (from a canvas card or the side panel's
 // field list) into a step's boxes, a set value is built with the operation chooser, and an if condition from rows; each
 // makes the expression a person would have typed, and test runs use it. At a laptop's and a desktop's window size.
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshotPath } from "./helpers/browser";
+import { launchBrowser, newPage, screenshotPath } from "./helpers/browser";
 import { addFromPalette, connectInPanel, createWorkflow, node, panel, renameSelected, runTest, selectNode, signUpWithWorkspace, typeInCode, waitSaved } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
@@ -35,26 +35,45 @@ async function addParameters(page: Page, params: Array<[string, string]>) {
   }
 }
 
+// One server and one browser for both window sizes (each start costs seconds of a loaded machine's CPU), and one
+// sign-up through the form: each size opens its own context with that session and works in a workspace of its own,
+// so the workflows it builds (greet, price, …) never meet the other size's.
+let server: AppServer;
+let browser: Browser;
+let session: BrowserContextOptions["storageState"];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer("sqlite"), launchBrowser()]);
+  const page = await newPage(browser);
+  await signUpWithWorkspace(page, server.url, { name: "Nora Nocode", email: "nora@example.test", password: "correct horse battery" }, "Sales 1280");
+  session = await page.context().storageState();
+  // Left open: with the package's --single-process flag, closing a browser's last context ends the browser.
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
 for (const viewport of [
   { width: 1280, height: 800 },
   { width: 1440, height: 900 },
 ]) {
   describe(`no-code editing at ${viewport.width}×${viewport.height}`, () => {
-    let server: AppServer;
-    let browser: Browser;
     let page: Page;
     const size = viewport.width;
+    const workspace = `sales-${size}`;
 
     beforeAll(async () => {
-      [server, browser] = await Promise.all([startAppServer("sqlite"), launchBrowser()]);
-      const context = await browser.newContext({ viewport });
-      page = await context.newPage();
-      page.setDefaultTimeout(60_000);
-      await signUpWithWorkspace(page, server.url, { name: "Nora Nocode", email: `nora${size}@example.test`, password: "correct horse battery" }, "Sales");
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.stop();
+      page = await newPage(browser, { viewport, storageState: session });
+      // The sign-up made the first size's workspace; the other makes its own the way a person adds one.
+      if (size === 1280) {
+        await page.goto(`${server.url}/w/${workspace}/workflows`);
+        return;
+      }
+      await page.goto(`${server.url}/workspaces/new`);
+      await page.getByLabel("Workspace name").fill(`Sales ${size}`);
+      await page.getByRole("button", { name: "Create workspace" }).click();
+      await page.waitForURL(new RegExp(`/w/${workspace}/workflows$`));
     });
     afterEach(async (ctx) => {
       if (ctx.task.result?.state === "fail") await page?.screenshot({ path: screenshotPath(`editor-nocode-failed-${size}-${ctx.task.name.slice(0, 30).replace(/\W+/g, "-")}`) }).catch(() => undefined);
@@ -98,7 +117,7 @@ for (const viewport of [
     });
 
     it("builds a set value as multiply-then-round with the chooser, runs it, and reopens it as the same operation", async () => {
-      await page.goto(`${server.url}/w/sales/workflows`);
+      await page.goto(`${server.url}/w/${workspace}/workflows`);
       await createWorkflow(page, "price", "Price", "Works out a price with tax.");
       await addParameters(page, [
         ["amount", "number"],
@@ -139,7 +158,7 @@ for (const viewport of [
     });
 
     it("builds an if condition from rows and the run takes the branch it describes", async () => {
-      await page.goto(`${server.url}/w/sales/workflows`);
+      await page.goto(`${server.url}/w/${workspace}/workflows`);
       await createWorkflow(page, "size_check", "Size check", "Says whether an amount is big.");
       await addParameters(page, [["amount", "number"]]);
       await panel(page, "input").getByRole("button", { name: "Disconnect input from output" }).click();
@@ -176,7 +195,7 @@ for (const viewport of [
     });
 
     it("a switch case typed as a number matches a number argument", async () => {
-      await page.goto(`${server.url}/w/sales/workflows`);
+      await page.goto(`${server.url}/w/${workspace}/workflows`);
       await createWorkflow(page, "tier", "Tier", "Names the tier of a count.");
       await addParameters(page, [["count", "number"]]);
       await panel(page, "input").getByRole("button", { name: "Disconnect input from output" }).click();

@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newPage, screenshotPath } from "./helpers/browser";
-import { signUpWithWorkspace } from "./helpers/editor";
+import { signUpWithWorkspaceByForm } from "./helpers/editor";
 import { startAppServer, type AppServer } from "./helpers/server";
 
 describe("sign-up by invitation (TOOLFLOW_SIGNUP unset: invite)", () => {
@@ -16,7 +16,7 @@ describe("sign-up by invitation (TOOLFLOW_SIGNUP unset: invite)", () => {
     // An explicit empty value leaves the mode at its default, whatever the helper sets for other suites.
     [server, browser] = await Promise.all([startAppServer("sqlite", { TOOLFLOW_SIGNUP: "" }), launchBrowser()]);
     owner = await newPage(browser);
-    await signUpWithWorkspace(owner, server.url, { name: "Olga Owner", email: "olga@example.test", password: "correct horse battery" }, "Acme");
+    await signUpWithWorkspaceByForm(owner, server.url, { name: "Olga Owner", email: "olga@example.test", password: "correct horse battery" }, "Acme");
   });
   afterAll(async () => {
     await browser?.close();

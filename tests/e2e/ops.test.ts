@@ -186,6 +186,9 @@ describe("structured logs of the runtime process", () => {
     expect((await fetch(`${server.url}/healthz`, { headers: { "x-request-id": "lb-1" } })).headers.get("x-request-id")).toBe("lb-1");
     await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     await expect.poll(() => database.db.run.count()).toBe(2);
+    // The server writes its log asynchronously and the pipe delivers it later still: a busy run read the lines before
+    // the last requests' had arrived. Lines come in order, so once the /metrics request's (sent last) is here, all are.
+    await expect.poll(() => server.stdout().split("\n").some((line) => line.includes('"msg":"request"') && line.includes('"path":"/metrics"'))).toBe(true);
 
     const runs = await database.db.run.findMany({ select: { id: true } });
     const lines = server

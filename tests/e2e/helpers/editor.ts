@@ -1,4 +1,4 @@
-// Steps the editor suites share: sign up and create a workspace through the UI, and drive the workflow editor the way a
+// Steps the editor suites share: sign up and create a workspace (through the forms or their API), and drive the workflow editor the way a
 // person does (palette, panel, field picker, handles).
 import type { Locator, Page } from "playwright-core";
 
@@ -20,11 +20,39 @@ export async function signOut(page: Page) {
   await page.waitForURL(/\/sign-in$/);
 }
 
-export async function signUpWithWorkspace(page: Page, baseUrl: string, user: NewUser, workspace: string) {
+/** Signs up and creates a workspace through the two forms a new person fills in; lands on its workflows. */
+export async function signUpWithWorkspaceByForm(page: Page, baseUrl: string, user: NewUser, workspace: string) {
   await signUp(page, baseUrl, user);
   await page.getByLabel("Workspace name").fill(workspace);
   await page.getByRole("button", { name: "Create workspace" }).click();
   await page.waitForURL(/\/workflows$/);
+}
+
+/**
+ * The same account and workspace through the API the forms call (better-auth's sign-up, tRPC workspace.create), with
+ * the session cookie landing in the page's context; then opens the workspace's workflows, as the forms end. The forms
+ * themselves are covered by foundation.test.ts and invitations.test.ts; here they would cost every browser file two
+ * page loads and a dozen steps.
+ */
+export async function signUpWithWorkspace(page: Page, baseUrl: string, user: NewUser, workspace: string) {
+  // page.request shares the context's cookies, so the session set by the sign-up is the page's session.
+  const headers = { origin: baseUrl };
+  const signedUp = await page.request.post(`${baseUrl}/api/auth/sign-up/email`, { headers, data: user });
+  if (!signedUp.ok()) throw new Error(`sign-up of ${user.email} failed (${signedUp.status()}): ${await signedUp.text()}`);
+  const slug = workspaceSlug(workspace);
+  const created = await page.request.post(`${baseUrl}/api/trpc/workspace.create`, { headers, data: { json: { name: workspace, slug } } });
+  if (!created.ok()) throw new Error(`creating workspace ${workspace} failed (${created.status()}): ${await created.text()}`);
+  await page.goto(`${baseUrl}/w/${slug}/workflows`);
+}
+
+/** The slug the workspace form suggests for a name ("Alpha Sales" → "alpha-sales"). */
+function workspaceSlug(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
 }
 
 export async function createWorkflow(page: Page, name: string, title: string, description: string) {
