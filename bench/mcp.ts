@@ -85,11 +85,20 @@ interface Measurement {
   callsPerSecond: number;
 }
 
-/** The first WARMUP calls of a server (4 clients), and their CPU per call, JIT compilation included. */
+/**
+ * The first WARMUP calls of a server, and their CPU per call, JIT compilation included: half from one client, half
+ * from as many clients as the widest row (each sandbox isolate a concurrent call needs has its own heap and JIT).
+ */
 async function warmUp(target: Target): Promise<{ calls: number; cpuMsPerCall: number }> {
-  const clients = await Promise.all(Array.from({ length: 4 }, () => connect(target)));
+  const widest = Math.max(...CONCURRENCY);
+  const clients = await Promise.all(Array.from({ length: widest }, () => connect(target)));
   const cpu0 = cpuMs(target.process.pid!);
-  await Promise.all(clients.map(async (client) => { for (let i = 0; i < WARMUP / 4; i++) await callAddTax(client); }));
+  for (let i = 0; i < WARMUP / 2; i++) await callAddTax(clients[0]!);
+  await Promise.all(
+    clients.map(async (client) => {
+      for (let i = 0; i < WARMUP / 2 / widest; i++) await callAddTax(client);
+    }),
+  );
   const cpu = cpuMs(target.process.pid!) - cpu0;
   await Promise.all(clients.map((c) => c.close()));
   return { calls: WARMUP, cpuMsPerCall: WARMUP ? cpu / WARMUP : 0 };
