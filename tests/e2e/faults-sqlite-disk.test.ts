@@ -11,7 +11,7 @@
 //   calls answered while the disk was read-only (held in memory; the disk never took them again) are counted as
 //   lost in the log.
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -20,6 +20,7 @@ import { createDb, type Db } from "../../server/db/client";
 import { migrate } from "../../server/db/migrate";
 import type { DatabaseTarget } from "../../server/db/url";
 import { MIGRATIONS_DIR, type TestDatabase } from "../helpers/database";
+import { fillDisk } from "../helpers/disk";
 import { ADD_TAX, CALL_TIMEOUT_MS, startLoad, tally } from "./helpers/fault-load";
 import { seedWorkspace } from "./helpers/fixtures";
 import { until } from "./helpers/replica-workflows";
@@ -27,25 +28,6 @@ import { startAppServer, type AppServer } from "./helpers/server";
 
 const run = (command: string, args: string[]) => spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
 const why = (result: ReturnType<typeof run>) => (result.stderr || result.error?.message || "").trim();
-
-/** Writes a file until the disk has no byte left. */
-function fillDisk(path: string): void {
-  const fd = openSync(path, "w");
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOSPC") throw error;
-    // The last partial block.
-    try {
-      for (;;) writeSync(fd, chunk, 0, 512);
-    } catch {
-      // full
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A fresh, migrated database in `dir` with add_tax published, and a runtime process serving it. */
 async function serveFrom(dir: string) {

@@ -4,7 +4,7 @@
 // tests/e2e/faults-sqlite-disk.test.ts does). Reads keep working on both, so only a write probe can tell. Mounting
 // needs root; each suite says why it is skipped without.
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -13,26 +13,11 @@ import { loadMigrations, migrate } from "../../server/db/migrate";
 import type { DatabaseTarget } from "../../server/db/url";
 import { Readiness } from "../../server/ops/health";
 import { createTestDatabase, MIGRATIONS_DIR, type TestDatabase } from "../helpers/database";
+import { fillDisk } from "../helpers/disk";
 
 const run = (command: string, args: string[]) => spawnSync(command, args, { encoding: "utf8", timeout: 60_000 });
 const migrations = loadMigrations(MIGRATIONS_DIR, "sqlite").map((m) => m.name);
 const noSandbox = { probeSandbox: async () => true };
-
-function fillDisk(path: string): void {
-  const fd = openSync(path, "w");
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch {
-    try {
-      for (;;) writeSync(fd, chunk, 0, 512);
-    } catch {
-      // full
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A migrated database under `dir`, and a connection held open on it as a running server holds one. */
 async function databaseIn(dir: string) {
