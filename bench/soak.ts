@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { serverEnv } from "../scripts/server-env.mjs";
 import { connectClient, freePort } from "./mcp-client";
 
 const root = resolve(import.meta.dirname, "..");
@@ -174,7 +175,8 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
     server = spawn(process.execPath, ["--no-node-snapshot", join(root, "dist", "server", "main.mjs"), "--runtime"], {
       cwd: root,
       env: {
-        ...process.env,
+        // What `npm run start:runtime` gives the server (scripts/start.mjs), malloc's arena cap included.
+        ...serverEnv(process.env),
         NODE_ENV: "production",
         PORT: String(port),
         HOST: "127.0.0.1",
