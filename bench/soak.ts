@@ -2,8 +2,12 @@
 // change it): SDK clients calling add_tax, clients calling a workflow whose http node fetches from a loopback upstream,
 // and a new version of a third workflow published every few seconds from this process (drafts saved and published
 // through the services, so the server's caches and open sessions see the change). Every few seconds the server's RSS
-// (/proc) and V8 heap (its /metrics) are sampled; after a warm-up, the memory slope is a least-squares line through
-// them, in MB per minute. Reports calls/s, p50/p99 per kind, errors, and what the run-record writer still holds.
+// (/proc: RSS, anonymous, threads) and V8 heap (its /metrics: used, committed, external) are sampled; after a warm-up,
+// each memory slope is a least-squares line through them, in MB per minute, also through each minute's floor and
+// through the later half's floors (whether a growth levels off). RSS is split into the JS heap as committed (V8 lets
+// the old generation fill with garbage up to ~4x the live set before a full collection, and keeps the pages: a
+// climb of ~100 MB over the first minutes that plateaus) and what is outside it (malloc's arenas, sandbox isolates).
+// Reports calls/s, p50/p99 per kind, errors, and what the run-record writer still holds.
 //
 //   node --no-node-snapshot --import tsx bench/soak.ts
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -186,6 +190,8 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
         TOOLFLOW_MAX_LIMITS: JSON.stringify({ rateLimitPerMinute: 100_000 }),
         TOOLFLOW_METRICS_TOKEN: token,
         TOOLFLOW_LOG_LEVEL: "warn",
+        // BENCH_SOAK_SERVER_ENV='{"NAME":"value"}': for the server only (an allocator experiment, a V8 flag in NODE_OPTIONS).
+        ...(JSON.parse(process.env.BENCH_SOAK_SERVER_ENV ?? "{}") as Record<string, string>),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
