@@ -2,8 +2,12 @@
 // change it): SDK clients calling add_tax, clients calling a workflow whose http node fetches from a loopback upstream,
 // and a new version of a third workflow published every few seconds from this process (drafts saved and published
 // through the services, so the server's caches and open sessions see the change). Every few seconds the server's RSS
-// (/proc) and V8 heap (its /metrics) are sampled; after a warm-up, the memory slope is a least-squares line through
-// them, in MB per minute. Reports calls/s, p50/p99 per kind, errors, and what the run-record writer still holds.
+// (/proc: RSS, anonymous, threads) and V8 heap (its /metrics: used, committed, external) are sampled; after a warm-up,
+// each memory slope is a least-squares line through them, in MB per minute, also through each minute's floor and
+// through the later half's floors (whether a growth levels off). RSS is split into the JS heap as committed (V8 lets
+// the old generation fill with garbage up to ~4x the live set before a full collection, and keeps the pages: a
+// climb of ~100 MB over the first minutes that plateaus) and what is outside it (malloc's arenas, sandbox isolates).
+// Reports calls/s, p50/p99 per kind, errors, and what the run-record writer still holds.
 //
 //   node --no-node-snapshot --import tsx bench/soak.ts
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -15,13 +19,15 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { serverEnv } from "../scripts/server-env.mjs";
 import { connectClient, freePort } from "./mcp-client";
 
 const root = resolve(import.meta.dirname, "..");
 const DURATION_MS = Number(process.env.BENCH_SOAK_MS ?? 10 * 60_000);
 const SAMPLE_MS = Number(process.env.BENCH_SOAK_SAMPLE_MS ?? 5_000);
-const ADD_TAX_CLIENTS = 4;
-const HTTP_CLIENTS = 2;
+/** BENCH_SOAK_ADD_TAX_CLIENTS / BENCH_SOAK_HTTP_CLIENTS: to run one kind of load alone (which one grows). */
+const ADD_TAX_CLIENTS = Number(process.env.BENCH_SOAK_ADD_TAX_CLIENTS ?? 4);
+const HTTP_CLIENTS = Number(process.env.BENCH_SOAK_HTTP_CLIENTS ?? 2);
 /** BENCH_SOAK_PUBLISH_MS=0: no publishes (to tell their share of the memory from the calls'). */
 const PUBLISH_EVERY_MS = Number(process.env.BENCH_SOAK_PUBLISH_MS ?? 5_000);
 
@@ -34,9 +40,31 @@ export interface SoakResult {
   errorSamples: string[];
   publishes: { count: number; errors: number };
   rssMb: MemoryTrend;
+  /** Anonymous memory (/proc smaps_rollup): the heaps and malloc's arenas, without the mapped code and files. */
+  anonMb: MemoryTrend;
   heapMb: MemoryTrend;
+  /** The main isolate's heap as committed (used + garbage not yet collected + free pages V8 keeps): what RSS follows. */
+  heapTotalMb: MemoryTrend;
+  /** RSS less the committed JS heap: native memory (malloc arenas, sandbox isolates, SQLite, Prisma's engine, code). */
+  nativeMb: MemoryTrend;
+  /** V8's external memory of the main isolate (buffers, and what native modules report to it). */
+  externalMb: MemoryTrend;
   runRecords: { pending: number; written: number; failed: number };
-  samples: Array<{ atMs: number; rssMb: number; heapMb: number }>;
+  samples: SoakSample[];
+}
+
+export interface SoakSample {
+  atMs: number;
+  rssMb: number;
+  anonMb: number;
+  privateDirtyMb: number;
+  threads: number;
+  heapMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  /** Sandbox isolates alive (idle + busy) and MCP sessions open, as the server's /metrics reports them. */
+  isolates: number;
+  sessions: number;
 }
 
 export interface MemoryTrend {
@@ -47,6 +75,8 @@ export interface MemoryTrend {
   slopeMbPerMin: number;
   /** Through each minute's lowest sample (what is still held after collections): the one to read for a leak. */
   floorSlopeMbPerMin: number;
+  /** Through the per-minute floors of the later half only: near 0 when a growth levels off (arenas, a heap limit). */
+  lateFloorSlopeMbPerMin: number;
 }
 
 /** Each minute's lowest value, at that minute's middle. */
@@ -67,9 +97,12 @@ function slope(points: Array<[number, number]>): number {
   return sxx === 0 ? 0 : sxy / sxx;
 }
 
-function rssMb(pid: number): number {
+/** The server's resident memory from /proc: all of it, its anonymous part, and its threads. */
+function procMemory(pid: number): { rssMb: number; anonMb: number; privateDirtyMb: number; threads: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+  const kb = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? NaN) / 1024;
+  return { rssMb: kb(status, "VmRSS"), anonMb: kb(rollup, "Anonymous"), privateDirtyMb: kb(rollup, "Private_Dirty"), threads: kb(status, "Threads") * 1024 };
 }
 
 function metric(text: string, name: string): number {
@@ -109,8 +142,11 @@ const greeting = (n: number) => ({
 });
 
 export async function benchSoak(log: (line: string) => void = console.log): Promise<SoakResult> {
-  const build = spawnSync(process.execPath, ["-e", 'import("./scripts/build-server.mjs").then((m) => m.buildServer())'], { cwd: root, stdio: "inherit" });
-  if (build.status !== 0) throw new Error("the server build failed");
+  // BENCH_SOAK_NO_BUILD=1: use the dist/ already built (soaks run side by side must not rebuild it under each other).
+  if (process.env.BENCH_SOAK_NO_BUILD !== "1") {
+    const build = spawnSync(process.execPath, ["-e", 'import("./scripts/build-server.mjs").then((m) => m.buildServer())'], { cwd: root, stdio: "inherit" });
+    if (build.status !== 0) throw new Error("the server build failed");
+  }
   const dataDir = mkdtempSync(join(tmpdir(), "toolflow-soak-"));
   const upstream = http.createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ region: req.url?.split("/").pop(), rate: 0.2 }));
@@ -143,7 +179,8 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
     server = spawn(process.execPath, ["--no-node-snapshot", join(root, "dist", "server", "main.mjs"), "--runtime"], {
       cwd: root,
       env: {
-        ...process.env,
+        // What `npm run start:runtime` gives the server (scripts/start.mjs), malloc's arena cap included.
+        ...serverEnv(process.env),
         NODE_ENV: "production",
         PORT: String(port),
         HOST: "127.0.0.1",
@@ -153,6 +190,8 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
         TOOLFLOW_MAX_LIMITS: JSON.stringify({ rateLimitPerMinute: 100_000 }),
         TOOLFLOW_METRICS_TOKEN: token,
         TOOLFLOW_LOG_LEVEL: "warn",
+        // BENCH_SOAK_SERVER_ENV='{"NAME":"value"}': for the server only (an allocator experiment, a V8 flag in NODE_OPTIONS).
+        ...(JSON.parse(process.env.BENCH_SOAK_SERVER_ENV ?? "{}") as Record<string, string>),
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -222,9 +261,22 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
       while (Date.now() < end) {
         try {
           lastMetrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
-          const sample = { atMs: Date.now() - t0, rssMb: rssMb(server!.pid!), heapMb: metric(lastMetrics, "nodejs_heap_size_used_bytes") / 2 ** 20 };
+          const isolates = metric(lastMetrics, 'toolflow_sandbox_isolates{state="idle"}') + metric(lastMetrics, 'toolflow_sandbox_isolates{state="busy"}');
+          const sample: SoakSample = {
+            atMs: Date.now() - t0,
+            ...procMemory(server!.pid!),
+            heapMb: metric(lastMetrics, "nodejs_heap_size_used_bytes") / 2 ** 20,
+            heapTotalMb: metric(lastMetrics, "nodejs_heap_size_total_bytes") / 2 ** 20,
+            externalMb: metric(lastMetrics, "nodejs_external_memory_bytes") / 2 ** 20,
+            isolates,
+            sessions: metric(lastMetrics, "toolflow_mcp_sessions"),
+          };
           samples.push(sample);
-          if (samples.length % 12 === 0) log(`soak ${(sample.atMs / 60_000).toFixed(1)} min: RSS ${sample.rssMb.toFixed(0)} MB, heap ${sample.heapMb.toFixed(0)} MB, ${latencies.add_tax.length + latencies.fetch_rate.length} calls`);
+          if (samples.length % 12 === 0)
+            log(
+              `soak ${(sample.atMs / 60_000).toFixed(1)} min: RSS ${sample.rssMb.toFixed(0)} MB (anon ${sample.anonMb.toFixed(0)}), heap ${sample.heapMb.toFixed(0)} of ${sample.heapTotalMb.toFixed(0)} MB, external ${sample.externalMb.toFixed(0)} MB, ` +
+                `${sample.threads} threads, ${sample.isolates} isolates, ${sample.sessions} sessions, ${latencies.add_tax.length + latencies.fetch_rate.length} calls`,
+            );
         } catch (error) {
           failed(`sample: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -251,6 +303,7 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
         max: Math.max(...samples.map(pick)),
         slopeMbPerMin: slope(points),
         floorSlopeMbPerMin: slope(minuteFloors(points)),
+        lateFloorSlopeMbPerMin: slope(minuteFloors(points.slice(Math.floor(points.length / 2)))),
       };
     };
     const summary = (kind: "add_tax" | "fetch_rate") => {
@@ -267,7 +320,11 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
       errorSamples,
       publishes,
       rssMb: memory((s) => s.rssMb),
+      anonMb: memory((s) => s.anonMb),
       heapMb: memory((s) => s.heapMb),
+      heapTotalMb: memory((s) => s.heapTotalMb),
+      nativeMb: memory((s) => s.rssMb - s.heapTotalMb),
+      externalMb: memory((s) => s.externalMb),
       runRecords: {
         pending: metric(lastMetrics, "toolflow_run_records_pending"),
         written: metric(lastMetrics, "toolflow_run_records_written_total"),
@@ -287,6 +344,9 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
   }
 }
 
+const trend = (name: string, t: MemoryTrend) =>
+  `${name} ${t.first.toFixed(0)} → ${t.last.toFixed(0)} MB (max ${t.max.toFixed(0)}), slope ${t.slopeMbPerMin.toFixed(2)} MB/min, of the per-minute floors ${t.floorSlopeMbPerMin.toFixed(2)} MB/min (later half ${t.lateFloorSlopeMbPerMin.toFixed(2)})`;
+
 export function describeSoak(r: SoakResult): string {
   const kinds = (Object.entries(r.calls) as Array<[string, SoakResult["calls"]["add_tax"]]>)
     .map(([k, c]) => `${k} ${c.count} calls, ${c.errors} errors, p50 ${c.p50Ms.toFixed(1)} ms, p99 ${c.p99Ms.toFixed(1)} ms`)
@@ -294,8 +354,8 @@ export function describeSoak(r: SoakResult): string {
   return (
     `soak ${(r.durationMs / 60_000).toFixed(1)} min (${ADD_TAX_CLIENTS} add_tax + ${HTTP_CLIENTS} http clients, ${PUBLISH_EVERY_MS > 0 ? `a publish every ${PUBLISH_EVERY_MS / 1000} s` : "no publishes"}): ` +
     `${r.callsPerSecond.toFixed(0)} calls/s; ${kinds}; ${r.publishes.count} publishes (${r.publishes.errors} failed); errors ${r.errors} (goal 0)\n` +
-    `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up: RSS ${r.rssMb.first.toFixed(0)} → ${r.rssMb.last.toFixed(0)} MB (max ${r.rssMb.max.toFixed(0)}), slope ${r.rssMb.slopeMbPerMin.toFixed(2)} MB/min, of the per-minute floors ${r.rssMb.floorSlopeMbPerMin.toFixed(2)} MB/min; ` +
-    `heap ${r.heapMb.first.toFixed(0)} → ${r.heapMb.last.toFixed(0)} MB (max ${r.heapMb.max.toFixed(0)}), slope ${r.heapMb.slopeMbPerMin.toFixed(2)} MB/min, of the per-minute floors ${r.heapMb.floorSlopeMbPerMin.toFixed(2)} MB/min (goal: flat); ` +
+    `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up (goal: flat): ${trend("RSS", r.rssMb)}; ${trend("anonymous", r.anonMb)}; ${trend("JS heap used", r.heapMb)}; ${trend("JS heap committed", r.heapTotalMb)}; ${trend("RSS outside the JS heap", r.nativeMb)}; ${trend("external", r.externalMb)}; ` +
+    `${r.samples.at(-1)?.threads} threads, ${r.samples.at(-1)?.isolates} isolates, ${r.samples.at(-1)?.sessions} sessions at the end; ` +
     `run records written ${r.runRecords.written}, pending ${r.runRecords.pending}, lost ${r.runRecords.failed}` +
     (r.errorSamples.length ? `\nfirst errors: ${r.errorSamples.join(" | ")}` : "")
   );

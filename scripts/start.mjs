@@ -8,9 +8,10 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtEntry } from "./built-server.mjs";
+import { serverEnv } from "./server-env.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+const env = { ...serverEnv(process.env), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 
 const runtimeOnly = process.argv.includes("--runtime");
 if (!runtimeOnly && !existsSync(join(root, ".next", "BUILD_ID"))) {
