@@ -25,6 +25,8 @@ const CONCURRENCY = [1, 16];
  * server's smaller one. The warm-up's own CPU per call is reported beside the rows.
  */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
+/** Measurements of every row, the servers taking turns (BENCH_ROUNDS); each row reports its median round. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** BENCH_QUICK=1: only the add_tax table, cold start and memory (for iterating on the call path); no soak. */
 const QUICK = process.env.BENCH_QUICK === "1";
 const CLOCK_TICKS = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
@@ -222,20 +224,36 @@ async function main() {
       await start("bare MCP SDK server, stateless", [bareEntry], { ...baseEnv, PORT: String(bareStatelessPort), BARE_STATELESS: "1" }, `http://127.0.0.1:${bareStatelessPort}/mcp`, {}),
     );
 
-    const results: Record<string, { coldStartMs: number; idleRssMb: number; peakRssMb: number; warmup: { calls: number; cpuMsPerCall: number }; runs: Measurement[] }> = {};
+    const results: Record<
+      string,
+      { coldStartMs: number; idleRssMb: number; peakRssMb: number; warmup: { calls: number; cpuMsPerCall: number }; runs: Measurement[]; cpuRounds: number[][] }
+    > = {};
+    const idle = new Map<Target, number>();
+    const warmups = new Map<Target, { calls: number; cpuMsPerCall: number }>();
     for (const target of targets) {
       await new Promise((r) => setTimeout(r, 1000));
-      const idle = memoryMb(target.process.pid!);
-      const warmup = await warmUp(target);
-      const runs: Measurement[] = [];
-      for (const concurrency of CONCURRENCY) runs.push(await measure(target, concurrency));
-      results[target.name] = { coldStartMs: target.coldStartMs, idleRssMb: idle.rss, peakRssMb: memoryMb(target.process.pid!).peak, warmup, runs };
+      idle.set(target, memoryMb(target.process.pid!).rss);
+      warmups.set(target, await warmUp(target));
+    }
+    // ROUNDS rounds, the servers taking turns within each: the machine's speed drifts (a shared host, other work), and
+    // a ratio of two rows measured minutes apart measured that drift too. Each row is the round with the median CPU.
+    const rounds = new Map<Target, Measurement[][]>(targets.map((t) => [t, CONCURRENCY.map(() => [])]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const target of targets) for (const [i, concurrency] of CONCURRENCY.entries()) rounds.get(target)![i]!.push(await measure(target, concurrency));
+    }
+    for (const target of targets) {
+      const runs = rounds.get(target)!.map((measured) => [...measured].sort((a, b) => a.cpuMsPerCall - b.cpuMsPerCall)[Math.floor(measured.length / 2)]!);
+      const cpuRounds = rounds.get(target)!.map((measured) => measured.map((m) => m.cpuMsPerCall));
+      results[target.name] = { coldStartMs: target.coldStartMs, idleRssMb: idle.get(target)!, peakRssMb: memoryMb(target.process.pid!).peak, warmup: warmups.get(target)!, runs, cpuRounds };
     }
 
-    console.log(`\n${CALLS} tools/call of add_tax per row after ${WARMUP} warm-up calls, SDK clients over loopback HTTP, ${new Date().toISOString()}\n`);
+    console.log(`\n${CALLS} tools/call of add_tax per row after ${WARMUP} warm-up calls, median of ${ROUNDS} rounds taken in turns, SDK clients over loopback HTTP, ${new Date().toISOString()}\n`);
     console.log(row(["server", "clients", "CPU ms/call", "p50 ms", "p99 ms", "calls/s"]));
     for (const [name, r] of Object.entries(results)) {
       for (const m of r.runs) console.log(row([name, m.concurrency, m.cpuMsPerCall, m.p50Ms, m.p99Ms, m.callsPerSecond]));
+    }
+    for (const [name, r] of Object.entries(results)) {
+      console.log(`CPU ms/call in each round, ${name}: ${CONCURRENCY.map((c, i) => `${c} client(s) ${r.cpuRounds[i]!.map((v) => v.toFixed(2)).join(" / ")}`).join("; ")}`);
     }
     console.log("");
     console.log(row(["server", "cold start ms", "idle RSS MB", "peak RSS MB", "warm-up CPU"]));
