@@ -159,14 +159,17 @@ export class IsolateHandle {
     timer = setTimeout(check, SETTLE_MS);
     let clean = false;
     try {
-      clean = (await context.reset.apply(undefined, [seed()], { arguments: { copy: true }, timeout: 1_000 })) === true;
       // After every call: memory a call pinned where no later call can reach it (private fields stamped on frozen
       // objects, Symbol.for keys: the registry is the isolate's) would otherwise make later calls run out of it.
-      if (!this.disposed) {
-        const heap = await this.isolate.getHeapStatistics();
-        const margin = Math.max(16, this.memoryMb / 8) * 1024 * 1024;
-        if (heap.used_heap_size + heap.externally_allocated_size > this.sealedHeap + margin) return false;
-      }
+      // Both requests are queued at once: the isolate's thread runs them one after the other (the statistics after
+      // the reset) in one turn, instead of one wake-up of each thread per request.
+      const [reset, heap] = await Promise.all([
+        context.reset.apply(undefined, [seed()], { arguments: { copy: true }, timeout: 1_000 }),
+        this.isolate.getHeapStatistics(),
+      ]);
+      clean = reset === true;
+      const margin = Math.max(16, this.memoryMb / 8) * 1024 * 1024;
+      if (heap.used_heap_size + heap.externally_allocated_size > this.sealedHeap + margin) return false;
     } catch {
       clean = false;
     } finally {
