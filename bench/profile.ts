@@ -1,6 +1,11 @@
 // Where the CPU of one warm `tools/call` goes (issue 13): the runtime-only server on SQLite, published add_tax, one SDK
 // client making BENCH_CALLS calls after a warm-up, the server's V8 CPU profile (main thread) grouped by what the time
 // was spent on. `npm run bench:profile`; BENCH_PROFILE_KEEP=<dir> keeps the .cpuprofile for Chrome DevTools.
+//
+// V8's sampling profiler counts wall time: a thread preempted inside a write (the kernel waking the client on the
+// other core) shows as that function's own time. BENCH_PROFILE_PERF=1 adds `perf record` over the measured calls
+// (the server runs with --perf-basic-prof so JIT frames have names): on-CPU time of every thread of the process,
+// isolated-vm's included, by thread, by library and by function.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,11 +13,13 @@ import { join, resolve } from "node:path";
 import { SourceMap } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { callAddTax, connectClient, freePort } from "./mcp-client";
+import { perfReport, startPerf } from "./perf-record";
 
 const root = resolve(import.meta.dirname, "..");
 const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 /** Calls before the profiled ones, so V8 has finished optimising the call path (as in bench/mcp.ts). */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
+const PERF = process.env.BENCH_PROFILE_PERF === "1";
 
 interface ProfileNode {
   id: number;
@@ -87,7 +94,7 @@ async function profileBare(profileDir: string): Promise<Driven> {
   const entry = join(root, "dist", "bench", "bare-server.mjs");
   await build({ entryPoints: [join(root, "bench/bare-server.ts")], outfile: entry, bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: "linked", logLevel: "warning" });
   const port = await freePort();
-  const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...(PERF ? ["--perf-basic-prof"] : []), entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
   return driveProfiled(server, `http://127.0.0.1:${port}/mcp`, {}, profileDir);
 }
 
@@ -98,6 +105,8 @@ async function profileBare(profileDir: string): Promise<Driven> {
 interface Driven {
   wall: number;
   file: string;
+  /** `perf record` over the measured calls (BENCH_PROFILE_PERF=1). */
+  perfData?: string;
   /** The measured calls, in µs of the monotonic clock. */
   window: { from: number; to: number };
 }
@@ -111,14 +120,16 @@ async function driveProfiled(server: ChildProcess, url: string, headers: Record<
   }
   const client = await connectClient(url, headers);
   for (let i = 0; i < WARMUP; i++) await callAddTax(client);
+  const perf = PERF ? await startPerf(server.pid!, join(profileDir, `perf.${server.pid}.data`)) : undefined;
   const from = Number(process.hrtime.bigint() / 1000n);
   const t0 = performance.now();
   for (let i = 0; i < CALLS; i++) await callAddTax(client);
   const wall = performance.now() - t0;
   const to = Number(process.hrtime.bigint() / 1000n);
+  await perf?.stop();
   await client.close();
   await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
-  return { wall, window: { from, to }, file: readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)! };
+  return { wall, window: { from, to }, perfData: perf?.file, file: readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)! };
 }
 
 function print(title: string, rows: ReturnType<typeof breakdown>, calls: number): void {
@@ -143,16 +154,18 @@ async function main() {
     // The server as `npm start` runs it, built ahead of time (so the profile has no TypeScript loader in it).
     const { buildServer } = (await import(pathToFileURL(join(root, "scripts/build-server.mjs")).href)) as { buildServer(): Promise<void> };
     await buildServer();
-    const server = spawn(process.execPath, ["--no-node-snapshot", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, join(root, "dist/server/main.mjs"), "--runtime"], {
+    const server = spawn(process.execPath, ["--no-node-snapshot", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...(PERF ? ["--perf-basic-prof"] : []), join(root, "dist/server/main.mjs"), "--runtime"], {
       cwd: root,
       env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const { wall, file, window } = await driveProfiled(server, `http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` }, profileDir);
+    const { wall, file, window, perfData } = await driveProfiled(server, `http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` }, profileDir);
     const calls = CALLS;
     print(`Toolflow runtime, ${calls} add_tax calls after ${WARMUP} warm-up ones (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call), server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8")), window), calls);
+    if (perfData) console.log(perfReport(perfData, calls, "Toolflow runtime"));
     const bare = await profileBare(profileDir);
     print(`bare MCP SDK server, the same calls (${(bare.wall / CALLS).toFixed(3)} ms wall per call):`, breakdown(JSON.parse(readFileSync(join(profileDir, bare.file), "utf8")), bare.window), calls);
+    if (bare.perfData) console.log(perfReport(bare.perfData, calls, "bare MCP SDK server"));
     if (process.env.BENCH_PROFILE_KEEP) console.log(`profiles kept in ${profileDir}: ${file}, ${bare.file}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
