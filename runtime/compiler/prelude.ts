@@ -3,7 +3,7 @@
 //
 // Nothing inside the isolate is trusted — user code can reach and patch this runtime. The only trust boundary is the
 // host dispatcher (`host(op, json)`), which validates every request and enforces limits on its own side.
-export const PRELUDE_VERSION = 3;
+export const PRELUDE_VERSION = 2;
 
 export const PRELUDE = String.raw`const __tf = (function () {
   class Fatal extends Error { constructor(kind, message, limit) { super(message); this.kind = kind; this.limit = limit; } }
@@ -189,12 +189,6 @@ export const PRELUDE = String.raw`const __tf = (function () {
       else outcome = { kind: "failed", message: e instanceof NodeFail ? e.message : describe(e) };
     }
     state.ended = true;
-    // Version 3: this call's two references are released here, inside the isolate. Their copies in this heap otherwise
-    // live until the isolate collects garbage, which a sealed context that allocates little rarely does, and each holds
-    // memory of the host's until then (the soak's steady growth). Work the program left running cannot use them: hostCall
-    // refuses once the run has ended, and a node that starts after it fails on the released announcer.
-    try { host.release(); } catch (_) {}
-    try { announce.release(); } catch (_) {}
     let resultJson;
     try { resultJson = JSON.stringify(outcome); }
     catch (e) { resultJson = JSON.stringify({ kind: "failed", message: "the result is not JSON data: " + describe(e) }); }
