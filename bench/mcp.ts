@@ -2,6 +2,7 @@
 // (SPEC §9). Both run as their own processes on loopback and are driven by SDK clients from this one; server CPU comes
 // from /proc, so the clients' own work is not counted. Then the editor in Chromium on a 300-node workflow against a
 // 3-node one (bench/editor.ts). Prints tables and writes bench/results/<time>.json.
+import { serverEnv } from "../scripts/server-env.mjs";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -159,6 +160,9 @@ async function seedToolflow(dataDir: string): Promise<string> {
   return key;
 }
 
+/** BENCH_SERVER_FLAGS: Node flags for the two Toolflow servers only (trying a V8 setting against the same baseline). */
+const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+
 function row(cells: Array<string | number>): string {
   return cells.map((c, i) => (typeof c === "number" ? c.toFixed(c < 10 ? 3 : 1) : c).padStart(i === 0 ? 28 : 12)).join("");
 }
@@ -180,6 +184,7 @@ async function main() {
     const catalogTools = Number(process.env.BENCH_CATALOG_TOOLS ?? 1000);
     const catalogSeed = QUICK ? undefined : await seedLargeWorkspace(catalogTools);
     const [toolflowPort, barePort, runtimePort, bareStatelessPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    // Toolflow's servers get the environment `npm start` gives them (scripts/server-env.mjs: malloc's arenas).
     // The bench's key runs far above the built-in ceiling of the MCP rate limit (TOOLFLOW_MAX_LIMITS).
     // The editor bench signs up through the API on this server, which an install's default (invite) would refuse.
     const baseEnv: NodeJS.ProcessEnv = {
@@ -194,11 +199,12 @@ async function main() {
         "Toolflow (add_tax, sandboxed)",
         [
           "--no-node-snapshot",
+          ...SERVER_FLAGS,
           // BENCH_PROFILE=<dir> writes a CPU profile of the Toolflow server there (open it in Chrome DevTools).
           ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
           serverEntry,
         ],
-        { ...baseEnv, PORT: String(toolflowPort), HOST: "127.0.0.1" },
+        { ...(serverEnv(baseEnv) as NodeJS.ProcessEnv), PORT: String(toolflowPort), HOST: "127.0.0.1" },
         `http://127.0.0.1:${toolflowPort}/mcp/bench`,
         { authorization: `Bearer ${key}` },
       ),
@@ -212,8 +218,8 @@ async function main() {
     targets.push(
       await start(
         "Toolflow runtime only",
-        ["--no-node-snapshot", serverEntry, "--runtime"],
-        { ...baseEnv, PORT: String(runtimePort), HOST: "127.0.0.1" },
+        ["--no-node-snapshot", ...SERVER_FLAGS, serverEntry, "--runtime"],
+        { ...(serverEnv(baseEnv) as NodeJS.ProcessEnv), PORT: String(runtimePort), HOST: "127.0.0.1" },
         `http://127.0.0.1:${runtimePort}/mcp/bench`,
         { authorization: `Bearer ${key}` },
       ),
