@@ -146,3 +146,18 @@ describe("readStoredTrace", () => {
     expect(readStoredTrace(null)).toEqual({ nodes: [], logs: [], truncated: false });
   });
 });
+
+describe("run records and drafts on SQLite", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+  });
+  afterAll(async () => database?.cleanup());
+
+  // WAL mode's default (NORMAL) leaves commits in the page cache: a failing disk or a power cut loses them
+  // (tests/e2e/faults-sqlite-disk.test.ts shows it for the run inserter's connection).
+  it("commits through Prisma with synchronous=FULL, in and outside transactions", async () => {
+    expect(await database.db.$queryRawUnsafe("PRAGMA synchronous")).toEqual([{ synchronous: 2n }]);
+    expect(await database.db.$transaction((tx) => tx.$queryRawUnsafe("PRAGMA synchronous"))).toEqual([{ synchronous: 2n }]);
+  });
+});
