@@ -80,7 +80,7 @@ export function createRunInserter(target: DatabaseTarget): RunInserter {
   watchPool("run_records", pool);
   // An idle connection the server ended (a restart, a terminated backend) is reported here; unheard, the error would
   // end the process. The pool opens a new connection for the next batch.
-  pool.on("error", (error) => log().warn({ message: error.message }, "run records: a database connection was closed (a new one is opened for the next write)"));
+  pool.on("error", (error) => log().warn({ err: error }, "run records: a database connection was closed (a new one is opened for the next write)"));
   return {
     async insert(rows) {
       if (!rows.length) return;
