@@ -8,6 +8,7 @@ import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { closeHttpConnections } from "../runtime/host/http";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
+import { sqliteSynchronous } from "./db/sqlite-sync";
 import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, mcpStreams, oauthResourceOptions, publicOrigins, readyMinFreeBytes, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
 import { loadMigrations, migrate } from "./db/migrate";
@@ -51,6 +52,7 @@ async function main() {
   const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
   const drainFor = drainMs();
   const minFreeBytes = readyMinFreeBytes(); // and so does a malformed TOOLFLOW_READY_MIN_FREE_MB
+  sqliteSynchronous(); // and TOOLFLOW_SQLITE_SYNCHRONOUS
   // Only with OTEL_EXPORTER_OTLP_ENDPOINT set: otherwise none of the OpenTelemetry SDK is loaded.
   const tracing = await startTracingIfWanted(logger);
   if (tracing) logger.info({ endpoint: tracing.endpoint }, `traces sent to ${tracing.endpoint}`);

@@ -60,7 +60,7 @@ describe.each(TEST_PROVIDERS)("health and readiness of the runtime process on %s
   });
 });
 
-describe("the free-space threshold of the runtime process on sqlite (TOOLFLOW_READY_MIN_FREE_MB)", () => {
+describe("SQLite settings of the runtime process (TOOLFLOW_READY_MIN_FREE_MB, TOOLFLOW_SQLITE_SYNCHRONOUS)", () => {
   let database: TestDatabase;
   let server: AppServer | undefined;
   beforeAll(async () => {
@@ -74,6 +74,12 @@ describe("the free-space threshold of the runtime process on sqlite (TOOLFLOW_RE
   it("stops the start with a sentence when malformed", async () => {
     await expect(startAppServer("sqlite", { TOOLFLOW_READY_MIN_FREE_MB: "lots" }, { args: ["--runtime"], database })).rejects.toThrow(
       'TOOLFLOW_READY_MIN_FREE_MB must be a number of MiB, 0 or more (got "lots").',
+    );
+  });
+
+  it("stops the start with a sentence when TOOLFLOW_SQLITE_SYNCHRONOUS is neither full nor normal", async () => {
+    await expect(startAppServer("sqlite", { TOOLFLOW_SQLITE_SYNCHRONOUS: "off" }, { args: ["--runtime"], database })).rejects.toThrow(
+      'TOOLFLOW_SQLITE_SYNCHRONOUS must be full or normal (got "off").',
     );
   });
 
