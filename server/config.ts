@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ipaddr from "ipaddr.js";
 import { dataDir } from "./db/url";
+import { DEFAULT_MIN_FREE_BYTES } from "./ops/sqlite-storage";
 import { parsePrivateHosts } from "../runtime/host/private-hosts";
 import { limitCeilings, type Ceilings } from "../runtime/sandbox/limits";
 import { documentCeilings, type DocumentLimits } from "./documents/limits";
@@ -181,4 +182,17 @@ export function mcpPollMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = Number(env.TOOLFLOW_MCP_POLL_MS ?? 500);
   if (!Number.isFinite(value) || value < 50) throw new Error(`TOOLFLOW_MCP_POLL_MS must be a number of milliseconds ≥ 50 (got "${env.TOOLFLOW_MCP_POLL_MS}")`);
   return value;
+}
+
+/**
+ * The free space below which `/readyz` says storage failed on SQLite (`TOOLFLOW_READY_MIN_FREE_MB`, in MiB, default 1):
+ * a replica is taken out of rotation before its disk is full rather than when a run record no longer fits. 0 leaves
+ * only the write probe.
+ */
+export function readyMinFreeBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TOOLFLOW_READY_MIN_FREE_MB?.trim();
+  if (!raw) return DEFAULT_MIN_FREE_BYTES;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`TOOLFLOW_READY_MIN_FREE_MB must be a number of MiB, 0 or more (got "${env.TOOLFLOW_READY_MIN_FREE_MB}").`);
+  return Math.round(value * 1024 * 1024);
 }

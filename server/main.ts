@@ -8,7 +8,8 @@ import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 import { closeHttpConnections } from "../runtime/host/http";
 import { McpEndpoint } from "../runtime/mcp/endpoint";
-import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, mcpStreams, oauthResourceOptions, publicOrigins, signupMode, trustedProxies } from "./config";
+import { sqliteSynchronous } from "./db/sqlite-sync";
+import { allowedHosts, checkTenantCeilings, ensureAuthSecret, listenHost, listenPort, mcpMode, mcpPollMs, mcpStreams, oauthResourceOptions, publicOrigins, readyMinFreeBytes, signupMode, trustedProxies } from "./config";
 import { getDb } from "./db/client";
 import { loadMigrations, migrate } from "./db/migrate";
 import { databaseTarget } from "./db/url";
@@ -50,6 +51,8 @@ async function main() {
   signupMode(); // a mistyped TOOLFLOW_SIGNUP stops the start, not the first sign-up
   const metricsAt = metricsAccess(); // and so does a short TOOLFLOW_METRICS_TOKEN
   const drainFor = drainMs();
+  const minFreeBytes = readyMinFreeBytes(); // and so does a malformed TOOLFLOW_READY_MIN_FREE_MB
+  sqliteSynchronous(); // and TOOLFLOW_SQLITE_SYNCHRONOUS
   // Only with OTEL_EXPORTER_OTLP_ENDPOINT set: otherwise none of the OpenTelemetry SDK is loaded.
   const tracing = await startTracingIfWanted(logger);
   if (tracing) logger.info({ endpoint: tracing.endpoint }, `traces sent to ${tracing.endpoint}`);
@@ -110,6 +113,7 @@ async function main() {
     migrations: loadMigrations(migrationsDir, target.provider).map((m) => m.name),
     draining: () => drain.draining,
     recordsFailing: backend.runRecordsFailing,
+    minFreeBytes,
   });
   const metrics = new OpsMetrics({
     maxToolSeries: metricsAt.maxToolSeries,

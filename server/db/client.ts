@@ -7,6 +7,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { PrismaPg as PrismaPgAdapter } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { sqliteSynchronous } from "./sqlite-sync";
 import { databaseTarget, type DatabaseTarget, type DbProvider } from "./url";
 
 // Loaded only when the database is PostgreSQL: with pg it is ~40 ms of a SQLite install's cold start.
@@ -38,9 +39,13 @@ export function createDb(target: DatabaseTarget = databaseTarget()): Db {
 }
 
 /**
- * Two things the adapter does not do for us:
+ * Three things the adapter does not do for us:
  * - foreign keys: SQLite leaves them off per connection unless asked, and the schema's cascades (deleting a
  *   workspace removes its members…) depend on them;
+ * - durable commits: in WAL mode better-sqlite3's default (synchronous=NORMAL) does not fsync a commit, so a saved
+ *   draft or a published version lives in the page cache until the next checkpoint, and a disk that fails or a
+ *   power cut loses it; FULL (unless the operator chose otherwise, sqlite-sync.ts) fsyncs the log at each commit,
+ *   as the run records' connection does;
  * - transactions that take the write lock when they begin (BEGIN IMMEDIATE). The adapter's plain BEGIN starts as a
  *   reader; in WAL mode, when another process (a replica's run records, the CLI) commits in between, the first write
  *   fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn. IMMEDIATE waits for
@@ -52,6 +57,7 @@ function withSqliteRules(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
   factory.connect = async () => {
     const adapter = await connect();
     await adapter.executeRaw({ sql: "PRAGMA foreign_keys = ON", args: [], argTypes: [] });
+    await adapter.executeRaw({ sql: `PRAGMA synchronous = ${sqliteSynchronous()}`, args: [], argTypes: [] });
     // The adapter starts every transaction with `this.client.prepare("BEGIN").run()` (adapter-better-sqlite3 6.19).
     const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
     const prepare = client.prepare.bind(client);

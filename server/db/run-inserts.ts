@@ -6,6 +6,7 @@
 import Database from "better-sqlite3";
 import { stringifyBounded } from "../../runtime/model/json-depth";
 import type { DatabaseTarget } from "./url";
+import { sqliteSynchronous } from "./sqlite-sync";
 import { pgDriver } from "../../runtime/host/drivers";
 import { watchPool } from "../ops/db-pools";
 import { log } from "../ops/log";
@@ -58,6 +59,10 @@ export function createRunInserter(target: DatabaseTarget): RunInserter {
   const quoted = COLUMNS.map((c) => `"${c}"`).join(", ");
   if (target.provider === "sqlite") {
     const db = new Database(target.url, { timeout: 5000 });
+    // A call's answer waits for its record's write, so the write must survive a disk failure or power cut, not only
+    // the process dying (sqlite-sync.ts). Measured on an ext4 virtual disk, FULL costs +0.07 ms CPU and ~0.3–0.6 ms
+    // of fsync per batch, which the event loop waits for; group commit shares it among the calls of a batch.
+    db.pragma(`synchronous = ${sqliteSynchronous()}`);
     const statement = db.prepare(`INSERT INTO "run" (${quoted}) VALUES (${COLUMNS.map(() => "?").join(", ")})`);
     const insertAll = db.transaction((rows: RunRow[]) => {
       for (const row of rows) statement.run(COLUMNS.map((c) => encode(row, c, "iso")));
@@ -75,7 +80,7 @@ export function createRunInserter(target: DatabaseTarget): RunInserter {
   watchPool("run_records", pool);
   // An idle connection the server ended (a restart, a terminated backend) is reported here; unheard, the error would
   // end the process. The pool opens a new connection for the next batch.
-  pool.on("error", (error) => log().warn({ message: error.message }, "run records: a database connection was closed (a new one is opened for the next write)"));
+  pool.on("error", (error) => log().warn({ err: error }, "run records: a database connection was closed (a new one is opened for the next write)"));
   return {
     async insert(rows) {
       if (!rows.length) return;

@@ -10,7 +10,7 @@ import { onAccessChanged, onSurfaceChanged, onToolsChanged } from "../events";
 import { verifyApiKey } from "../services/apiKeys";
 import { grantAccess } from "../services/oauthGrants";
 import { searchDocuments } from "../services/documents";
-import { briefError, RunWriter } from "../services/runs";
+import { RunWriter } from "../services/runs";
 import { resolveSecrets } from "../services/secrets";
 import { connectionSource } from "../services/connectionRuns";
 import { TOOLS_CHANGED_CHANNEL, type VersionMeta } from "../services/versions";
@@ -41,7 +41,7 @@ export function createMcpBackend(db: Db, target: DatabaseTarget = databaseTarget
   const surface = target.provider === "postgresql" ? listenForSurfaceChanges(target.url, () => watched) : undefined;
   // Replicas share the MCP relay (answers, cancellations) and the rate limit through PostgreSQL.
   const shared = target.provider === "postgresql" ? new (pgDriver().Pool)({ connectionString: target.url, max: 4 }) : undefined;
-  shared?.on("error", (error) => log().error({ err: briefError(error) }, "MCP replicas: database connection error"));
+  shared?.on("error", (error) => log().error({ err: error }, "MCP replicas: database connection error"));
   if (shared) watchPool("replicas", shared);
   const relay = shared ? postgresRelayBus(shared, target.url) : undefined;
   // Resumable streams: their events in the database, announced to the other replicas through the shared pool.

@@ -12,7 +12,7 @@ import { pgDriver } from "../../runtime/host/drivers";
 import { probeSandbox } from "../../runtime/sandbox/probe";
 import type { DatabaseTarget } from "../db/url";
 import { watchPool } from "./db-pools";
-import { sqliteTakesWrites } from "./sqlite-storage";
+import { DEFAULT_MIN_FREE_BYTES, sqliteTakesWrites } from "./sqlite-storage";
 
 export interface ReadinessChecks {
   database: boolean;
@@ -139,7 +139,7 @@ export class Readiness {
       db?.close();
       return { reachable: false, applied: null };
     }
-    const writable = this.storageDue() ? sqliteTakesWrites(db, this.options.target.url, this.options.minFreeBytes ?? 1024 * 1024) : undefined;
+    const writable = this.storageDue() ? sqliteTakesWrites(db, this.options.target.url, this.options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES) : undefined;
     try {
       const rows = db.prepare(MIGRATIONS_QUERY).all() as Array<{ name: string }>;
       return { reachable: true, applied: new Set(rows.map((r) => r.name)), writable };

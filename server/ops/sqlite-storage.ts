@@ -15,6 +15,9 @@ import { statfsSync } from "node:fs";
 import { dirname } from "node:path";
 import type Database from "better-sqlite3";
 
+/** Free space below which storage counts as failed unless the operator says otherwise (TOOLFLOW_READY_MIN_FREE_MB). */
+export const DEFAULT_MIN_FREE_BYTES = 1024 * 1024;
+
 /** Errors that say nothing about the disk: another connection holds the write lock. The last answer stands. */
 const INCONCLUSIVE = new Set(["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_TIMEOUT", "SQLITE_LOCKED"]);
 

@@ -88,7 +88,7 @@ export async function recordRuns(db: Db, records: RunRecord[], inserter?: RunIns
   }
   // The records are written by now: a prune that fails must not make the batch count as unwritten (and be written twice).
   for (const workspaceId of due) {
-    await pruneRuns(db, workspaceId).catch((error: unknown) => log().warn({ workspaceId, err: briefError(error) }, "could not prune old runs (tried again after more runs)"));
+    await pruneRuns(db, workspaceId).catch((error: unknown) => log().warn({ workspaceId, err: error }, "could not prune old runs (tried again after more runs)"));
   }
 }
 
@@ -99,12 +99,6 @@ function withoutText(row: RunRow): Omit<RunRow, "json"> {
 }
 
 export const recordRun = (db: Db, record: RunRecord) => recordRuns(db, [record]);
-
-/** A database error's message and code, without the driver objects hanging off it (a pg error carries its client). */
-export function briefError(error: unknown): { message: string; code?: string } {
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message: error instanceof Error ? error.message : String(error), ...(typeof code === "string" ? { code } : {}) };
-}
 
 /**
  * Whether a failed write was refused for what the rows hold (a constraint, a value out of range), so writing it again
@@ -221,7 +215,7 @@ export class RunWriter {
           // Kept: whoever waits for these records stops waiting (the call is answered; the record comes later).
           for (const q of batch) q.tried();
           this.queue.unshift(...batch);
-          if (!this.retryMs) log().error({ pending: this.counts.pending, err: briefError(error) }, "could not write run records; they are kept and written when the database takes them");
+          if (!this.retryMs) log().error({ pending: this.counts.pending, err: error }, "could not write run records; they are kept and written when the database takes them");
           this.retryMs = Math.min(this.retryMs ? this.retryMs * 2 : 250, this.maxRetryMs);
           this.timer ??= setTimeout(() => void this.flush(), this.retryMs);
           // A process that is stopping does not wait for the database to come back.
@@ -250,7 +244,7 @@ export class RunWriter {
 
   private giveUp(batch: Queued[], why: string, error?: unknown): void {
     this.settle(batch, "failed");
-    log().error({ runIds: batch.slice(0, 20).map((q) => q.record.id), count: batch.length, ...(error ? { err: briefError(error) } : {}) }, `${why}: ${batch.length} run record(s) lost`);
+    log().error({ runIds: batch.slice(0, 20).map((q) => q.record.id), count: batch.length, ...(error ? { err: error } : {}) }, `${why}: ${batch.length} run record(s) lost`);
   }
 }
 

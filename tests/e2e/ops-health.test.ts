@@ -3,7 +3,7 @@
 import { renameSync } from "node:fs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_URL, TEST_PROVIDERS } from "../helpers/database";
+import { createTestDatabase, POSTGRES_URL, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 import { startAppServer, type AppServer } from "./helpers/server";
 
 async function readyz(url: string) {
@@ -57,5 +57,36 @@ describe.each(TEST_PROVIDERS)("health and readiness of the runtime process on %s
       await restore();
     }
     await expect.poll(async () => (await readyz(server.url)).status).toBe(200);
+  });
+});
+
+describe("SQLite settings of the runtime process (TOOLFLOW_READY_MIN_FREE_MB, TOOLFLOW_SQLITE_SYNCHRONOUS)", () => {
+  let database: TestDatabase;
+  let server: AppServer | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.cleanup();
+  });
+
+  it("stops the start with a sentence when malformed", async () => {
+    await expect(startAppServer("sqlite", { TOOLFLOW_READY_MIN_FREE_MB: "lots" }, { args: ["--runtime"], database })).rejects.toThrow(
+      'TOOLFLOW_READY_MIN_FREE_MB must be a number of MiB, 0 or more (got "lots").',
+    );
+  });
+
+  it("stops the start with a sentence when TOOLFLOW_SQLITE_SYNCHRONOUS is neither full nor normal", async () => {
+    await expect(startAppServer("sqlite", { TOOLFLOW_SQLITE_SYNCHRONOUS: "off" }, { args: ["--runtime"], database })).rejects.toThrow(
+      'TOOLFLOW_SQLITE_SYNCHRONOUS must be full or normal (got "off").',
+    );
+  });
+
+  it("is not ready, naming storage, while free space is below it", async () => {
+    // 1 EiB: more than any disk this runs on has free.
+    server = await startAppServer("sqlite", { TOOLFLOW_READY_MIN_FREE_MB: String(1024 ** 4) }, { args: ["--runtime"], database });
+    const ready = await readyz(server.url);
+    expect(ready).toEqual({ status: 503, body: { status: "not ready", checks: { database: true, migrations: true, sandbox: true, storage: false } } });
   });
 });

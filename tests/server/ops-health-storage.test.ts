@@ -4,11 +4,12 @@
 // tests/e2e/faults-sqlite-disk.test.ts does). Reads keep working on both, so only a write probe can tell. Mounting
 // needs root; each suite says why it is skipped without.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statfsSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readyMinFreeBytes } from "../../server/config";
 import { loadMigrations, migrate } from "../../server/db/migrate";
 import type { DatabaseTarget } from "../../server/db/url";
 import { Readiness } from "../../server/ops/health";
@@ -136,5 +137,44 @@ describe("readiness and the run writer", () => {
     expect(await readiness.check()).toEqual({ ready: false, draining: false, checks: { database: true, migrations: true, sandbox: true, storage: false } });
     failing = false;
     expect((await readiness.check()).ready).toBe(true);
+  });
+});
+
+describe("the free-space threshold (TOOLFLOW_READY_MIN_FREE_MB)", () => {
+  const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
+  let database: TestDatabase;
+  const readinesses: Readiness[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+  });
+  afterEach(async () => {
+    for (const r of readinesses.splice(0)) await r.close();
+  });
+  afterAll(async () => database?.cleanup());
+
+  it("is 1 MiB by default, takes MiB (fractions too, 0 for none) and refuses anything else in a sentence", () => {
+    expect(readyMinFreeBytes(env({}))).toBe(1024 * 1024);
+    expect(readyMinFreeBytes(env({ TOOLFLOW_READY_MIN_FREE_MB: " " }))).toBe(1024 * 1024);
+    expect(readyMinFreeBytes(env({ TOOLFLOW_READY_MIN_FREE_MB: "512" }))).toBe(512 * 1024 * 1024);
+    expect(readyMinFreeBytes(env({ TOOLFLOW_READY_MIN_FREE_MB: "0.5" }))).toBe(512 * 1024);
+    expect(readyMinFreeBytes(env({ TOOLFLOW_READY_MIN_FREE_MB: "0" }))).toBe(0);
+    for (const bad of ["-1", "lots", "1GB", "Infinity"]) {
+      expect(() => readyMinFreeBytes(env({ TOOLFLOW_READY_MIN_FREE_MB: bad }))).toThrow(`TOOLFLOW_READY_MIN_FREE_MB must be a number of MiB, 0 or more (got "${bad}").`);
+    }
+  });
+
+  it("takes the replica out of rotation once free space is below it, whatever the disk", async () => {
+    const fs = statfsSync(dirname(database.target.url));
+    const free = (process.getuid?.() === 0 ? fs.bfree : fs.bavail) * fs.bsize;
+    const freeMb = free / 1024 / 1024;
+    const ready = (mb: number) => {
+      const readiness = new Readiness({ target: database.target, migrations, minFreeBytes: readyMinFreeBytes(env({ TOOLFLOW_READY_MIN_FREE_MB: String(mb) })), ...noSandbox });
+      readinesses.push(readiness);
+      return readiness.check();
+    };
+    // Other processes write to this disk too: thresholds well clear of what is free now.
+    expect(await ready(Math.ceil(freeMb * 2) + 1024)).toEqual({ ready: false, draining: false, checks: { database: true, migrations: true, sandbox: true, storage: false } });
+    expect((await ready(Math.max(0, Math.floor(freeMb / 2)))).ready).toBe(true);
+    expect((await ready(0)).ready).toBe(true);
   });
 });

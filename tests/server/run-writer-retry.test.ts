@@ -1,6 +1,8 @@
 // The run-record writer keeps records the database cannot take right now (down, restarting, disk full) and writes
 // them once it can; a record refused for its data is the only one lost from its batch (issue 17's fault tests).
+import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLogger, installLogger, log } from "../../server/ops/log";
 import type { RunInserter, RunRow } from "../../server/db/run-inserts";
 import { isDataError, RunWriter } from "../../server/services/runs";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
@@ -119,5 +121,33 @@ describe("run-record writer under database faults", () => {
     expect(isDataError(withCode("could not extend file: No space left on device", "53100"))).toBe(false);
     expect(isDataError(withCode("attempt to write a readonly database", "SQLITE_READONLY"))).toBe(false);
     expect(isDataError(new Error("Connection terminated unexpectedly"))).toBe(false);
+  });
+
+  it("logs what failed through the error serializer: the code and message, never the pg client and its connection string", async () => {
+    const lines: string[] = [];
+    const previous = log();
+    installLogger(createLogger({ level: "warn", destination: { write: (line: string) => void lines.push(line) } }));
+    try {
+      const client = new pg.Client({ connectionString: "postgresql://toolflow:pg-s3cret@db.internal:5432/prod" });
+      const pgError = (message: string, code: string) => Object.assign(new Error(message), { code, client, pool: { clients: [client] } });
+      const { inserter, state } = flakyInserter();
+      state.fail = (rows) =>
+        rows.some((r) => r.id === "bad") ? pgError('insert or update on table "run" violates foreign key constraint', "23503") : pgError("Connection terminated unexpectedly", "ECONNRESET");
+      const writer = new RunWriter(database.db, 5, 200, inserter, 10_000, 60_000);
+      writer.enqueue(record("kept"));
+      await writer.flush();
+      state.fail = (rows) => (rows.some((r) => r.id === "bad") ? pgError('insert or update on table "run" violates foreign key constraint', "23503") : undefined);
+      writer.enqueue(record("bad"));
+      await writer.close();
+    } finally {
+      installLogger(previous);
+    }
+    const parsed = lines.map((l) => JSON.parse(l) as { msg: string; err?: Record<string, unknown> });
+    const kept = parsed.find((l) => l.msg.startsWith("could not write run records"));
+    const lost = parsed.find((l) => l.msg.startsWith("a run record was refused"));
+    expect(kept?.err).toMatchObject({ type: "Error", message: "Connection terminated unexpectedly", code: "ECONNRESET" });
+    expect(lost?.err).toMatchObject({ type: "Error", code: "23503", message: expect.stringContaining("foreign key") });
+    const text = lines.join("");
+    for (const leaked of ["pg-s3cret", "db.internal", "connectionParameters", "_events", "\"client\"", "\"pool\""]) expect(text).not.toContain(leaked);
   });
 });

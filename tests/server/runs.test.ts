@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunOutcome } from "../../runtime/engine";
 import { capJson, getRun, listRuns, pruneRuns, readStoredTrace, recordRuns, RunWriter, RUN_PART_CAP } from "../../server/services/runs";
 import { updateSettings } from "../../server/services/workspaceSettings";
+import { createDb } from "../../server/db/client";
 import { createRunInserter } from "../../server/db/run-inserts";
+import { sqliteSynchronous } from "../../server/db/sqlite-sync";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/database";
 
 const outcome = (text: string): RunOutcome => ({
@@ -144,5 +146,38 @@ describe("readStoredTrace", () => {
   it("says when only a preview of a trace larger than the cap was kept", () => {
     expect(readStoredTrace(capJson({ nodes: [{ blob: "x".repeat(RUN_PART_CAP + 1) }], logs: [] }))).toEqual({ nodes: [], logs: [], truncated: true });
     expect(readStoredTrace(null)).toEqual({ nodes: [], logs: [], truncated: false });
+  });
+});
+
+describe("durable commits on SQLite", () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+  });
+  afterAll(async () => database?.cleanup());
+
+  // WAL mode's default (NORMAL) leaves commits in the page cache: a failing disk or a power cut loses them
+  // (tests/e2e/faults-sqlite-disk.test.ts shows it for the run inserter's connection).
+  it("commits through Prisma with synchronous=FULL, in and outside transactions", async () => {
+    expect(await database.db.$queryRawUnsafe("PRAGMA synchronous")).toEqual([{ synchronous: 2n }]);
+    expect(await database.db.$transaction((tx) => tx.$queryRawUnsafe("PRAGMA synchronous"))).toEqual([{ synchronous: 2n }]);
+  });
+
+  it("takes NORMAL when the operator chooses it (TOOLFLOW_SQLITE_SYNCHRONOUS), and refuses anything else in a sentence", async () => {
+    const env = (value?: string) => ({ TOOLFLOW_SQLITE_SYNCHRONOUS: value }) as unknown as NodeJS.ProcessEnv;
+    expect(sqliteSynchronous(env())).toBe("FULL");
+    expect(sqliteSynchronous(env(" normal "))).toBe("NORMAL");
+    expect(sqliteSynchronous(env("Full"))).toBe("FULL");
+    expect(() => sqliteSynchronous(env("off"))).toThrow('TOOLFLOW_SQLITE_SYNCHRONOUS must be full or normal (got "off").');
+    const saved = process.env.TOOLFLOW_SQLITE_SYNCHRONOUS;
+    process.env.TOOLFLOW_SQLITE_SYNCHRONOUS = "normal";
+    const db = createDb(database.target);
+    try {
+      expect(await db.$queryRawUnsafe("PRAGMA synchronous")).toEqual([{ synchronous: 1n }]);
+    } finally {
+      await db.$disconnect();
+      if (saved === undefined) delete process.env.TOOLFLOW_SQLITE_SYNCHRONOUS;
+      else process.env.TOOLFLOW_SQLITE_SYNCHRONOUS = saved;
+    }
   });
 });
