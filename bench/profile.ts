@@ -20,6 +20,8 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 /** Calls before the profiled ones, so V8 has finished optimising the call path (as in bench/mcp.ts). */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const PERF = process.env.BENCH_PROFILE_PERF === "1";
+/** V8's profiler, or (BENCH_PROFILE_PERF=1) JIT names for perf alone: V8's sampling thread would be in perf's profile. */
+const profilerFlags = (dir: string) => (PERF ? ["--perf-basic-prof"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
 
 interface ProfileNode {
   id: number;
@@ -94,7 +96,7 @@ async function profileBare(profileDir: string): Promise<Driven> {
   const entry = join(root, "dist", "bench", "bare-server.mjs");
   await build({ entryPoints: [join(root, "bench/bare-server.ts")], outfile: entry, bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: "linked", logLevel: "warning" });
   const port = await freePort();
-  const server = spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...(PERF ? ["--perf-basic-prof"] : []), entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, [...profilerFlags(profileDir), entry], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
   return driveProfiled(server, `http://127.0.0.1:${port}/mcp`, {}, profileDir);
 }
 
@@ -104,7 +106,8 @@ async function profileBare(profileDir: string): Promise<Driven> {
  */
 interface Driven {
   wall: number;
-  file: string;
+  /** The V8 profile (none with BENCH_PROFILE_PERF=1). */
+  file?: string;
   /** `perf record` over the measured calls (BENCH_PROFILE_PERF=1). */
   perfData?: string;
   /** The measured calls, in µs of the monotonic clock. */
@@ -129,7 +132,7 @@ async function driveProfiled(server: ChildProcess, url: string, headers: Record<
   await perf?.stop();
   await client.close();
   await new Promise((done) => (server.once("exit", done), server.kill("SIGTERM")));
-  return { wall, window: { from, to }, perfData: perf?.file, file: readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0)! };
+  return { wall, window: { from, to }, perfData: perf?.file, file: PERF ? undefined : readdirSync(profileDir).filter((f) => f.endsWith(".cpuprofile") && f.includes(`.${server.pid}.0.`)).at(0) };
 }
 
 function print(title: string, rows: ReturnType<typeof breakdown>, calls: number): void {
@@ -154,17 +157,21 @@ async function main() {
     // The server as `npm start` runs it, built ahead of time (so the profile has no TypeScript loader in it).
     const { buildServer } = (await import(pathToFileURL(join(root, "scripts/build-server.mjs")).href)) as { buildServer(): Promise<void> };
     await buildServer();
-    const server = spawn(process.execPath, ["--no-node-snapshot", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, ...(PERF ? ["--perf-basic-prof"] : []), join(root, "dist/server/main.mjs"), "--runtime"], {
+    const server = spawn(process.execPath, ["--no-node-snapshot", ...profilerFlags(profileDir), join(root, "dist/server/main.mjs"), "--runtime"], {
       cwd: root,
       env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
       stdio: ["ignore", "pipe", "inherit"],
     });
     const { wall, file, window, perfData } = await driveProfiled(server, `http://127.0.0.1:${port}/mcp/bench`, { authorization: `Bearer ${key}` }, profileDir);
     const calls = CALLS;
-    print(`Toolflow runtime, ${calls} add_tax calls after ${WARMUP} warm-up ones (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call), server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8")), window), calls);
+    const title = `Toolflow runtime, ${calls} add_tax calls after ${WARMUP} warm-up ones (one client, sequential; ${(wall / CALLS).toFixed(3)} ms wall per call)`;
+    if (file) print(`${title}, server main thread:`, breakdown(JSON.parse(readFileSync(join(profileDir, file), "utf8")), window), calls);
+    else console.log(title);
     if (perfData) console.log(perfReport(perfData, calls, "Toolflow runtime"));
     const bare = await profileBare(profileDir);
-    print(`bare MCP SDK server, the same calls (${(bare.wall / CALLS).toFixed(3)} ms wall per call):`, breakdown(JSON.parse(readFileSync(join(profileDir, bare.file), "utf8")), bare.window), calls);
+    const bareTitle = `bare MCP SDK server, the same calls (${(bare.wall / CALLS).toFixed(3)} ms wall per call)`;
+    if (bare.file) print(`${bareTitle}:`, breakdown(JSON.parse(readFileSync(join(profileDir, bare.file), "utf8")), bare.window), calls);
+    else console.log(bareTitle);
     if (bare.perfData) console.log(perfReport(bare.perfData, calls, "bare MCP SDK server"));
     if (process.env.BENCH_PROFILE_KEEP) console.log(`profiles kept in ${profileDir}: ${file}, ${bare.file}`);
   } finally {
