@@ -3,67 +3,19 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import chromium from "@sparticuz/chromium";
-import { chromium as playwright, type Browser, type BrowserContextOptions, type LaunchOptions, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { chromium as playwright, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 
 export const RESULTS_DIR = resolve(import.meta.dirname, "../../../test-results");
 
-/** The flags every test Chromium starts with (`singleProcess: false` drops the package's --single-process). */
-async function launchOptions({ singleProcess = true } = {}): Promise<LaunchOptions> {
+export async function launchBrowser(): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH || (await chromium.executablePath());
   const args = process.env.CHROMIUM_PATH ? ["--no-sandbox", "--disable-gpu"] : withoutSoftwareGl(chromium.args);
-  return {
+  return playwright.launch({
     executablePath,
     headless: true,
     // No traffic beyond loopback: background services would try to reach the internet.
-    args: [...args.filter((arg) => singleProcess || arg !== "--single-process"), "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  };
-}
-
-/**
- * One Chromium for a whole e2e run, started by global-setup.ts: launching one in every browser file cost seconds of a
- * loaded machine's CPU each time. Files connect to it (launchBrowser) and open their own contexts.
- *
- * Without --single-process: in that mode closing any context ends the whole browser (tried: a second client's
- * `context.close()` ended it while another context still held a page), and each file's `browser.close()` closes its
- * contexts. With a renderer process per context, a file's contexts close and the browser stays up for the next file.
- */
-export async function launchSharedBrowser(): Promise<{ wsEndpoint: string; close(): Promise<void> }> {
-  const server = await playwright.launchServer(await launchOptions({ singleProcess: false }));
-  return { wsEndpoint: server.wsEndpoint(), close: () => server.close() };
-}
-
-/**
- * A browser for one test file: the run's shared Chromium when global-setup.ts provided one (each file's contexts are
- * its own, so no cookies or storage cross files, and `close()` closes them and disconnects), else one of its own.
- */
-export async function launchBrowser(): Promise<Browser> {
-  const wsEndpoint = sharedEndpoint();
-  if (wsEndpoint) {
-    try {
-      return await playwright.connect(wsEndpoint, { timeout: BROWSER_WAIT_MS });
-    } catch (error) {
-      // The shared browser is gone (it crashed in an earlier file): this file still runs, in a browser of its own.
-      console.warn(`The shared Chromium did not answer (${(error as Error).message}); this file launches its own.`);
-    }
-  }
-  return playwright.launch(await launchOptions());
-}
-
-function sharedEndpoint(): string | undefined {
-  try {
-    return inject("chromiumWsEndpoint") || undefined;
-  } catch {
-    // Outside a vitest worker (global setup, scripts) nothing is provided.
-    return undefined;
-  }
-}
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** The shared Chromium's endpoint (tests/e2e/global-setup.ts); empty when files launch their own. */
-    chromiumWsEndpoint: string;
-  }
+    args: [...args, "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
 }
 
 /**
