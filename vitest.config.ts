@@ -16,6 +16,11 @@ export default defineConfig({
           env: { TOOLFLOW_PRIVATE_HOSTS: "127.0.0.1,::1,localhost,crm.internal,10.0.0.0/8,192.168.0.0/16,fd00::/8" },
           pool: "forks",
           execArgv,
+          // Two files at a time: vitest's default on two cores is one (cores - 1), and much of a file's time is waiting on
+          // PostgreSQL, the servers it starts and child processes. Whole project with TOOLFLOW_TEST_POSTGRES_URL, in turns:
+          // 305 s with two, 552 s with one (same 385 s user CPU), all green. Two files' PostgreSQL connections (about 5 per
+          // MCP endpoint) stay well below the local server's max_connections=100.
+          maxWorkers: 2,
           // Bounds for hangs, not for speed: a fresh-clone `npm test` beside other CPU-heavy work took 26–30 s for
           // document extraction and server-start tests that take 2–3 s on an idle machine, and 120 s for one file's
           // setup (two workspaces, documents, an endpoint). Passing tests end as soon as their conditions hold.
