@@ -21,7 +21,7 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5000);
 const PERF = process.env.BENCH_PROFILE_PERF === "1";
 /** V8's profiler, or (BENCH_PROFILE_PERF=1) JIT names for perf alone: V8's sampling thread would be in perf's profile. */
-const profilerFlags = (dir: string) => (PERF ? ["--perf-basic-prof"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+const profilerFlags = (dir: string) => (PERF ? ["--perf-basic-prof", "--logfile=/dev/null", "--no-logfile-per-isolate"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
 
 interface ProfileNode {
   id: number;

@@ -45,6 +45,23 @@ describe("log lines", () => {
     expect(JSON.parse(line).options.password).toBe("[redacted]");
   });
 
+  it("replace credential fields in any case and inside objects of any kind, without changing the caller's objects", () => {
+    const { logger, lines } = capture();
+    class Options {
+      Password = "pw-class";
+      host = "db.internal";
+    }
+    const fields = { ApiKey: "k-upper", options: new Options(), req: { Headers: { "Set-Cookie": "sid=3", accept: "*/*" } }, kept: { note: "fine" } };
+    logger.info(fields, "request");
+    const line = JSON.parse(lines[0]!);
+    for (const leaked of ["k-upper", "pw-class", "sid=3"]) expect(lines[0]).not.toContain(leaked);
+    expect(line).toMatchObject({ ApiKey: "[redacted]", options: { Password: "[redacted]", host: "db.internal" }, req: { Headers: { "Set-Cookie": "[redacted]", accept: "*/*" } }, kept: { note: "fine" } });
+    // The caller's objects are as they were.
+    expect(fields.ApiKey).toBe("k-upper");
+    expect(fields.options.Password).toBe("pw-class");
+    expect(fields.req.Headers["Set-Cookie"]).toBe("sid=3");
+  });
+
   it("lose anything shaped like a credential, in messages and error texts alike", () => {
     const { logger, lines } = capture();
     const jwt = "eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJ1c2VyXzEiLCJhdWQiOiJodHRwOi8vaCJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
