@@ -119,8 +119,9 @@ describe.skipIf(noLoop !== undefined)("readiness on a SQLite disk that turned re
   });
 });
 
-describe("readiness and the run writer", () => {
-  let database: TestDatabase;
+/** A SQLite database for the describe block, and the readiness checkers its tests make, closed after each test. */
+function sqliteReadinessFixture(): { database: () => TestDatabase; readinesses: Readiness[] } {
+  let database: TestDatabase | undefined;
   const readinesses: Readiness[] = [];
   beforeAll(async () => {
     database = await createTestDatabase("sqlite");
@@ -129,10 +130,16 @@ describe("readiness and the run writer", () => {
     for (const r of readinesses.splice(0)) await r.close();
   });
   afterAll(async () => database?.cleanup());
+  return { database: () => database!, readinesses };
+}
+
+describe("readiness and the run writer", () => {
+  const fixture = sqliteReadinessFixture();
+  const readinesses = fixture.readinesses;
 
   it("names storage while run records fail to write, and is ready again once they are written", async () => {
     let failing = true;
-    const readiness = new Readiness({ target: database.target, migrations, recordsFailing: () => failing, ...noSandbox });
+    const readiness = new Readiness({ target: fixture.database().target, migrations, recordsFailing: () => failing, ...noSandbox });
     readinesses.push(readiness);
     expect(await readiness.check()).toEqual({ ready: false, draining: false, checks: { database: true, migrations: true, sandbox: true, storage: false } });
     failing = false;
@@ -142,15 +149,8 @@ describe("readiness and the run writer", () => {
 
 describe("the free-space threshold (TOOLFLOW_READY_MIN_FREE_MB)", () => {
   const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
-  let database: TestDatabase;
-  const readinesses: Readiness[] = [];
-  beforeAll(async () => {
-    database = await createTestDatabase("sqlite");
-  });
-  afterEach(async () => {
-    for (const r of readinesses.splice(0)) await r.close();
-  });
-  afterAll(async () => database?.cleanup());
+  const fixture = sqliteReadinessFixture();
+  const readinesses = fixture.readinesses;
 
   it("is 1 MiB by default, takes MiB (fractions too, 0 for none) and refuses anything else in a sentence", () => {
     expect(readyMinFreeBytes(env({}))).toBe(1024 * 1024);
@@ -164,6 +164,7 @@ describe("the free-space threshold (TOOLFLOW_READY_MIN_FREE_MB)", () => {
   });
 
   it("takes the replica out of rotation once free space is below it, whatever the disk", async () => {
+    const database = fixture.database();
     const fs = statfsSync(dirname(database.target.url));
     const free = (process.getuid?.() === 0 ? fs.bfree : fs.bavail) * fs.bsize;
     const freeMb = free / 1024 / 1024;
