@@ -42,6 +42,8 @@ export interface SoakResult {
   rssMb: MemoryTrend;
   /** Anonymous memory (/proc smaps_rollup): the heaps and malloc's arenas, without the mapped code and files. */
   anonMb: MemoryTrend;
+  /** malloc's main arena (the `[heap]` mapping); the other anonymous memory is V8's pages and the other arena. */
+  mallocMainMb: MemoryTrend;
   heapMb: MemoryTrend;
   /** The main isolate's heap as committed (used + garbage not yet collected + free pages V8 keeps): what RSS follows. */
   heapTotalMb: MemoryTrend;
@@ -57,6 +59,7 @@ export interface SoakSample {
   atMs: number;
   rssMb: number;
   anonMb: number;
+  mallocMainMb: number;
   privateDirtyMb: number;
   threads: number;
   heapMb: number;
@@ -98,11 +101,13 @@ function slope(points: Array<[number, number]>): number {
 }
 
 /** The server's resident memory from /proc: all of it, its anonymous part, and its threads. */
-function procMemory(pid: number): { rssMb: number; anonMb: number; privateDirtyMb: number; threads: number } {
+function procMemory(pid: number): { rssMb: number; anonMb: number; mallocMainMb: number; privateDirtyMb: number; threads: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
   const kb = (text: string, field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(text)?.[1] ?? NaN) / 1024;
-  return { rssMb: kb(status, "VmRSS"), anonMb: kb(rollup, "Anonymous"), privateDirtyMb: kb(rollup, "Private_Dirty"), threads: kb(status, "Threads") * 1024 };
+  // The `[heap]` mapping's block of /proc/<pid>/smaps: malloc's main arena (brk), which V8 never uses.
+  const heapBlock = /\[heap\]\n(?:[A-Z][\w]*:.*\n)*/.exec(readFileSync(`/proc/${pid}/smaps`, "utf8"))?.[0] ?? "";
+  return { rssMb: kb(status, "VmRSS"), anonMb: kb(rollup, "Anonymous"), mallocMainMb: heapBlock ? kb(heapBlock, "Rss") : 0, privateDirtyMb: kb(rollup, "Private_Dirty"), threads: kb(status, "Threads") * 1024 };
 }
 
 function metric(text: string, name: string): number {
@@ -321,6 +326,7 @@ export async function benchSoak(log: (line: string) => void = console.log): Prom
       publishes,
       rssMb: memory((s) => s.rssMb),
       anonMb: memory((s) => s.anonMb),
+      mallocMainMb: memory((s) => s.mallocMainMb),
       heapMb: memory((s) => s.heapMb),
       heapTotalMb: memory((s) => s.heapTotalMb),
       nativeMb: memory((s) => s.rssMb - s.heapTotalMb),
@@ -354,7 +360,7 @@ export function describeSoak(r: SoakResult): string {
   return (
     `soak ${(r.durationMs / 60_000).toFixed(1)} min (${ADD_TAX_CLIENTS} add_tax + ${HTTP_CLIENTS} http clients, ${PUBLISH_EVERY_MS > 0 ? `a publish every ${PUBLISH_EVERY_MS / 1000} s` : "no publishes"}): ` +
     `${r.callsPerSecond.toFixed(0)} calls/s; ${kinds}; ${r.publishes.count} publishes (${r.publishes.errors} failed); errors ${r.errors} (goal 0)\n` +
-    `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up (goal: flat): ${trend("RSS", r.rssMb)}; ${trend("anonymous", r.anonMb)}; ${trend("JS heap used", r.heapMb)}; ${trend("JS heap committed", r.heapTotalMb)}; ${trend("RSS outside the JS heap", r.nativeMb)}; ${trend("external", r.externalMb)}; ` +
+    `memory after ${(r.warmupMs / 1000).toFixed(0)} s warm-up (goal: flat): ${trend("RSS", r.rssMb)}; ${trend("anonymous", r.anonMb)}; ${trend("malloc's main arena", r.mallocMainMb)}; ${trend("JS heap used", r.heapMb)}; ${trend("JS heap committed", r.heapTotalMb)}; ${trend("RSS outside the JS heap", r.nativeMb)}; ${trend("external", r.externalMb)}; ` +
     `${r.samples.at(-1)?.threads} threads, ${r.samples.at(-1)?.isolates} isolates, ${r.samples.at(-1)?.sessions} sessions at the end; ` +
     `run records written ${r.runRecords.written}, pending ${r.runRecords.pending}, lost ${r.runRecords.failed}` +
     (r.errorSamples.length ? `\nfirst errors: ${r.errorSamples.join(" | ")}` : "")
