@@ -122,7 +122,7 @@ async function main() {
       sandbox: () => getDefaultSandbox().stats,
       runRecords: backend.runRecords,
       sessions: () => mcp.openSessions,
-      readiness: () => readiness.last,
+      readiness: () => readiness.last ?? readiness.check(),
       draining: () => drain.draining,
     },
   });

@@ -28,7 +28,8 @@ export interface MetricsSources {
   sandbox?: () => SandboxTotals;
   runRecords?: () => { pending: number; written: number; failed: number };
   sessions?: () => number;
-  readiness?: () => ReadinessReport | undefined;
+  /** The last readiness check; a scrape before any check runs one (a gauge cannot be absent, and 0 would say "not ready"). */
+  readiness?: () => ReadinessReport | Promise<ReadinessReport>;
   draining?: () => boolean;
 }
 
@@ -117,15 +118,15 @@ export class OpsMetrics implements RuntimeObserver {
 
   /** Gauges whose value is read from their source on every scrape. */
   private scrapeGauges(sources: MetricsSources, registers: client.Registry[]): void {
-    const gauge = <L extends string>(name: string, help: string, labelNames: L[], read: (set: (labels: Record<L, string> | undefined, value: number) => void) => void) =>
+    const gauge = <L extends string>(name: string, help: string, labelNames: L[], read: (set: (labels: Record<L, string> | undefined, value: number) => void) => void | Promise<void>) =>
       new client.Gauge<L>({
         name,
         help,
         labelNames,
         registers,
-        collect() {
+        async collect() {
           this.reset();
-          read((labels, value) => (labels ? this.set(labels as client.LabelValues<L>, value) : this.set(value)));
+          await read((labels, value) => (labels ? this.set(labels as client.LabelValues<L>, value) : this.set(value)));
         },
       });
     const { sandbox, runRecords, sessions, readiness, draining } = sources;
@@ -157,13 +158,11 @@ export class OpsMetrics implements RuntimeObserver {
       for (const [pool, p] of watchedPools()) set({ pool }, p.waitingCount);
     });
     if (readiness) {
-      gauge("toolflow_ready", "1 when the last readiness check passed, 0 when it did not (absent before the first).", [], (set) => {
-        const last = readiness();
-        if (last) set(undefined, last.ready ? 1 : 0);
+      gauge("toolflow_ready", "1 when the last readiness check passed, 0 when it did not.", [], async (set) => {
+        set(undefined, (await readiness()).ready ? 1 : 0);
       });
-      gauge("toolflow_readiness_check", "The last readiness check, per part: 1 passed, 0 failed.", ["check"], (set) => {
-        const last = readiness();
-        if (last) for (const [check, ok] of Object.entries(last.checks)) set({ check }, ok ? 1 : 0);
+      gauge("toolflow_readiness_check", "The last readiness check, per part: 1 passed, 0 failed.", ["check"], async (set) => {
+        for (const [check, ok] of Object.entries((await readiness()).checks)) set({ check }, ok ? 1 : 0);
       });
     }
     if (draining) gauge("toolflow_draining", "1 while the process drains for shutdown.", [], (set) => set(undefined, draining() ? 1 : 0));

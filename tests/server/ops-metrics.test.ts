@@ -159,6 +159,19 @@ describe("who may read /metrics", () => {
       await database?.cleanup();
     });
 
+    it("reports readiness on a scrape before anything asked /readyz (checked then, not a default 0)", async () => {
+      const fresh = new Readiness({ target: database.target, migrations: loadMigrations(MIGRATIONS_DIR, "sqlite").map((m) => m.name) });
+      try {
+        expect(fresh.last).toBeUndefined();
+        const m = await scrape(new OpsMetrics({ sources: { readiness: () => fresh.last ?? fresh.check() } }));
+        expect(m.value("toolflow_ready")).toBe(1);
+        expect(m.value("toolflow_readiness_check", { check: "database" })).toBe(1);
+        expect(fresh.last?.ready).toBe(true);
+      } finally {
+        await fresh.close();
+      }
+    });
+
     it("serves the main port's /metrics to the token only", async () => {
       expect((await fetch(`${main.url}/metrics`)).status).toBe(401);
       const wrong = await fetch(`${main.url}/metrics`, { headers: { authorization: "Bearer metrics-token-0123456789abcdeX" } });
