@@ -513,7 +513,8 @@ export class McpEndpoint {
         }
       }
     } catch (error) {
-      console.error(`MCP: could not re-check the ${kind} of workspace`, workspaceId, error);
+      // A field of its own: through console the whole error (stack, driver objects) became the line's message.
+      runtimeLog().error({ workspaceId, kind, err: error }, `MCP: could not re-check the ${kind} of a workspace`);
     }
   }
 
