@@ -3,6 +3,7 @@
 // `TOOLFLOW_LOG_LEVEL` (default info); anything else that logs before or without it (the CLI, tests) writes warnings
 // and errors to stderr, keeping stdout for what a command prints. Credentials are removed from every finished line (redact.ts), and fields
 // named like credentials are replaced before that.
+import fs from "node:fs";
 import { format } from "node:util";
 import pino from "pino";
 import { setRuntimeLogger } from "../../runtime/observe";
@@ -110,17 +111,45 @@ export function captureConsole(logger: Logger): void {
 
 /** For the entry point: JSON lines on stdout at the configured level, `console` output included. */
 export function startLogging(env: NodeJS.ProcessEnv = process.env): Logger {
-  // Asynchronous: a synchronous write per line was ~2.5% of the CPU of a warm call (the line of every tool call).
+  // Asynchronous: a reader of stdout that falls behind (a log collector) must not stall the event loop.
   // Lines still pending when the process exits (process.exit after a shutdown or a fatal error) are written first.
-  const destination = pino.destination({ dest: 1, sync: false });
-  process.once("exit", () => {
-    try {
-      destination.flushSync();
-    } catch {
-      // stdout already gone: nothing to write to
-    }
-  });
+  // pino writes them itself (its exit hook calls flushSync), through the bounded flush below.
+  const destination = boundedFlushSync(pino.destination({ dest: 1, sync: false }));
   const logger = installLogger(createLogger({ level: logLevel(env), destination }));
   captureConsole(logger);
   return logger;
+}
+
+type Destination = ReturnType<typeof pino.destination>;
+
+/**
+ * The destination, with a flushSync that stops at the first failed write. sonic-boom 4's own retries a failed write
+ * every 100 ms for as long as it fails, whatever the error: with stdout's reader gone (EPIPE) pino's exit hook never
+ * returned, so a stopping server never exited and SIGTERM hung it for good. During the flush a failed write is turned
+ * into the one error sonic-boom gives up on (EAGAIN, with retrying refused).
+ */
+export function boundedFlushSync(destination: Destination): Destination {
+  const flushSync = destination.flushSync.bind(destination);
+  const retrying = destination as unknown as { retryEAGAIN: (...args: unknown[]) => boolean };
+  destination.flushSync = () => {
+    const writeSync = fs.writeSync;
+    const retryEAGAIN = retrying.retryEAGAIN;
+    retrying.retryEAGAIN = () => false;
+    fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
+      try {
+        return writeSync(...args);
+      } catch (error) {
+        throw Object.assign(new Error(`the log cannot be written: ${(error as Error).message}`), { code: "EAGAIN" });
+      }
+    }) as typeof fs.writeSync;
+    try {
+      flushSync();
+    } catch {
+      // stdout is gone: nothing to write to
+    } finally {
+      fs.writeSync = writeSync;
+      retrying.retryEAGAIN = retryEAGAIN;
+    }
+  };
+  return destination;
 }

@@ -1,7 +1,9 @@
 // Structured logs: every line is one JSON object with a level name, time and message; credentials never survive into
 // a finished line, whether as a field named like one, a value shaped like one, or a secret value this process has
 // decrypted (in any encoding the run-record masker knows); request ids from callers are kept only when plain.
+import { spawn } from "node:child_process";
 import { IncomingMessage } from "node:http";
+import { resolve } from "node:path";
 import pg from "pg";
 import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -222,5 +224,20 @@ describe("errors in log lines", () => {
     const text = lines.join("");
     for (const leaked of ["client", "pool", "db.internal", "pg-s3cret", "connectionParameters", "_events"]) expect(text).not.toContain(leaked);
     for (const line of lines) expect(line.length).toBeLessThan(4_000);
+  });
+});
+
+describe("the server's log on stdout", () => {
+  it("lets the process exit when stdout's reader is gone (a write that fails is not retried forever)", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", resolve(import.meta.dirname, "../fixtures/log-exit-child.ts")], { stdio: ["pipe", "pipe", "inherit"] });
+    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+    await new Promise<void>((ready) => child.stdout!.once("data", () => ready()));
+    // The reader goes away; the child's next writes fail with EPIPE, and it exits with lines still buffered.
+    child.stdout!.destroy();
+    child.stdin!.end("go");
+    const timedOut = new Promise<"hung">((done) => setTimeout(() => done("hung"), 60_000).unref());
+    const outcome = await Promise.race([exited, timedOut]);
+    if (outcome === "hung") child.kill("SIGKILL");
+    expect(outcome).toBe(0);
   });
 });
