@@ -122,30 +122,37 @@ export function startLogging(env: NodeJS.ProcessEnv = process.env): Logger {
 
 type Destination = ReturnType<typeof pino.destination>;
 
+/** How many times the exit flush waits (100 ms each, sonic-boom's pause) for a reader that is only slow (EAGAIN). */
+const EXIT_FLUSH_RETRIES = 20;
+
 /**
- * The destination, with a flushSync that stops at the first failed write. sonic-boom 4's own retries a failed write
- * every 100 ms for as long as it fails, whatever the error: with stdout's reader gone (EPIPE) pino's exit hook never
- * returned, so a stopping server never exited and SIGTERM hung it for good. During the flush a failed write is turned
- * into the one error sonic-boom gives up on (EAGAIN, with retrying refused).
+ * The destination, with a flushSync that gives up on a write that cannot succeed. sonic-boom 4's own retries a failed
+ * write every 100 ms for as long as it fails, whatever the error: with stdout's reader gone (EPIPE) pino's exit hook
+ * never returned, so a stopping server never exited and SIGTERM hung it for good. During the flush, a write failing
+ * for any other reason than a full pipe is turned into the one error sonic-boom gives up on (EAGAIN, retrying refused);
+ * a full pipe is waited for EXIT_FLUSH_RETRIES times.
  */
 export function boundedFlushSync(destination: Destination): Destination {
   const flushSync = destination.flushSync.bind(destination);
-  const retrying = destination as unknown as { retryEAGAIN: (...args: unknown[]) => boolean };
+  const retrying = destination as unknown as { retryEAGAIN: (error: Error & { hopeless?: boolean }) => boolean };
   destination.flushSync = () => {
     const writeSync = fs.writeSync;
     const retryEAGAIN = retrying.retryEAGAIN;
-    retrying.retryEAGAIN = () => false;
+    let retries = 0;
+    retrying.retryEAGAIN = (error) => !error.hopeless && ++retries <= EXIT_FLUSH_RETRIES;
     fs.writeSync = ((...args: Parameters<typeof fs.writeSync>) => {
       try {
         return writeSync(...args);
       } catch (error) {
-        throw Object.assign(new Error(`the log cannot be written: ${(error as Error).message}`), { code: "EAGAIN" });
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN" || code === "EBUSY") throw error;
+        throw Object.assign(new Error(`the log cannot be written: ${(error as Error).message}`), { code: "EAGAIN", hopeless: true });
       }
     }) as typeof fs.writeSync;
     try {
       flushSync();
     } catch {
-      // stdout is gone: nothing to write to
+      // stdout is gone, or its reader stopped reading: nothing more can be written
     } finally {
       fs.writeSync = writeSync;
       retrying.retryEAGAIN = retryEAGAIN;
