@@ -79,7 +79,7 @@ export class Readiness {
   private storage: { ok: boolean; at: number } | undefined;
   private readonly storageCacheMs: number;
   private checking: Promise<ReadinessReport> | undefined;
-  /** The last report, for the metrics (no I/O on a scrape). */
+  /** The last report, for the metrics: a scrape reads it, and runs a check only when there has been none yet. */
   last: ReadinessReport | undefined;
 
   constructor(private readonly options: ReadinessOptions) {
